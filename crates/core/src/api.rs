@@ -1,0 +1,123 @@
+//! The messages the app and the server exchange over HTTP. Both sides use these types, so they
+//! cannot drift apart. Requests refuse unknown fields: a misspelt field is an error, not ignored.
+
+use crate::staff::Role;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Every refusal the server sends: a sentence for a person, and the form field it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// `GET /api/status`: what the app needs before anyone signs in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Status {
+    pub setup_needed: bool,
+    pub setting_name: Option<String>,
+}
+
+/// `POST /api/setup`: the first manager sets the setting up with the one-time code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetupRequest {
+    pub code: String,
+    pub setting_name: String,
+    pub manager_name: String,
+    pub passphrase: String,
+}
+
+/// `POST /api/session`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInRequest {
+    pub name: String,
+    pub passphrase: String,
+}
+
+/// `POST /api/invites/claim`: a new member of staff chooses their passphrase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimInviteRequest {
+    pub name: String,
+    pub code: String,
+    pub passphrase: String,
+}
+
+/// Who is signed in (`GET /api/session`, and the answer to set-up, sign-in and claiming).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub staff: StaffMember,
+    pub setting_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub id: Uuid,
+    pub name: String,
+    pub role: Role,
+    /// False until they have used their invite code to choose a passphrase.
+    pub has_signed_in: bool,
+}
+
+/// `POST /api/staff`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaffRequest {
+    pub name: String,
+    pub role: Role,
+}
+
+/// The new member of staff, and the code the manager passes on to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewStaffResponse {
+    pub staff: StaffMember,
+    pub invite_code: String,
+    pub invite_expires: DateTime<Utc>,
+}
+
+/// `POST /api/children`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewChildRequest {
+    pub first_name: String,
+    pub surname: String,
+    pub date_of_birth: NaiveDate,
+    pub start_date: NaiveDate,
+    pub key_person_id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Child {
+    pub id: Uuid,
+    pub first_name: String,
+    pub surname: String,
+    pub date_of_birth: NaiveDate,
+    pub start_date: NaiveDate,
+    pub key_person_id: Uuid,
+    pub key_person_name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_refuse_unknown_fields() {
+        let err = serde_json::from_str::<SignInRequest>(
+            r#"{"name":"Jo","passphrase":"x","remember_me":true}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("unknown field `remember_me`"));
+    }
+
+    #[test]
+    fn error_bodies_omit_an_absent_field() {
+        let body = ErrorBody { error: "No.".into(), field: None };
+        assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"error":"No."}"#);
+    }
+}

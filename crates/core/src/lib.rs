@@ -1,0 +1,14 @@
+//! burrow-core: Burrow's domain, written once and called by both the app and the server.
+//!
+//! Everything here is a pure function or a plain type: no I/O, no clocks, no randomness, no
+//! web-sys, no tokio. Callers pass in "today", "now" and random bytes, so every rule can be
+//! tested natively and gives the same answer on a tablet and on the server.
+
+pub mod api;
+pub mod child;
+pub mod codes;
+pub mod dates;
+pub mod names;
+pub mod passphrase;
+pub mod staff;
+pub mod throttle;

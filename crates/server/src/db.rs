@@ -1,0 +1,96 @@
+//! The SQLite database: opening it, its schema, and running queries off the async threads.
+//!
+//! One connection behind a mutex: a setting's server has a handful of writers at most, SQLite
+//! serialises writes anyway, and WAL keeps readers of the file (backups) out of the way. All
+//! SQL lives in `store`, so another database could stand behind the same functions later.
+
+use crate::error::AppError;
+use rusqlite::Connection;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone)]
+pub struct Db {
+    conn: Arc<Mutex<Connection>>,
+}
+
+/// Each entry moves the schema one version on; never edit one that has shipped.
+const MIGRATIONS: &[&str] = &[r#"
+    CREATE TABLE setting (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE setup_code (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        code_hash BLOB NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE staff (
+        id BLOB PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('manager', 'deputy', 'practitioner')),
+        passphrase_hash TEXT,
+        invite_hash BLOB,
+        invite_expires TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        token_hash BLOB PRIMARY KEY,
+        staff_id BLOB NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL
+    );
+    CREATE TABLE children (
+        id BLOB PRIMARY KEY,
+        first_name TEXT NOT NULL,
+        surname TEXT NOT NULL,
+        date_of_birth TEXT NOT NULL,
+        start_date TEXT NOT NULL,
+        key_person_id BLOB NOT NULL REFERENCES staff(id),
+        created_at TEXT NOT NULL
+    );
+"#];
+
+impl Db {
+    pub fn open(path: &Path) -> anyhow::Result<Db> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut conn)?;
+        Ok(Db { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// Runs `f` on the connection in a blocking thread, so a slow query never stalls the server.
+    pub async fn call<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, AppError> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().map_err(|_| AppError::internal("database lock poisoned"))?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("database task failed: {e}")))?
+    }
+}
+
+fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+    let current: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    anyhow::ensure!(
+        current <= MIGRATIONS.len(),
+        "the database is from a newer Burrow (schema {current}); update the server"
+    );
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

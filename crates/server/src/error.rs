@@ -1,0 +1,113 @@
+//! One error type for every handler. A person sees a plain sentence and the field it concerns;
+//! internals go to the log (never with personal data) and the person sees a calm 500.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use burrow_core::api::ErrorBody;
+use burrow_core::throttle::wait_label;
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A refusal the person can act on: a 4xx with a sentence and, for forms, the field.
+    #[error("{message}")]
+    Refused { status: StatusCode, message: String, field: Option<&'static str> },
+    /// Too many failed attempts: 429 with Retry-After.
+    #[error("too many attempts")]
+    TooManyAttempts { wait: chrono::Duration, who: &'static str },
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn refused(status: StatusCode, message: impl Into<String>) -> AppError {
+        AppError::Refused { status, message: message.into(), field: None }
+    }
+
+    /// 422: the request is well-formed but a field's value is not acceptable.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Refused { status: StatusCode::UNPROCESSABLE_ENTITY, message: message.into(), field: Some(field) }
+    }
+
+    pub fn conflict(field: Option<&'static str>, message: impl Into<String>) -> AppError {
+        AppError::Refused { status: StatusCode::CONFLICT, message: message.into(), field }
+    }
+
+    pub fn internal(detail: impl Into<String>) -> AppError {
+        AppError::Internal(detail.into())
+    }
+}
+
+impl From<rusqlite::Error> for AppError {
+    fn from(e: rusqlite::Error) -> AppError {
+        AppError::Internal(format!("database: {e}"))
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, body, retry_after) = match self {
+            AppError::Refused { status, message, field } => {
+                (status, ErrorBody { error: message, field: field.map(str::to_owned) }, None)
+            }
+            AppError::TooManyAttempts { wait, who } => {
+                let message = format!(
+                    "Too many attempts {who}. Wait {} and try again, or ask a manager for help.",
+                    wait_label(wait)
+                );
+                (StatusCode::TOO_MANY_REQUESTS, ErrorBody { error: message, field: None }, Some(wait.num_seconds().max(1)))
+            }
+            AppError::Internal(detail) => {
+                tracing::error!(%detail, "request failed");
+                let message = "Something went wrong on the setting's server. Nothing was saved. Try again, and if it keeps happening tell your manager.";
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorBody { error: message.into(), field: None }, None)
+            }
+        };
+        let mut response = (status, axum::Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        response
+    }
+}
+
+/// `axum::Json`, but a bad body gets a sentence a person can act on instead of axum's plain text.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(json_refusal(rejection)),
+        }
+    }
+}
+
+fn json_refusal(rejection: JsonRejection) -> AppError {
+    let status = rejection.status();
+    let message = match &rejection {
+        JsonRejection::MissingJsonContentType(_) => {
+            "Send the request as JSON, with Content-Type: application/json.".to_owned()
+        }
+        JsonRejection::JsonSyntaxError(_) => "The request is not valid JSON.".to_owned(),
+        JsonRejection::JsonDataError(e) => {
+            // serde's own words name the field, e.g. "unknown field `colour`" or "missing field `name`".
+            let detail = e.body_text();
+            let detail = detail.rsplit(": ").next().unwrap_or(&detail).to_owned();
+            format!("The request's fields are not right: {detail}.")
+        }
+        _ if status == StatusCode::PAYLOAD_TOO_LARGE => "The request is too large.".to_owned(),
+        _ => "The request could not be read.".to_owned(),
+    };
+    AppError::refused(status, message)
+}

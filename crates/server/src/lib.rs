@@ -1,0 +1,19 @@
+//! burrow-server: the setting's own server. Serves the app and its API from one origin, keeps
+//! the setting's data in SQLite, and enforces core's rules where no client can bypass them.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod premises;
+pub mod routes;
+pub mod secrets;
+pub mod server;
+pub mod state;
+pub mod store;
+pub mod tls;
+
+pub use config::Config;
+pub use server::{Running, start};

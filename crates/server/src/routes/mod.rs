@@ -1,0 +1,37 @@
+//! The API, one module per area, merged in `api_router`.
+
+mod certificate;
+mod children;
+mod session;
+mod setup;
+mod staff;
+mod status;
+
+use crate::error::AppError;
+use crate::state::AppState;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+
+pub use certificate::ca_certificate;
+pub use children::today_in_england;
+
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/status", get(status::status))
+        .route("/setup", post(setup::setup))
+        .route("/session", get(session::current).post(session::sign_in).delete(session::sign_out))
+        .route("/invites/claim", post(session::claim_invite))
+        .route("/staff", get(staff::list).post(staff::add))
+        .route("/children", get(children::list).post(children::add))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn not_found() -> AppError {
+    AppError::refused(StatusCode::NOT_FOUND, "There is nothing at this address.")
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::refused(StatusCode::METHOD_NOT_ALLOWED, "This address does not accept that kind of request.")
+}

@@ -1,0 +1,59 @@
+//! The staff list, and a manager adding a member of staff with an invite code.
+
+use crate::auth::{Manager, SignedIn};
+use crate::error::{ApiJson, AppError};
+use crate::secrets;
+use crate::state::AppState;
+use crate::store::{self, NewStaff};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use burrow_core::api::{NewStaffRequest, NewStaffResponse, StaffMember};
+use burrow_core::names::{clean_name, name_key};
+use chrono::{Duration, Utc};
+use uuid::Uuid;
+
+/// Long enough to cover a new starter's first week, short enough that a lost slip expires.
+const INVITE_LIFETIME: Duration = Duration::days(7);
+
+pub async fn list(_: SignedIn, State(state): State<AppState>) -> Result<Json<Vec<StaffMember>>, AppError> {
+    Ok(Json(state.db.call(|c| Ok(store::list_staff(c)?)).await?))
+}
+
+pub async fn add(
+    _: Manager,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<NewStaffRequest>,
+) -> Result<(StatusCode, Json<NewStaffResponse>), AppError> {
+    let name = clean_name(&req.name).map_err(|e| AppError::invalid("name", format!("Name: {e}")))?;
+    if !req.role.may_be_added() {
+        return Err(AppError::invalid("role", "New staff can be added as a deputy manager or a practitioner."));
+    }
+    let (invite_code, invite_hash) = secrets::new_code();
+    let id = Uuid::now_v7();
+    let invite_expires = Utc::now() + INVITE_LIFETIME;
+    let role = req.role;
+    let staff = state
+        .db
+        .call(move |c| {
+            let key = name_key(&name);
+            let new = NewStaff {
+                id,
+                name: &name,
+                name_key: &key,
+                role,
+                passphrase_hash: None,
+                invite_hash: Some(&invite_hash),
+                invite_expires: Some(invite_expires),
+            };
+            if !store::insert_staff(c, &new, Utc::now())? {
+                return Err(AppError::conflict(
+                    Some("name"),
+                    format!("There is already a member of staff called {name}. Add a surname or an initial to tell them apart."),
+                ));
+            }
+            store::staff_by_id(c, id)?.ok_or_else(|| AppError::internal("new staff row missing"))
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(NewStaffResponse { staff, invite_code, invite_expires })))
+}

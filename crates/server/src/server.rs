@@ -1,0 +1,125 @@
+//! Starting and stopping the server: data folder, database, certificates, listeners.
+
+use crate::app::router;
+use crate::auth::Scheme;
+use crate::config::Config;
+use crate::db::Db;
+use crate::premises::Premises;
+use crate::state::AppState;
+use crate::{demo, secrets, store, tls};
+use anyhow::Context;
+use axum::Router;
+use chrono::Utc;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+pub struct Running {
+    pub http: Option<SocketAddr>,
+    pub https: Option<SocketAddr>,
+    /// The one-time set-up code, while the setting is not set up.
+    pub setup_code: Option<String>,
+    pub demo_created: bool,
+    pub premises: Vec<ipnet::IpNet>,
+    stop: watch::Sender<bool>,
+    tls_handle: axum_server::Handle,
+    tasks: JoinSet<std::io::Result<()>>,
+}
+
+pub async fn start(config: Config) -> anyhow::Result<Running> {
+    create_private_dir(&config.data_dir)?;
+    let db = Db::open(&config.data_dir.join("burrow.sqlite3")).context("opening the database")?;
+    let (names, ips) = tls::local_names_and_ips();
+    let tls = tls::load_or_create(&config.data_dir, &names, &ips)?;
+
+    let demo_created = config.demo && demo::create_if_new(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    // A fresh code at every start while not set up: an old printout stops working.
+    let setup_code = db
+        .call(|c| {
+            if store::setting_name(c)?.is_some() {
+                return Ok(None);
+            }
+            let (code, hash) = secrets::new_code();
+            store::replace_setup_code(c, &hash, Utc::now())?;
+            Ok(Some(code))
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    let state = AppState::new(db, config.session_idle, config.session_lifetime, tls.ca_pem.clone());
+    let premises = Arc::new(Premises::new(&config.premises));
+    let (stop, stopped) = watch::channel(false);
+    let tls_handle = axum_server::Handle::new();
+    let mut tasks = JoinSet::new();
+
+    let http = match config.http {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
+            let local = listener.local_addr()?;
+            let app = router(state.clone(), premises.clone(), &config.app_dir, Scheme::Http);
+            let mut stopped = stopped.clone();
+            tasks.spawn(async move {
+                axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.wait_for(|s| *s).await;
+                    })
+                    .await
+            });
+            Some(local)
+        }
+        None => None,
+    };
+
+    let https = match config.https {
+        Some(addr) => {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let rustls_config =
+                axum_server::tls_rustls::RustlsConfig::from_pem(tls.cert_pem.into_bytes(), tls.key_pem.into_bytes())
+                    .await
+                    .context("loading the server certificate")?;
+            let listener = std::net::TcpListener::bind(addr).with_context(|| format!("listening on {addr}"))?;
+            listener.set_nonblocking(true)?;
+            let local = listener.local_addr()?;
+            let app: Router = router(state.clone(), premises.clone(), &config.app_dir, Scheme::Https);
+            let server = axum_server::from_tcp_rustls(listener, rustls_config).handle(tls_handle.clone());
+            tasks.spawn(async move { server.serve(app.into_make_service_with_connect_info::<SocketAddr>()).await });
+            Some(local)
+        }
+        None => None,
+    };
+
+    Ok(Running {
+        http,
+        https,
+        setup_code,
+        demo_created,
+        premises: premises.networks().to_vec(),
+        stop,
+        tls_handle,
+        tasks,
+    })
+}
+
+impl Running {
+    /// Stops accepting, lets requests in flight finish, and returns when both listeners are closed.
+    pub async fn stop(mut self) {
+        let _ = self.stop.send(true);
+        self.tls_handle.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+        while let Some(result) = self.tasks.join_next().await {
+            if let Ok(Err(e)) = result {
+                tracing::warn!("listener ended with an error: {e}");
+            }
+        }
+    }
+}
+
+fn create_private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}

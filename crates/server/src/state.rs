@@ -1,0 +1,88 @@
+//! What every handler shares: the database, the session policy and the attempt counters.
+
+use crate::db::Db;
+use burrow_core::throttle::{Policy, Throttle};
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub db: Db,
+    pub session_idle: Duration,
+    pub session_lifetime: Duration,
+    /// PEM of the setting's certificate authority, offered for download to install on tablets.
+    pub ca_certificate_pem: String,
+    pub throttles: Throttles,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(db: Db, session_idle: Duration, session_lifetime: Duration, ca_certificate_pem: String) -> AppState {
+        AppState(Arc::new(Inner {
+            db,
+            session_idle,
+            session_lifetime,
+            ca_certificate_pem,
+            throttles: Throttles::default(),
+        }))
+    }
+}
+
+/// Failed attempts, counted per account (a name) and per address. Kept in memory: a restart
+/// forgets them, which costs a guesser nothing they could not get by waiting.
+#[derive(Default)]
+pub struct Throttles {
+    accounts: Mutex<HashMap<String, Throttle>>,
+    addresses: Mutex<HashMap<IpAddr, Throttle>>,
+}
+
+/// Which limit stopped an attempt, for the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocked {
+    Account(Duration),
+    Address(Duration),
+}
+
+impl Throttles {
+    pub fn check(&self, account: Option<&str>, address: IpAddr, now: DateTime<Utc>) -> Result<(), Blocked> {
+        if let Ok(mut map) = self.addresses.lock() {
+            if let Some(t) = map.get_mut(&address) {
+                t.check(now, Policy::ADDRESS).map_err(Blocked::Address)?;
+            }
+        }
+        if let (Some(account), Ok(mut map)) = (account, self.accounts.lock()) {
+            if let Some(t) = map.get_mut(account) {
+                t.check(now, Policy::ACCOUNT).map_err(Blocked::Account)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn record_failure(&self, account: Option<&str>, address: IpAddr, now: DateTime<Utc>) {
+        if let Ok(mut map) = self.addresses.lock() {
+            map.retain(|_, t| !t.is_idle(now, Policy::ADDRESS));
+            map.entry(address).or_default().record_failure(now, Policy::ADDRESS);
+        }
+        if let (Some(account), Ok(mut map)) = (account, self.accounts.lock()) {
+            map.retain(|_, t| !t.is_idle(now, Policy::ACCOUNT));
+            map.entry(account.to_owned()).or_default().record_failure(now, Policy::ACCOUNT);
+        }
+    }
+
+    /// A correct passphrase clears the account's count (not the address's).
+    pub fn forget_account(&self, account: &str) {
+        if let Ok(mut map) = self.accounts.lock() {
+            map.remove(account);
+        }
+    }
+}

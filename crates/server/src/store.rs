@@ -1,0 +1,171 @@
+//! Every SQL statement the server runs. Functions take a connection (or transaction) so that a
+//! handler can put several of them in one transaction: set-up writes the setting, the manager
+//! and their session, and consumes the code, all or nothing.
+
+use burrow_core::api::{Child, StaffMember};
+use burrow_core::child::ValidChild;
+use burrow_core::staff::Role;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use uuid::Uuid;
+
+pub fn setting_name(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT name FROM setting WHERE id = 1", [], |r| r.get(0)).optional()
+}
+
+pub fn insert_setting(conn: &Connection, name: &str, now: DateTime<Utc>) -> rusqlite::Result<()> {
+    conn.execute("INSERT INTO setting (id, name, created_at) VALUES (1, ?1, ?2)", params![name, now])?;
+    Ok(())
+}
+
+pub fn replace_setup_code(conn: &Connection, code_hash: &[u8], now: DateTime<Utc>) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO setup_code (id, code_hash, created_at) VALUES (1, ?1, ?2)",
+        params![code_hash, now],
+    )?;
+    Ok(())
+}
+
+pub fn setup_code_hash(conn: &Connection) -> rusqlite::Result<Option<Vec<u8>>> {
+    conn.query_row("SELECT code_hash FROM setup_code WHERE id = 1", [], |r| r.get(0)).optional()
+}
+
+pub fn delete_setup_code(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM setup_code", [])?;
+    Ok(())
+}
+
+/// A staff row with what sign-in needs.
+pub struct StaffAuth {
+    pub member: StaffMember,
+    pub passphrase_hash: Option<String>,
+    pub invite_hash: Option<Vec<u8>>,
+    pub invite_expires: Option<DateTime<Utc>>,
+}
+
+const STAFF_COLUMNS: &str = "id, name, role, passphrase_hash, invite_hash, invite_expires";
+
+fn staff_auth_from_row(r: &Row) -> rusqlite::Result<StaffAuth> {
+    let passphrase_hash: Option<String> = r.get(3)?;
+    Ok(StaffAuth {
+        member: StaffMember {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            role: role_from_sql(r.get::<_, String>(2)?)?,
+            has_signed_in: passphrase_hash.is_some(),
+        },
+        passphrase_hash,
+        invite_hash: r.get(4)?,
+        invite_expires: r.get(5)?,
+    })
+}
+
+fn role_from_sql(s: String) -> rusqlite::Result<Role> {
+    Role::parse(&s).ok_or_else(|| rusqlite::Error::InvalidColumnType(2, s, rusqlite::types::Type::Text))
+}
+
+pub fn staff_by_name_key(conn: &Connection, name_key: &str) -> rusqlite::Result<Option<StaffAuth>> {
+    conn.query_row(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE name_key = ?1"), [name_key], staff_auth_from_row)
+        .optional()
+}
+
+pub fn staff_by_id(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<StaffMember>> {
+    conn.query_row(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?1"), [id], staff_auth_from_row)
+        .optional()
+        .map(|s| s.map(|s| s.member))
+}
+
+pub fn list_staff(conn: &Connection) -> rusqlite::Result<Vec<StaffMember>> {
+    let mut stmt = conn.prepare(&format!("SELECT {STAFF_COLUMNS} FROM staff ORDER BY name_key"))?;
+    stmt.query_map([], staff_auth_from_row)?.map(|r| r.map(|s| s.member)).collect()
+}
+
+pub struct NewStaff<'a> {
+    pub id: Uuid,
+    pub name: &'a str,
+    pub name_key: &'a str,
+    pub role: Role,
+    pub passphrase_hash: Option<&'a str>,
+    pub invite_hash: Option<&'a [u8]>,
+    pub invite_expires: Option<DateTime<Utc>>,
+}
+
+/// Returns false (and writes nothing) when someone with the same name already exists.
+pub fn insert_staff(conn: &Connection, s: &NewStaff, now: DateTime<Utc>) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "INSERT INTO staff (id, name, name_key, role, passphrase_hash, invite_hash, invite_expires, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (name_key) DO NOTHING",
+        params![s.id, s.name, s.name_key, s.role.as_str(), s.passphrase_hash, s.invite_hash, s.invite_expires, now],
+    )?;
+    Ok(n == 1)
+}
+
+pub fn set_passphrase_and_clear_invite(conn: &Connection, id: Uuid, hash: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE staff SET passphrase_hash = ?2, invite_hash = NULL, invite_expires = NULL WHERE id = ?1",
+        params![id, hash],
+    )?;
+    Ok(())
+}
+
+pub fn insert_session(conn: &Connection, token_hash: &[u8], staff_id: Uuid, now: DateTime<Utc>) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO sessions (token_hash, staff_id, created_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)",
+        params![token_hash, staff_id, now],
+    )?;
+    Ok(())
+}
+
+pub struct SessionRow {
+    pub staff_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+pub fn session(conn: &Connection, token_hash: &[u8]) -> rusqlite::Result<Option<SessionRow>> {
+    conn.query_row(
+        "SELECT staff_id, created_at, last_seen_at FROM sessions WHERE token_hash = ?1",
+        [token_hash],
+        |r| Ok(SessionRow { staff_id: r.get(0)?, created_at: r.get(1)?, last_seen_at: r.get(2)? }),
+    )
+    .optional()
+}
+
+pub fn touch_session(conn: &Connection, token_hash: &[u8], now: DateTime<Utc>) -> rusqlite::Result<()> {
+    conn.execute("UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1", params![token_hash, now])?;
+    Ok(())
+}
+
+pub fn delete_session(conn: &Connection, token_hash: &[u8]) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    Ok(())
+}
+
+pub fn insert_child(conn: &Connection, id: Uuid, c: &ValidChild, now: DateTime<Utc>) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO children (id, first_name, surname, date_of_birth, start_date, key_person_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![id, c.first_name, c.surname, c.date_of_birth, c.start_date, c.key_person_id, now],
+    )?;
+    Ok(())
+}
+
+pub fn list_children(conn: &Connection) -> rusqlite::Result<Vec<Child>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.id, c.first_name, c.surname, c.date_of_birth, c.start_date, c.key_person_id, s.name
+         FROM children c JOIN staff s ON s.id = c.key_person_id
+         ORDER BY c.first_name COLLATE NOCASE, c.surname COLLATE NOCASE",
+    )?;
+    stmt.query_map([], |r| {
+        Ok(Child {
+            id: r.get(0)?,
+            first_name: r.get(1)?,
+            surname: r.get(2)?,
+            date_of_birth: r.get(3)?,
+            start_date: r.get(4)?,
+            key_person_id: r.get(5)?,
+            key_person_name: r.get(6)?,
+        })
+    })?
+    .collect()
+}
