@@ -117,7 +117,10 @@ mod tests {
 
     #[test]
     fn error_bodies_omit_an_absent_field() {
-        let body = ErrorBody { error: "No.".into(), field: None };
+        let body = ErrorBody {
+            error: "No.".into(),
+            field: None,
+        };
         assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"error":"No."}"#);
     }
 }

@@ -51,20 +51,27 @@ pub struct ValidChild {
 
 /// Checks a new child against `today` (the setting's local date). Whether the key person is
 /// really a member of staff is for the caller, who holds the staff list.
-pub fn validate_new_child(req: &NewChildRequest, today: NaiveDate) -> Result<ValidChild, ChildError> {
+pub fn validate_new_child(
+    req: &NewChildRequest,
+    today: NaiveDate,
+) -> Result<ValidChild, ChildError> {
     let first_name = clean_name(&req.first_name).map_err(ChildError::FirstName)?;
     let surname = clean_name(&req.surname).map_err(ChildError::Surname)?;
     if req.date_of_birth > today {
         return Err(ChildError::BornInFuture);
     }
-    let oldest = today.checked_sub_months(Months::new(12 * OLDEST_AGE_YEARS)).unwrap_or(NaiveDate::MIN);
+    let oldest = today
+        .checked_sub_months(Months::new(12 * OLDEST_AGE_YEARS))
+        .unwrap_or(NaiveDate::MIN);
     if req.date_of_birth < oldest {
         return Err(ChildError::TooOld);
     }
     if req.start_date < req.date_of_birth {
         return Err(ChildError::StartsBeforeBirth);
     }
-    let latest = today.checked_add_months(Months::new(LATEST_START_MONTHS_AHEAD)).unwrap_or(NaiveDate::MAX);
+    let latest = today
+        .checked_add_months(Months::new(LATEST_START_MONTHS_AHEAD))
+        .unwrap_or(NaiveDate::MAX);
     if req.start_date > latest {
         return Err(ChildError::StartsTooFarAhead);
     }
@@ -117,7 +124,10 @@ mod tests {
         assert_eq!(err.to_string(), "First name: Enter a name.");
         let mut r = req();
         r.surname = String::new();
-        assert_eq!(validate_new_child(&r, today()).unwrap_err().field(), "surname");
+        assert_eq!(
+            validate_new_child(&r, today()).unwrap_err().field(),
+            "surname"
+        );
     }
 
     #[test]
@@ -125,7 +135,10 @@ mod tests {
         let mut r = req();
         r.date_of_birth = d(2026, 11, 23);
         r.start_date = d(2026, 11, 23);
-        assert_eq!(validate_new_child(&r, today()), Err(ChildError::BornInFuture));
+        assert_eq!(
+            validate_new_child(&r, today()),
+            Err(ChildError::BornInFuture)
+        );
         r.date_of_birth = today();
         assert!(validate_new_child(&r, today()).is_ok());
     }
@@ -137,10 +150,16 @@ mod tests {
         assert_eq!(validate_new_child(&r, today()), Err(ChildError::TooOld));
         let mut r = req();
         r.start_date = d(2023, 1, 1);
-        assert_eq!(validate_new_child(&r, today()), Err(ChildError::StartsBeforeBirth));
+        assert_eq!(
+            validate_new_child(&r, today()),
+            Err(ChildError::StartsBeforeBirth)
+        );
         let mut r = req();
         r.start_date = d(2030, 1, 1);
-        assert_eq!(validate_new_child(&r, today()), Err(ChildError::StartsTooFarAhead));
+        assert_eq!(
+            validate_new_child(&r, today()),
+            Err(ChildError::StartsTooFarAhead)
+        );
     }
 
     proptest! {

@@ -57,6 +57,9 @@ mod tests {
     fn labels_ages() {
         assert_eq!(age_label(d(2026, 5, 1), d(2026, 11, 22)), "6 months");
         assert_eq!(age_label(d(2025, 11, 22), d(2026, 11, 22)), "1 year");
-        assert_eq!(age_label(d(2023, 8, 30), d(2026, 11, 22)), "3 years 2 months");
+        assert_eq!(
+            age_label(d(2023, 8, 30), d(2026, 11, 22)),
+            "3 years 2 months"
+        );
     }
 }

@@ -61,7 +61,10 @@ mod tests {
     fn length_is_counted_in_characters_not_bytes() {
         let ok = "é".repeat(MAX_NAME_CHARS);
         assert!(clean_name(&ok).is_ok());
-        assert_eq!(clean_name(&"a".repeat(MAX_NAME_CHARS + 1)), Err(NameError::TooLong));
+        assert_eq!(
+            clean_name(&"a".repeat(MAX_NAME_CHARS + 1)),
+            Err(NameError::TooLong)
+        );
     }
 
     #[test]

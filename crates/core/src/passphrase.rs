@@ -14,11 +14,46 @@ const MIN_OWN_LETTERS: usize = 6;
 
 /// Words and keyboard runs that guessers try first, plus words anyone at a nursery would guess.
 const PREDICTABLE: &[&str] = &[
-    "password", "passw0rd", "letmein", "welcome", "qwertyuiop", "qwerty", "asdfghjkl", "asdfgh",
-    "zxcvbnm", "abcdefghijklmnopqrstuvwxyz", "abcdef", "abc", "iloveyou", "admin", "login",
-    "monkey", "dragon", "sunshine", "princess", "football", "baseball", "superman", "batman",
-    "trustno1", "master", "shadow", "secret", "changeme", "default", "nursery", "preschool",
-    "burrow", "children", "teacher", "summer", "winter", "spring", "autumn", "london", "england",
+    "password",
+    "passw0rd",
+    "letmein",
+    "welcome",
+    "qwertyuiop",
+    "qwerty",
+    "asdfghjkl",
+    "asdfgh",
+    "zxcvbnm",
+    "abcdefghijklmnopqrstuvwxyz",
+    "abcdef",
+    "abc",
+    "iloveyou",
+    "admin",
+    "login",
+    "monkey",
+    "dragon",
+    "sunshine",
+    "princess",
+    "football",
+    "baseball",
+    "superman",
+    "batman",
+    "trustno1",
+    "master",
+    "shadow",
+    "secret",
+    "changeme",
+    "default",
+    "nursery",
+    "preschool",
+    "burrow",
+    "children",
+    "teacher",
+    "summer",
+    "winter",
+    "spring",
+    "autumn",
+    "london",
+    "england",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -89,7 +124,10 @@ mod tests {
 
     #[test]
     fn three_random_words_pass() {
-        assert_eq!(check("teapot river lantern", &["Jo Bloggs", "Little Acorns"]), Ok(()));
+        assert_eq!(
+            check("teapot river lantern", &["Jo Bloggs", "Little Acorns"]),
+            Ok(())
+        );
         assert_eq!(check("correct horse battery staple", &[]), Ok(()));
     }
 
@@ -119,14 +157,23 @@ mod tests {
             Err(Weakness::ContainsName)
         );
         assert_eq!(
-            check("my little acorns passphrase", &["Jo Bloggs", "Little Acorns"]),
+            check(
+                "my little acorns passphrase",
+                &["Jo Bloggs", "Little Acorns"]
+            ),
             Err(Weakness::ContainsName)
         );
     }
 
     #[test]
     fn common_passwords_dressed_up_are_refused() {
-        for p in ["Password1234!", "qwerty123456", "Nursery2026!!", "letmein-letmein", "Summer2026!!"] {
+        for p in [
+            "Password1234!",
+            "qwerty123456",
+            "Nursery2026!!",
+            "letmein-letmein",
+            "Summer2026!!",
+        ] {
             assert_eq!(check(p, &[]), Err(Weakness::Predictable), "{p}");
         }
     }

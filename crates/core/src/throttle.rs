@@ -15,9 +15,15 @@ pub struct Policy {
 
 impl Policy {
     /// Per account: a guesser gets 5 tries in 15 minutes, a person who forgot gets the hint.
-    pub const ACCOUNT: Policy = Policy { max_failures: 5, window: Duration::minutes(15) };
+    pub const ACCOUNT: Policy = Policy {
+        max_failures: 5,
+        window: Duration::minutes(15),
+    };
     /// Per address: a tablet shared by a room of staff may mistype more often.
-    pub const ADDRESS: Policy = Policy { max_failures: 20, window: Duration::minutes(15) };
+    pub const ADDRESS: Policy = Policy {
+        max_failures: 20,
+        window: Duration::minutes(15),
+    };
 }
 
 #[derive(Debug, Clone, Default)]
@@ -75,7 +81,10 @@ mod tests {
 
     #[test]
     fn allows_up_to_the_limit_then_refuses_until_the_window_passes() {
-        let p = Policy { max_failures: 3, window: Duration::minutes(10) };
+        let p = Policy {
+            max_failures: 3,
+            window: Duration::minutes(10),
+        };
         let mut th = Throttle::default();
         for i in 0..3 {
             assert_eq!(th.check(t(i), p), Ok(()));

@@ -24,7 +24,10 @@ const API_BODY_LIMIT: usize = 16 * 1024;
 pub fn router(state: AppState, premises: Arc<Premises>, app_dir: &Path, scheme: Scheme) -> Router {
     let api = routes::api_router()
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(middleware::from_fn_with_state(premises, premises::guard));
     // The shell revalidates every time (cheap with ETags), so a new release is picked up at once;
     // the service worker keeps it available offline.
@@ -34,11 +37,26 @@ pub fn router(state: AppState, premises: Arc<Premises>, app_dir: &Path, scheme: 
         .route("/burrow-ca.crt", get(routes::ca_certificate))
         .fallback_service(app)
         .with_state(state)
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(axum::Extension(scheme))
         .layer(TraceLayer::new_for_http())
 }

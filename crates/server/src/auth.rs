@@ -20,7 +20,11 @@ pub enum Scheme {
 }
 
 pub fn session_cookie(token: &str, scheme: Scheme) -> HeaderValue {
-    let secure = if scheme == Scheme::Https { "; Secure" } else { "" };
+    let secure = if scheme == Scheme::Https {
+        "; Secure"
+    } else {
+        ""
+    };
     // The session's own rules end it; the cookie only needs to outlive them.
     let value = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}");
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
@@ -51,7 +55,12 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let not_signed_in = || AppError::refused(StatusCode::UNAUTHORIZED, "You are not signed in. Sign in to carry on.");
+        let not_signed_in = || {
+            AppError::refused(
+                StatusCode::UNAUTHORIZED,
+                "You are not signed in. Sign in to carry on.",
+            )
+        };
         let token = token_from(&parts.headers).ok_or_else(not_signed_in)?;
         let token_hash = secrets::sha256(token.as_bytes());
         let (idle, lifetime) = (state.session_idle, state.session_lifetime);

@@ -93,7 +93,9 @@ struct FileConfig {
 
 impl Cli {
     fn resolve(self) -> anyhow::Result<Config> {
-        let data_dir = self.data_dir.unwrap_or_else(|| PathBuf::from("burrow-data"));
+        let data_dir = self
+            .data_dir
+            .unwrap_or_else(|| PathBuf::from("burrow-data"));
         let file = read_file_config(self.config.as_deref(), &data_dir)?;
         let mut config = Config::with_data_dir(data_dir);
         if let Some(dir) = self.app_dir.or(file.app_dir) {
@@ -105,7 +107,11 @@ impl Cli {
         if let Some(https) = self.https.or(file.https) {
             config.https = parse_listen(&https).context("--https")?;
         }
-        config.premises = if self.premises.is_empty() { file.premises.unwrap_or_default() } else { self.premises };
+        config.premises = if self.premises.is_empty() {
+            file.premises.unwrap_or_default()
+        } else {
+            self.premises
+        };
         if let Some(m) = self.session_idle_minutes.or(file.session_idle_minutes) {
             anyhow::ensure!(m > 0, "session_idle_minutes must be at least 1");
             config.session_idle = Duration::minutes(m);
@@ -134,7 +140,8 @@ fn read_file_config(explicit: Option<&Path>, data_dir: &Path) -> anyhow::Result<
             p
         }
     };
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("in {}", path.display()))
 }
 
@@ -142,7 +149,9 @@ fn parse_listen(value: &str) -> anyhow::Result<Option<SocketAddr>> {
     if value.eq_ignore_ascii_case("off") {
         return Ok(None);
     }
-    let addr = value.parse().with_context(|| format!("{value:?} is not an address such as 127.0.0.1:8080"))?;
+    let addr = value
+        .parse()
+        .with_context(|| format!("{value:?} is not an address such as 127.0.0.1:8080"))?;
     Ok(Some(addr))
 }
 
@@ -158,11 +167,21 @@ mod tests {
             "http = \"127.0.0.1:9000\"\nhttps = \"off\"\npremises = [\"10.0.0.0/8\"]\nsession_idle_minutes = 5\n",
         )
         .unwrap();
-        let cli = Cli::try_parse_from(["burrow-server", "--data-dir", dir.path().to_str().unwrap(), "--http", "127.0.0.1:9100"]).unwrap();
+        let cli = Cli::try_parse_from([
+            "burrow-server",
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "--http",
+            "127.0.0.1:9100",
+        ])
+        .unwrap();
         let config = cli.resolve().unwrap();
         assert_eq!(config.http, Some("127.0.0.1:9100".parse().unwrap()));
         assert_eq!(config.https, None);
-        assert_eq!(config.premises, vec!["10.0.0.0/8".parse::<IpNet>().unwrap()]);
+        assert_eq!(
+            config.premises,
+            vec!["10.0.0.0/8".parse::<IpNet>().unwrap()]
+        );
         assert_eq!(config.session_idle, Duration::minutes(5));
         assert_eq!(config.session_lifetime, Duration::hours(12));
     }
@@ -171,7 +190,9 @@ mod tests {
     fn unknown_settings_in_the_file_are_an_error() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("burrow.toml"), "htps = \"off\"\n").unwrap();
-        let cli = Cli::try_parse_from(["burrow-server", "--data-dir", dir.path().to_str().unwrap()]).unwrap();
+        let cli =
+            Cli::try_parse_from(["burrow-server", "--data-dir", dir.path().to_str().unwrap()])
+                .unwrap();
         let err = format!("{:#}", cli.resolve().unwrap_err());
         assert!(err.contains("unknown field `htps`"), "{err}");
     }

@@ -61,7 +61,9 @@ impl Db {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut conn)?;
-        Ok(Db { conn: Arc::new(Mutex::new(conn)) })
+        Ok(Db {
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     /// Runs `f` on the connection in a blocking thread, so a slow query never stalls the server.
@@ -72,7 +74,9 @@ impl Db {
     {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
-            let mut guard = conn.lock().map_err(|_| AppError::internal("database lock poisoned"))?;
+            let mut guard = conn
+                .lock()
+                .map_err(|_| AppError::internal("database lock poisoned"))?;
             f(&mut guard)
         })
         .await

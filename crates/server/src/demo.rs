@@ -6,8 +6,8 @@ use crate::error::AppError;
 use crate::routes::today_in_england;
 use crate::secrets;
 use crate::store::{self, NewStaff};
-use burrow_core::child::validate_new_child;
 use burrow_core::api::NewChildRequest;
+use burrow_core::child::validate_new_child;
 use burrow_core::names::name_key;
 use burrow_core::staff::Role;
 use chrono::{Months, Utc};
@@ -59,15 +59,21 @@ pub async fn create_if_new(db: &Db) -> Result<bool, AppError> {
             ids.push(id);
         }
         for (first, surname, months, key_person) in CHILDREN {
-            let born = today.checked_sub_months(Months::new(*months)).unwrap_or(today);
+            let born = today
+                .checked_sub_months(Months::new(*months))
+                .unwrap_or(today);
             let req = NewChildRequest {
                 first_name: (*first).into(),
                 surname: (*surname).into(),
                 date_of_birth: born,
-                start_date: born.checked_add_months(Months::new(9)).unwrap_or(today).min(today),
+                start_date: born
+                    .checked_add_months(Months::new(9))
+                    .unwrap_or(today)
+                    .min(today),
                 key_person_id: ids[*key_person],
             };
-            let child = validate_new_child(&req, today).map_err(|e| AppError::internal(format!("demo child: {e}")))?;
+            let child = validate_new_child(&req, today)
+                .map_err(|e| AppError::internal(format!("demo child: {e}")))?;
             store::insert_child(&tx, Uuid::now_v7(), &child, now)?;
         }
         store::delete_setup_code(&tx)?;

@@ -13,26 +13,45 @@ use serde::de::DeserializeOwned;
 pub enum AppError {
     /// A refusal the person can act on: a 4xx with a sentence and, for forms, the field.
     #[error("{message}")]
-    Refused { status: StatusCode, message: String, field: Option<&'static str> },
+    Refused {
+        status: StatusCode,
+        message: String,
+        field: Option<&'static str>,
+    },
     /// Too many failed attempts: 429 with Retry-After.
     #[error("too many attempts")]
-    TooManyAttempts { wait: chrono::Duration, who: &'static str },
+    TooManyAttempts {
+        wait: chrono::Duration,
+        who: &'static str,
+    },
     #[error("internal: {0}")]
     Internal(String),
 }
 
 impl AppError {
     pub fn refused(status: StatusCode, message: impl Into<String>) -> AppError {
-        AppError::Refused { status, message: message.into(), field: None }
+        AppError::Refused {
+            status,
+            message: message.into(),
+            field: None,
+        }
     }
 
     /// 422: the request is well-formed but a field's value is not acceptable.
     pub fn invalid(field: &'static str, message: impl Into<String>) -> AppError {
-        AppError::Refused { status: StatusCode::UNPROCESSABLE_ENTITY, message: message.into(), field: Some(field) }
+        AppError::Refused {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: message.into(),
+            field: Some(field),
+        }
     }
 
     pub fn conflict(field: Option<&'static str>, message: impl Into<String>) -> AppError {
-        AppError::Refused { status: StatusCode::CONFLICT, message: message.into(), field }
+        AppError::Refused {
+            status: StatusCode::CONFLICT,
+            message: message.into(),
+            field,
+        }
     }
 
     pub fn internal(detail: impl Into<String>) -> AppError {
@@ -49,20 +68,43 @@ impl From<rusqlite::Error> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, body, retry_after) = match self {
-            AppError::Refused { status, message, field } => {
-                (status, ErrorBody { error: message, field: field.map(str::to_owned) }, None)
-            }
+            AppError::Refused {
+                status,
+                message,
+                field,
+            } => (
+                status,
+                ErrorBody {
+                    error: message,
+                    field: field.map(str::to_owned),
+                },
+                None,
+            ),
             AppError::TooManyAttempts { wait, who } => {
                 let message = format!(
                     "Too many attempts {who}. Wait {} and try again, or ask a manager for help.",
                     wait_label(wait)
                 );
-                (StatusCode::TOO_MANY_REQUESTS, ErrorBody { error: message, field: None }, Some(wait.num_seconds().max(1)))
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    ErrorBody {
+                        error: message,
+                        field: None,
+                    },
+                    Some(wait.num_seconds().max(1)),
+                )
             }
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 let message = "Something went wrong on the setting's server. Nothing was saved. Try again, and if it keeps happening tell your manager.";
-                (StatusCode::INTERNAL_SERVER_ERROR, ErrorBody { error: message.into(), field: None }, None)
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorBody {
+                        error: message.into(),
+                        field: None,
+                    },
+                    None,
+                )
             }
         };
         let mut response = (status, axum::Json(body)).into_response();

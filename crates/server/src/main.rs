@@ -4,7 +4,10 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("burrow_server=info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("burrow_server=info")),
+        )
         .with_writer(std::io::stderr)
         .init();
     let config = Config::from_args()?;
@@ -14,21 +17,35 @@ async fn main() -> anyhow::Result<()> {
     println!("Burrow is running.");
     if let Some(http) = running.http {
         println!("  On this computer:          http://{http}");
-        println!("  Setting certificate:       http://{http}/burrow-ca.crt (install it on each tablet)");
+        println!(
+            "  Setting certificate:       http://{http}/burrow-ca.crt (install it on each tablet)"
+        );
     }
     if let Some(https) = running.https {
-        println!("  On the setting's network:  https://<this computer's address>:{}", https.port());
+        println!(
+            "  On the setting's network:  https://<this computer's address>:{}",
+            https.port()
+        );
     }
     let networks: Vec<String> = running.premises.iter().map(ToString::to_string).collect();
     println!("  Premises networks:         {}", networks.join(", "));
     if let Some(code) = &running.setup_code {
         println!("Set-up code: {code}");
-        println!("  Open the app, choose \"Set up this setting\" and enter the code. It works once.");
+        println!(
+            "  Open the app, choose \"Set up this setting\" and enter the code. It works once."
+        );
     }
     if running.demo_created {
-        println!("Demo setting \"{}\" created. Sign in as any of:", demo::SETTING);
+        println!(
+            "Demo setting \"{}\" created. Sign in as any of:",
+            demo::SETTING
+        );
         for (name, role) in demo::STAFF {
-            println!("  {name} ({}), passphrase: {}", role.label(), demo::PASSPHRASE);
+            println!(
+                "  {name} ({}), passphrase: {}",
+                role.label(),
+                demo::PASSPHRASE
+            );
         }
     }
 
@@ -42,13 +59,14 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {},
             _ = term.recv() => {},

@@ -22,14 +22,22 @@ impl Premises {
     /// The configured networks, or when none are configured: loopback and this machine's subnets.
     pub fn new(configured: &[IpNet]) -> Premises {
         if !configured.is_empty() {
-            return Premises { networks: configured.to_vec() };
+            return Premises {
+                networks: configured.to_vec(),
+            };
         }
-        let mut networks: Vec<IpNet> =
-            vec!["127.0.0.0/8".parse().expect("literal"), "::1/128".parse().expect("literal")];
+        let mut networks: Vec<IpNet> = vec![
+            "127.0.0.0/8".parse().expect("literal"),
+            "::1/128".parse().expect("literal"),
+        ];
         for iface in if_addrs::get_if_addrs().unwrap_or_default() {
             let net = match &iface.addr {
-                if_addrs::IfAddr::V4(a) => ipnet::Ipv4Net::with_netmask(a.ip, a.netmask).map(IpNet::from).ok(),
-                if_addrs::IfAddr::V6(a) => ipnet::Ipv6Net::with_netmask(a.ip, a.netmask).map(IpNet::from).ok(),
+                if_addrs::IfAddr::V4(a) => ipnet::Ipv4Net::with_netmask(a.ip, a.netmask)
+                    .map(IpNet::from)
+                    .ok(),
+                if_addrs::IfAddr::V6(a) => ipnet::Ipv6Net::with_netmask(a.ip, a.netmask)
+                    .map(IpNet::from)
+                    .ok(),
             };
             if let Some(net) = net.map(|n| n.trunc()) {
                 if !networks.contains(&net) {

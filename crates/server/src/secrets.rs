@@ -23,7 +23,8 @@ pub async fn hash_passphrase(passphrase: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
         let mut salt = [0u8; 16];
         rand::rng().fill_bytes(&mut salt);
-        let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::internal(format!("salt: {e}")))?;
+        let salt =
+            SaltString::encode_b64(&salt).map_err(|e| AppError::internal(format!("salt: {e}")))?;
         argon2()
             .hash_password(passphrase.as_bytes(), &salt)
             .map(|h| h.to_string())
@@ -35,11 +36,17 @@ pub async fn hash_passphrase(passphrase: String) -> Result<String, AppError> {
 
 /// Checks a passphrase. With no stored hash it still does the work, so that timing does not
 /// tell a guesser which names exist.
-pub async fn verify_passphrase(passphrase: String, stored: Option<String>) -> Result<bool, AppError> {
+pub async fn verify_passphrase(
+    passphrase: String,
+    stored: Option<String>,
+) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || {
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
-        let parsed = PasswordHash::new(&stored).map_err(|e| AppError::internal(format!("stored hash: {e}")))?;
-        let ok = argon2().verify_password(passphrase.as_bytes(), &parsed).is_ok();
+        let parsed = PasswordHash::new(&stored)
+            .map_err(|e| AppError::internal(format!("stored hash: {e}")))?;
+        let ok = argon2()
+            .verify_password(passphrase.as_bytes(), &parsed)
+            .is_ok();
         Ok(ok && stored != DUMMY_HASH)
     })
     .await
@@ -85,15 +92,29 @@ mod tests {
 
     #[tokio::test]
     async fn a_hash_verifies_its_passphrase_only() {
-        let h = hash_passphrase("teapot river lantern".into()).await.unwrap();
+        let h = hash_passphrase("teapot river lantern".into())
+            .await
+            .unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify_passphrase("teapot river lantern".into(), Some(h.clone())).await.unwrap());
-        assert!(!verify_passphrase("teapot river lanterns".into(), Some(h)).await.unwrap());
+        assert!(
+            verify_passphrase("teapot river lantern".into(), Some(h.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_passphrase("teapot river lanterns".into(), Some(h))
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
     async fn no_stored_hash_never_verifies() {
-        assert!(!verify_passphrase("anything at all".into(), None).await.unwrap());
+        assert!(
+            !verify_passphrase("anything at all".into(), None)
+                .await
+                .unwrap()
+        );
     }
 
     #[test]

@@ -33,7 +33,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let (names, ips) = tls::local_names_and_ips();
     let tls = tls::load_or_create(&config.data_dir, &names, &ips)?;
 
-    let demo_created = config.demo && demo::create_if_new(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let demo_created = config.demo
+        && demo::create_if_new(&db)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
     // A fresh code at every start while not set up: an old printout stops working.
     let setup_code = db
         .call(|c| {
@@ -47,7 +50,12 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
-    let state = AppState::new(db, config.session_idle, config.session_lifetime, tls.ca_pem.clone());
+    let state = AppState::new(
+        db,
+        config.session_idle,
+        config.session_lifetime,
+        tls.ca_pem.clone(),
+    );
     let premises = Arc::new(Premises::new(&config.premises));
     let (stop, stopped) = watch::channel(false);
     let tls_handle = axum_server::Handle::new();
@@ -55,16 +63,26 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
 
     let http = match config.http {
         Some(addr) => {
-            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("listening on {addr}"))?;
             let local = listener.local_addr()?;
-            let app = router(state.clone(), premises.clone(), &config.app_dir, Scheme::Http);
+            let app = router(
+                state.clone(),
+                premises.clone(),
+                &config.app_dir,
+                Scheme::Http,
+            );
             let mut stopped = stopped.clone();
             tasks.spawn(async move {
-                axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                    .with_graceful_shutdown(async move {
-                        let _ = stopped.wait_for(|s| *s).await;
-                    })
-                    .await
+                axum::serve(
+                    listener,
+                    app.into_make_service_with_connect_info::<SocketAddr>(),
+                )
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                })
+                .await
             });
             Some(local)
         }
@@ -74,16 +92,29 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let https = match config.https {
         Some(addr) => {
             let _ = rustls::crypto::ring::default_provider().install_default();
-            let rustls_config =
-                axum_server::tls_rustls::RustlsConfig::from_pem(tls.cert_pem.into_bytes(), tls.key_pem.into_bytes())
-                    .await
-                    .context("loading the server certificate")?;
-            let listener = std::net::TcpListener::bind(addr).with_context(|| format!("listening on {addr}"))?;
+            let rustls_config = axum_server::tls_rustls::RustlsConfig::from_pem(
+                tls.cert_pem.into_bytes(),
+                tls.key_pem.into_bytes(),
+            )
+            .await
+            .context("loading the server certificate")?;
+            let listener = std::net::TcpListener::bind(addr)
+                .with_context(|| format!("listening on {addr}"))?;
             listener.set_nonblocking(true)?;
             let local = listener.local_addr()?;
-            let app: Router = router(state.clone(), premises.clone(), &config.app_dir, Scheme::Https);
-            let server = axum_server::from_tcp_rustls(listener, rustls_config).handle(tls_handle.clone());
-            tasks.spawn(async move { server.serve(app.into_make_service_with_connect_info::<SocketAddr>()).await });
+            let app: Router = router(
+                state.clone(),
+                premises.clone(),
+                &config.app_dir,
+                Scheme::Https,
+            );
+            let server =
+                axum_server::from_tcp_rustls(listener, rustls_config).handle(tls_handle.clone());
+            tasks.spawn(async move {
+                server
+                    .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+                    .await
+            });
             Some(local)
         }
         None => None,
@@ -105,7 +136,8 @@ impl Running {
     /// Stops accepting, lets requests in flight finish, and returns when both listeners are closed.
     pub async fn stop(mut self) {
         let _ = self.stop.send(true);
-        self.tls_handle.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+        self.tls_handle
+            .graceful_shutdown(Some(std::time::Duration::from_secs(5)));
         while let Some(result) = self.tasks.join_next().await {
             if let Ok(Err(e)) = result {
                 tracing::warn!("listener ended with an error: {e}");

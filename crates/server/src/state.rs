@@ -27,7 +27,12 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(db: Db, session_idle: Duration, session_lifetime: Duration, ca_certificate_pem: String) -> AppState {
+    pub fn new(
+        db: Db,
+        session_idle: Duration,
+        session_lifetime: Duration,
+        ca_certificate_pem: String,
+    ) -> AppState {
         AppState(Arc::new(Inner {
             db,
             session_idle,
@@ -54,7 +59,12 @@ pub enum Blocked {
 }
 
 impl Throttles {
-    pub fn check(&self, account: Option<&str>, address: IpAddr, now: DateTime<Utc>) -> Result<(), Blocked> {
+    pub fn check(
+        &self,
+        account: Option<&str>,
+        address: IpAddr,
+        now: DateTime<Utc>,
+    ) -> Result<(), Blocked> {
         if let Ok(mut map) = self.addresses.lock() {
             if let Some(t) = map.get_mut(&address) {
                 t.check(now, Policy::ADDRESS).map_err(Blocked::Address)?;
@@ -71,11 +81,15 @@ impl Throttles {
     pub fn record_failure(&self, account: Option<&str>, address: IpAddr, now: DateTime<Utc>) {
         if let Ok(mut map) = self.addresses.lock() {
             map.retain(|_, t| !t.is_idle(now, Policy::ADDRESS));
-            map.entry(address).or_default().record_failure(now, Policy::ADDRESS);
+            map.entry(address)
+                .or_default()
+                .record_failure(now, Policy::ADDRESS);
         }
         if let (Some(account), Ok(mut map)) = (account, self.accounts.lock()) {
             map.retain(|_, t| !t.is_idle(now, Policy::ACCOUNT));
-            map.entry(account.to_owned()).or_default().record_failure(now, Policy::ACCOUNT);
+            map.entry(account.to_owned())
+                .or_default()
+                .record_failure(now, Policy::ACCOUNT);
         }
     }
 

@@ -10,15 +10,23 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use uuid::Uuid;
 
 pub fn setting_name(conn: &Connection) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT name FROM setting WHERE id = 1", [], |r| r.get(0)).optional()
+    conn.query_row("SELECT name FROM setting WHERE id = 1", [], |r| r.get(0))
+        .optional()
 }
 
 pub fn insert_setting(conn: &Connection, name: &str, now: DateTime<Utc>) -> rusqlite::Result<()> {
-    conn.execute("INSERT INTO setting (id, name, created_at) VALUES (1, ?1, ?2)", params![name, now])?;
+    conn.execute(
+        "INSERT INTO setting (id, name, created_at) VALUES (1, ?1, ?2)",
+        params![name, now],
+    )?;
     Ok(())
 }
 
-pub fn replace_setup_code(conn: &Connection, code_hash: &[u8], now: DateTime<Utc>) -> rusqlite::Result<()> {
+pub fn replace_setup_code(
+    conn: &Connection,
+    code_hash: &[u8],
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT OR REPLACE INTO setup_code (id, code_hash, created_at) VALUES (1, ?1, ?2)",
         params![code_hash, now],
@@ -27,7 +35,10 @@ pub fn replace_setup_code(conn: &Connection, code_hash: &[u8], now: DateTime<Utc
 }
 
 pub fn setup_code_hash(conn: &Connection) -> rusqlite::Result<Option<Vec<u8>>> {
-    conn.query_row("SELECT code_hash FROM setup_code WHERE id = 1", [], |r| r.get(0)).optional()
+    conn.query_row("SELECT code_hash FROM setup_code WHERE id = 1", [], |r| {
+        r.get(0)
+    })
+    .optional()
 }
 
 pub fn delete_setup_code(conn: &Connection) -> rusqlite::Result<()> {
@@ -61,23 +72,36 @@ fn staff_auth_from_row(r: &Row) -> rusqlite::Result<StaffAuth> {
 }
 
 fn role_from_sql(s: String) -> rusqlite::Result<Role> {
-    Role::parse(&s).ok_or_else(|| rusqlite::Error::InvalidColumnType(2, s, rusqlite::types::Type::Text))
+    Role::parse(&s)
+        .ok_or_else(|| rusqlite::Error::InvalidColumnType(2, s, rusqlite::types::Type::Text))
 }
 
 pub fn staff_by_name_key(conn: &Connection, name_key: &str) -> rusqlite::Result<Option<StaffAuth>> {
-    conn.query_row(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE name_key = ?1"), [name_key], staff_auth_from_row)
-        .optional()
+    conn.query_row(
+        &format!("SELECT {STAFF_COLUMNS} FROM staff WHERE name_key = ?1"),
+        [name_key],
+        staff_auth_from_row,
+    )
+    .optional()
 }
 
 pub fn staff_by_id(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<StaffMember>> {
-    conn.query_row(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?1"), [id], staff_auth_from_row)
-        .optional()
-        .map(|s| s.map(|s| s.member))
+    conn.query_row(
+        &format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?1"),
+        [id],
+        staff_auth_from_row,
+    )
+    .optional()
+    .map(|s| s.map(|s| s.member))
 }
 
 pub fn list_staff(conn: &Connection) -> rusqlite::Result<Vec<StaffMember>> {
-    let mut stmt = conn.prepare(&format!("SELECT {STAFF_COLUMNS} FROM staff ORDER BY name_key"))?;
-    stmt.query_map([], staff_auth_from_row)?.map(|r| r.map(|s| s.member)).collect()
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {STAFF_COLUMNS} FROM staff ORDER BY name_key"
+    ))?;
+    stmt.query_map([], staff_auth_from_row)?
+        .map(|r| r.map(|s| s.member))
+        .collect()
 }
 
 pub struct NewStaff<'a> {
@@ -100,7 +124,11 @@ pub fn insert_staff(conn: &Connection, s: &NewStaff, now: DateTime<Utc>) -> rusq
     Ok(n == 1)
 }
 
-pub fn set_passphrase_and_clear_invite(conn: &Connection, id: Uuid, hash: &str) -> rusqlite::Result<()> {
+pub fn set_passphrase_and_clear_invite(
+    conn: &Connection,
+    id: Uuid,
+    hash: &str,
+) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE staff SET passphrase_hash = ?2, invite_hash = NULL, invite_expires = NULL WHERE id = ?1",
         params![id, hash],
@@ -108,7 +136,12 @@ pub fn set_passphrase_and_clear_invite(conn: &Connection, id: Uuid, hash: &str) 
     Ok(())
 }
 
-pub fn insert_session(conn: &Connection, token_hash: &[u8], staff_id: Uuid, now: DateTime<Utc>) -> rusqlite::Result<()> {
+pub fn insert_session(
+    conn: &Connection,
+    token_hash: &[u8],
+    staff_id: Uuid,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO sessions (token_hash, staff_id, created_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)",
         params![token_hash, staff_id, now],
@@ -126,13 +159,26 @@ pub fn session(conn: &Connection, token_hash: &[u8]) -> rusqlite::Result<Option<
     conn.query_row(
         "SELECT staff_id, created_at, last_seen_at FROM sessions WHERE token_hash = ?1",
         [token_hash],
-        |r| Ok(SessionRow { staff_id: r.get(0)?, created_at: r.get(1)?, last_seen_at: r.get(2)? }),
+        |r| {
+            Ok(SessionRow {
+                staff_id: r.get(0)?,
+                created_at: r.get(1)?,
+                last_seen_at: r.get(2)?,
+            })
+        },
     )
     .optional()
 }
 
-pub fn touch_session(conn: &Connection, token_hash: &[u8], now: DateTime<Utc>) -> rusqlite::Result<()> {
-    conn.execute("UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1", params![token_hash, now])?;
+pub fn touch_session(
+    conn: &Connection,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
+        params![token_hash, now],
+    )?;
     Ok(())
 }
 
@@ -141,7 +187,12 @@ pub fn delete_session(conn: &Connection, token_hash: &[u8]) -> rusqlite::Result<
     Ok(())
 }
 
-pub fn insert_child(conn: &Connection, id: Uuid, c: &ValidChild, now: DateTime<Utc>) -> rusqlite::Result<()> {
+pub fn insert_child(
+    conn: &Connection,
+    id: Uuid,
+    c: &ValidChild,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO children (id, first_name, surname, date_of_birth, start_date, key_person_id, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

@@ -8,8 +8,8 @@
 
 use anyhow::Context;
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
-    KeyPair, KeyUsagePurpose, SanType,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose, SanType,
 };
 use std::net::IpAddr;
 use std::path::Path;
@@ -27,11 +27,14 @@ const CA_KEY: &str = "ca-key.pem";
 pub fn load_or_create(data_dir: &Path, names: &[String], ips: &[IpAddr]) -> anyhow::Result<Tls> {
     let (cert_path, key_path) = (data_dir.join(CA_CERT), data_dir.join(CA_KEY));
     let (ca_pem, ca_key) = if cert_path.exists() && key_path.exists() {
-        let key = KeyPair::from_pem(&std::fs::read_to_string(&key_path)?).context("reading the CA key")?;
+        let key = KeyPair::from_pem(&std::fs::read_to_string(&key_path)?)
+            .context("reading the CA key")?;
         (std::fs::read_to_string(&cert_path)?, key)
     } else {
         let key = KeyPair::generate().context("generating the CA key")?;
-        let cert = ca_params().self_signed(&key).context("signing the CA certificate")?;
+        let cert = ca_params()
+            .self_signed(&key)
+            .context("signing the CA certificate")?;
         write_private(&key_path, &key.serialize_pem())?;
         std::fs::write(&cert_path, cert.pem())?;
         (cert.pem(), key)
@@ -39,25 +42,43 @@ pub fn load_or_create(data_dir: &Path, names: &[String], ips: &[IpAddr]) -> anyh
     let issuer = Issuer::from_ca_cert_pem(&ca_pem, ca_key).context("reading the CA certificate")?;
 
     let mut params = CertificateParams::new(names.to_vec()).context("server certificate names")?;
-    params.subject_alt_names.extend(ips.iter().map(|ip| SanType::IpAddress(*ip)));
+    params
+        .subject_alt_names
+        .extend(ips.iter().map(|ip| SanType::IpAddress(*ip)));
     params.distinguished_name = DistinguishedName::new();
-    params.distinguished_name.push(DnType::CommonName, "Burrow server");
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "Burrow server");
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     let now = OffsetDateTime::now_utc();
     params.not_before = now - Duration::days(1);
     // Browsers refuse server certificates valid for more than 398 days.
     params.not_after = now + Duration::days(397);
     let key = KeyPair::generate().context("generating the server key")?;
-    let cert = params.signed_by(&key, &issuer).context("signing the server certificate")?;
-    Ok(Tls { ca_pem, cert_pem: cert.pem(), key_pem: key.serialize_pem() })
+    let cert = params
+        .signed_by(&key, &issuer)
+        .context("signing the server certificate")?;
+    Ok(Tls {
+        ca_pem,
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
+    })
 }
 
 fn ca_params() -> CertificateParams {
     let mut params = CertificateParams::default();
     params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-    params.distinguished_name.push(DnType::CommonName, "Burrow setting certificate authority");
-    params.distinguished_name.push(DnType::OrganizationName, "Burrow");
-    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "Burrow setting certificate authority");
+    params
+        .distinguished_name
+        .push(DnType::OrganizationName, "Burrow");
+    params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     let now = OffsetDateTime::now_utc();
     params.not_before = now - Duration::days(1);
     params.not_after = now + Duration::days(3650);
@@ -70,7 +91,9 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options.open(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut f = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
     f.write_all(contents.as_bytes())?;
     Ok(())
 }
@@ -85,7 +108,10 @@ pub fn local_names_and_ips() -> (Vec<String>, Vec<IpAddr>) {
             names.push(format!("{host}.local"));
         }
     }
-    let mut ips: Vec<IpAddr> = vec!["127.0.0.1".parse().expect("literal"), "::1".parse().expect("literal")];
+    let mut ips: Vec<IpAddr> = vec![
+        "127.0.0.1".parse().expect("literal"),
+        "::1".parse().expect("literal"),
+    ];
     for iface in if_addrs::get_if_addrs().unwrap_or_default() {
         let ip = iface.ip();
         if !ips.contains(&ip) {
@@ -110,8 +136,15 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join(CA_KEY)).unwrap().permissions().mode();
-            assert_eq!(mode & 0o077, 0, "the CA key must be readable by its owner only");
+            let mode = std::fs::metadata(dir.path().join(CA_KEY))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(
+                mode & 0o077,
+                0,
+                "the CA key must be readable by its owner only"
+            );
         }
     }
 }

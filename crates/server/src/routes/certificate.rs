@@ -9,7 +9,10 @@ pub async fn ca_certificate(State(state): State<AppState>) -> impl IntoResponse 
     (
         [
             (header::CONTENT_TYPE, "application/x-x509-ca-cert"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"burrow-setting-ca.crt\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"burrow-setting-ca.crt\"",
+            ),
         ],
         state.ca_certificate_pem.clone(),
     )

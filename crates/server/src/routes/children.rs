@@ -14,10 +14,15 @@ use uuid::Uuid;
 
 /// The setting's own date: a child born at 00:30 on the 1st in London was born on the 1st.
 pub fn today_in_england() -> NaiveDate {
-    Utc::now().with_timezone(&chrono_tz::Europe::London).date_naive()
+    Utc::now()
+        .with_timezone(&chrono_tz::Europe::London)
+        .date_naive()
 }
 
-pub async fn list(_: SignedIn, State(state): State<AppState>) -> Result<Json<Vec<Child>>, AppError> {
+pub async fn list(
+    _: SignedIn,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<Child>>, AppError> {
     Ok(Json(state.db.call(|c| Ok(store::list_children(c)?)).await?))
 }
 
@@ -26,14 +31,18 @@ pub async fn add(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<NewChildRequest>,
 ) -> Result<(StatusCode, Json<Child>), AppError> {
-    let child = validate_new_child(&req, today_in_england()).map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
+    let child = validate_new_child(&req, today_in_england())
+        .map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
     let id = Uuid::now_v7();
     let saved = state
         .db
         .call(move |c| {
             let tx = c.transaction()?;
             if store::staff_by_id(&tx, child.key_person_id)?.is_none() {
-                return Err(AppError::invalid("key_person_id", "Choose a key person from the staff list."));
+                return Err(AppError::invalid(
+                    "key_person_id",
+                    "Choose a key person from the staff list.",
+                ));
             }
             store::insert_child(&tx, id, &child, Utc::now())?;
             let saved = store::list_children(&tx)?

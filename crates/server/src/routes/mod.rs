@@ -20,7 +20,12 @@ pub fn api_router() -> Router<AppState> {
     Router::new()
         .route("/status", get(status::status))
         .route("/setup", post(setup::setup))
-        .route("/session", get(session::current).post(session::sign_in).delete(session::sign_out))
+        .route(
+            "/session",
+            get(session::current)
+                .post(session::sign_in)
+                .delete(session::sign_out),
+        )
         .route("/invites/claim", post(session::claim_invite))
         .route("/staff", get(staff::list).post(staff::add))
         .route("/children", get(children::list).post(children::add))
@@ -33,5 +38,8 @@ async fn not_found() -> AppError {
 }
 
 async fn method_not_allowed() -> AppError {
-    AppError::refused(StatusCode::METHOD_NOT_ALLOWED, "This address does not accept that kind of request.")
+    AppError::refused(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "This address does not accept that kind of request.",
+    )
 }

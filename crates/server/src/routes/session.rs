@@ -17,16 +17,34 @@ use rusqlite::Transaction;
 use std::net::{IpAddr, SocketAddr};
 use uuid::Uuid;
 
-pub fn refuse_if_throttled(state: &AppState, account: Option<&str>, ip: IpAddr) -> Result<(), AppError> {
-    state.throttles.check(account, ip, Utc::now()).map_err(|blocked| match blocked {
-        Blocked::Account(wait) => AppError::TooManyAttempts { wait, who: "to sign in with this name" },
-        Blocked::Address(wait) => AppError::TooManyAttempts { wait, who: "from this device" },
-    })
+pub fn refuse_if_throttled(
+    state: &AppState,
+    account: Option<&str>,
+    ip: IpAddr,
+) -> Result<(), AppError> {
+    state
+        .throttles
+        .check(account, ip, Utc::now())
+        .map_err(|blocked| match blocked {
+            Blocked::Account(wait) => AppError::TooManyAttempts {
+                wait,
+                who: "to sign in with this name",
+            },
+            Blocked::Address(wait) => AppError::TooManyAttempts {
+                wait,
+                who: "from this device",
+            },
+        })
 }
 
 /// Runs `write` and creates a session for `staff_id`, in one transaction; answers with the
 /// session cookie and who is now signed in.
-pub async fn start_session<F>(state: &AppState, scheme: Scheme, staff_id: Uuid, write: F) -> Result<Response, AppError>
+pub async fn start_session<F>(
+    state: &AppState,
+    scheme: Scheme,
+    staff_id: Uuid,
+    write: F,
+) -> Result<Response, AppError>
 where
     F: FnOnce(&Transaction, DateTime<Utc>) -> Result<(), AppError> + Send + 'static,
 {
@@ -38,17 +56,28 @@ where
             let tx = conn.transaction()?;
             write(&tx, now)?;
             store::insert_session(&tx, &token_hash, staff_id, now)?;
-            let staff = store::staff_by_id(&tx, staff_id)?.ok_or_else(|| AppError::internal("staff row vanished"))?;
+            let staff = store::staff_by_id(&tx, staff_id)?
+                .ok_or_else(|| AppError::internal("staff row vanished"))?;
             let setting_name = store::setting_name(&tx)?.unwrap_or_default();
             tx.commit()?;
-            Ok(Session { staff, setting_name })
+            Ok(Session {
+                staff,
+                setting_name,
+            })
         })
         .await?;
-    Ok(([(header::SET_COOKIE, session_cookie(&token, scheme))], Json(session)).into_response())
+    Ok((
+        [(header::SET_COOKIE, session_cookie(&token, scheme))],
+        Json(session),
+    )
+        .into_response())
 }
 
 fn no_match() -> AppError {
-    AppError::refused(StatusCode::UNAUTHORIZED, "That name and passphrase do not match. Check both and try again.")
+    AppError::refused(
+        StatusCode::UNAUTHORIZED,
+        "That name and passphrase do not match. Check both and try again.",
+    )
 }
 
 pub async fn sign_in(
@@ -57,12 +86,16 @@ pub async fn sign_in(
     Extension(scheme): Extension<Scheme>,
     ApiJson(req): ApiJson<SignInRequest>,
 ) -> Result<Response, AppError> {
-    let name = clean_name(&req.name).map_err(|e| AppError::invalid("name", format!("Your name: {e}")))?;
+    let name =
+        clean_name(&req.name).map_err(|e| AppError::invalid("name", format!("Your name: {e}")))?;
     let key = name_key(&name);
     let ip = peer.ip();
     refuse_if_throttled(&state, Some(&key), ip)?;
     let lookup_key = key.clone();
-    let found = state.db.call(move |c| Ok(store::staff_by_name_key(c, &lookup_key)?)).await?;
+    let found = state
+        .db
+        .call(move |c| Ok(store::staff_by_name_key(c, &lookup_key)?))
+        .await?;
     let (id, stored) = match found {
         Some(s) => (Some(s.member.id), s.passphrase_hash),
         None => (None, None),
@@ -77,18 +110,37 @@ pub async fn sign_in(
     start_session(&state, scheme, id, |_, _| Ok(())).await
 }
 
-pub async fn current(signed_in: SignedIn, State(state): State<AppState>) -> Result<Json<Session>, AppError> {
-    let setting_name = state.db.call(|c| Ok(store::setting_name(c)?.unwrap_or_default())).await?;
-    Ok(Json(Session { staff: signed_in.staff, setting_name }))
+pub async fn current(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+) -> Result<Json<Session>, AppError> {
+    let setting_name = state
+        .db
+        .call(|c| Ok(store::setting_name(c)?.unwrap_or_default()))
+        .await?;
+    Ok(Json(Session {
+        staff: signed_in.staff,
+        setting_name,
+    }))
 }
 
 /// Signing out ends the session on the server, not only in this browser.
-pub async fn sign_out(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Result<Response, AppError> {
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
     if let Some(token) = crate::auth::token_from(&headers) {
         let hash = secrets::sha256(token.as_bytes());
-        state.db.call(move |c| Ok(store::delete_session(c, &hash)?)).await?;
+        state
+            .db
+            .call(move |c| Ok(store::delete_session(c, &hash)?))
+            .await?;
     }
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_cookie())]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, clear_cookie())],
+    )
+        .into_response())
 }
 
 pub async fn claim_invite(
@@ -97,7 +149,8 @@ pub async fn claim_invite(
     Extension(scheme): Extension<Scheme>,
     ApiJson(req): ApiJson<ClaimInviteRequest>,
 ) -> Result<Response, AppError> {
-    let name = clean_name(&req.name).map_err(|e| AppError::invalid("name", format!("Your name: {e}")))?;
+    let name =
+        clean_name(&req.name).map_err(|e| AppError::invalid("name", format!("Your name: {e}")))?;
     let key = name_key(&name);
     let ip = peer.ip();
     refuse_if_throttled(&state, Some(&key), ip)?;
@@ -105,13 +158,20 @@ pub async fn claim_invite(
     let lookup_key = key.clone();
     let (found, setting) = state
         .db
-        .call(move |c| Ok((store::staff_by_name_key(c, &lookup_key)?, store::setting_name(c)?.unwrap_or_default())))
+        .call(move |c| {
+            Ok((
+                store::staff_by_name_key(c, &lookup_key)?,
+                store::setting_name(c)?.unwrap_or_default(),
+            ))
+        })
         .await?;
     let now = Utc::now();
     let valid = found.filter(|s| {
         s.passphrase_hash.is_none()
             && s.invite_expires.is_some_and(|e| e > now)
-            && s.invite_hash.as_deref().is_some_and(|h| secrets::same_hash(h, &typed))
+            && s.invite_hash
+                .as_deref()
+                .is_some_and(|h| secrets::same_hash(h, &typed))
     });
     let Some(staff) = valid else {
         state.throttles.record_failure(Some(&key), ip, now);
@@ -128,9 +188,13 @@ pub async fn claim_invite(
     state.throttles.forget_account(&key);
     start_session(&state, scheme, id, move |tx, _| {
         // Still unclaimed inside the transaction: a code works once.
-        let still_open = store::staff_by_name_key(tx, &key)?.is_some_and(|s| s.passphrase_hash.is_none());
+        let still_open =
+            store::staff_by_name_key(tx, &key)?.is_some_and(|s| s.passphrase_hash.is_none());
         if !still_open {
-            return Err(AppError::conflict(Some("code"), "That invite code has already been used. Sign in instead."));
+            return Err(AppError::conflict(
+                Some("code"),
+                "That invite code has already been used. Sign in instead.",
+            ));
         }
         store::set_passphrase_and_clear_invite(tx, id, &hash)?;
         Ok(())

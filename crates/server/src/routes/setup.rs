@@ -6,10 +6,10 @@ use crate::error::{ApiJson, AppError};
 use crate::secrets;
 use crate::state::AppState;
 use crate::store::{self, NewStaff};
+use axum::Extension;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Extension;
 use burrow_core::api::SetupRequest;
 use burrow_core::names::{clean_name, name_key};
 use burrow_core::passphrase;
@@ -34,8 +34,10 @@ pub async fn setup(
     let ip = peer.ip();
     refuse_if_throttled(&state, None, ip)?;
     let typed = secrets::code_hash(&req.code);
-    let (existing, stored) =
-        state.db.call(|c| Ok((store::setting_name(c)?, store::setup_code_hash(c)?))).await?;
+    let (existing, stored) = state
+        .db
+        .call(|c| Ok((store::setting_name(c)?, store::setup_code_hash(c)?)))
+        .await?;
     if existing.is_some() {
         return Err(already_set_up());
     }
@@ -47,8 +49,10 @@ pub async fn setup(
             field: Some("code"),
         });
     }
-    let setting_name = clean_name(&req.setting_name).map_err(|e| AppError::invalid("setting_name", format!("Setting name: {e}")))?;
-    let manager_name = clean_name(&req.manager_name).map_err(|e| AppError::invalid("manager_name", format!("Your name: {e}")))?;
+    let setting_name = clean_name(&req.setting_name)
+        .map_err(|e| AppError::invalid("setting_name", format!("Setting name: {e}")))?;
+    let manager_name = clean_name(&req.manager_name)
+        .map_err(|e| AppError::invalid("manager_name", format!("Your name: {e}")))?;
     passphrase::check(&req.passphrase, &[&manager_name, &setting_name])
         .map_err(|e| AppError::invalid("passphrase", e.to_string()))?;
     let hash = secrets::hash_passphrase(req.passphrase).await?;

@@ -16,7 +16,10 @@ use uuid::Uuid;
 /// Long enough to cover a new starter's first week, short enough that a lost slip expires.
 const INVITE_LIFETIME: Duration = Duration::days(7);
 
-pub async fn list(_: SignedIn, State(state): State<AppState>) -> Result<Json<Vec<StaffMember>>, AppError> {
+pub async fn list(
+    _: SignedIn,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<StaffMember>>, AppError> {
     Ok(Json(state.db.call(|c| Ok(store::list_staff(c)?)).await?))
 }
 
@@ -25,9 +28,13 @@ pub async fn add(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<NewStaffRequest>,
 ) -> Result<(StatusCode, Json<NewStaffResponse>), AppError> {
-    let name = clean_name(&req.name).map_err(|e| AppError::invalid("name", format!("Name: {e}")))?;
+    let name =
+        clean_name(&req.name).map_err(|e| AppError::invalid("name", format!("Name: {e}")))?;
     if !req.role.may_be_added() {
-        return Err(AppError::invalid("role", "New staff can be added as a deputy manager or a practitioner."));
+        return Err(AppError::invalid(
+            "role",
+            "New staff can be added as a deputy manager or a practitioner.",
+        ));
     }
     let (invite_code, invite_hash) = secrets::new_code();
     let id = Uuid::now_v7();
@@ -55,5 +62,12 @@ pub async fn add(
             store::staff_by_id(c, id)?.ok_or_else(|| AppError::internal("new staff row missing"))
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(NewStaffResponse { staff, invite_code, invite_expires })))
+    Ok((
+        StatusCode::CREATED,
+        Json(NewStaffResponse {
+            staff,
+            invite_code,
+            invite_expires,
+        }),
+    ))
 }

@@ -1,0 +1,87 @@
+//! Who is using the app: the setting's status and the signed-in member of staff, shared through
+//! context. Pages read it; only sign-in, set-up and sign-out write it.
+
+use crate::api::{self, ApiError};
+use burrow_core::api::{Session, Status};
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Boot {
+    Loading,
+    Ready,
+    Offline(String),
+}
+
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub boot: RwSignal<Boot>,
+    pub status: RwSignal<Option<Status>>,
+    pub session: RwSignal<Option<Session>>,
+}
+
+impl Auth {
+    pub fn new() -> Auth {
+        Auth {
+            boot: RwSignal::new(Boot::Loading),
+            status: RwSignal::new(None),
+            session: RwSignal::new(None),
+        }
+    }
+
+    /// Asks the server whether the setting is set up and who (if anyone) is signed in.
+    pub async fn load(self) {
+        self.boot.set(Boot::Loading);
+        let status = match api::get::<Status>("/api/status").await {
+            Ok(s) => s,
+            Err(e) => {
+                self.boot.set(Boot::Offline(e.to_string()));
+                return;
+            }
+        };
+        let session = if status.setup_needed {
+            None
+        } else {
+            match api::get::<Session>("/api/session").await {
+                Ok(s) => Some(s),
+                Err(e) if e.is_unauthorised() => None,
+                Err(e) => {
+                    self.boot.set(Boot::Offline(e.to_string()));
+                    return;
+                }
+            }
+        };
+        self.status.set(Some(status));
+        self.session.set(session);
+        self.boot.set(Boot::Ready);
+    }
+
+    pub fn signed_in(self, session: Session) {
+        self.status.set(Some(Status {
+            setup_needed: false,
+            setting_name: Some(session.setting_name.clone()),
+        }));
+        self.session.set(Some(session));
+    }
+
+    pub async fn sign_out(self) -> Result<(), ApiError> {
+        api::delete("/api/session").await?;
+        self.session.set(None);
+        Ok(())
+    }
+
+    /// A call came back 401: the session ended on the server (idle or lifetime).
+    pub fn session_ended(self) {
+        self.session.set(None);
+    }
+
+    pub fn may_manage(self) -> bool {
+        self.session.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.staff.role.may_manage_setting())
+        })
+    }
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}

@@ -1,0 +1,179 @@
+//! The children at the setting, and (for managers) registering a new one.
+
+use crate::api::{self, ApiError};
+use crate::auth::use_auth;
+use crate::components::field::Field;
+use crate::components::form_errors::FormErrors;
+use crate::components::notice::ErrorNotice;
+use crate::components::shell::Shell;
+use crate::today::today;
+use burrow_core::api::{Child, NewChildRequest, StaffMember};
+use burrow_core::dates::{age_label, format_uk};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[component]
+pub fn ChildrenPage() -> impl IntoView {
+    let auth = use_auth();
+    let reload = RwSignal::new(0u32);
+    let adding = RwSignal::new(false);
+    let children = LocalResource::new(move || {
+        reload.track();
+        api::get::<Vec<Child>>("/api/children")
+    });
+    Effect::new(move |_| {
+        if children
+            .get()
+            .is_some_and(|r| r.is_err_and(|e| e.is_unauthorised()))
+        {
+            auth.session_ended();
+        }
+    });
+    let list = move || {
+        children.get().map(|result| match result {
+            Ok(list) if list.is_empty() => view! {
+                <p class="empty">"No children are registered yet."</p>
+            }
+            .into_any(),
+            Ok(list) => view! { <ul class="cards" data-testid="children-list">{list.into_iter().map(child_card).collect_view()}</ul> }.into_any(),
+            Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
+        })
+    };
+    view! {
+        <Shell>
+            <div class="page-head">
+                <h1>"Children"</h1>
+                <Show when=move || auth.may_manage() && !adding.get()>
+                    <button class="button primary" on:click=move |_| adding.set(true)>"Register a child"</button>
+                </Show>
+            </div>
+            <Show when=move || adding.get()>
+                <NewChildForm
+                    on_done=Callback::new(move |saved: bool| {
+                        adding.set(false);
+                        if saved {
+                            reload.update(|n| *n += 1);
+                        }
+                    })
+                />
+            </Show>
+            <Transition fallback=|| view! { <p class="loading">"Loading children…"</p> }>{list}</Transition>
+        </Shell>
+    }
+}
+
+fn child_card(child: Child) -> impl IntoView {
+    let today = today();
+    view! {
+        <li class="card child">
+            <h2>{format!("{} {}", child.first_name, child.surname)}</h2>
+            <p>{format!("{} · born {}", age_label(child.date_of_birth, today), format_uk(child.date_of_birth))}</p>
+            <p class="muted">{format!("Key person: {} · started {}", child.key_person_name, format_uk(child.start_date))}</p>
+        </li>
+    }
+}
+
+#[component]
+fn NewChildForm(on_done: Callback<bool>) -> impl IntoView {
+    let first_name = RwSignal::new(String::new());
+    let surname = RwSignal::new(String::new());
+    let date_of_birth = RwSignal::new(String::new());
+    let start_date = RwSignal::new(today().format("%Y-%m-%d").to_string());
+    let key_person = RwSignal::new(String::new());
+    let errors = FormErrors::new(&[
+        "first_name",
+        "surname",
+        "date_of_birth",
+        "start_date",
+        "key_person_id",
+    ]);
+    let staff = LocalResource::new(|| api::get::<Vec<StaffMember>>("/api/staff"));
+
+    let submit = Action::new_local(move |req: &NewChildRequest| {
+        let req = req.clone();
+        async move { api::post::<_, Child>("/api/children", &req).await }
+    });
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(_)) => on_done.run(true),
+        Some(Err(e)) => errors.set(e),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        errors.clear();
+        match build_request(
+            &first_name.get_untracked(),
+            &surname.get_untracked(),
+            &date_of_birth.get_untracked(),
+            &start_date.get_untracked(),
+            &key_person.get_untracked(),
+        ) {
+            Ok(req) => {
+                submit.dispatch(req);
+            }
+            Err(e) => errors.set(e),
+        }
+    };
+    let key_person_error = errors.for_field("key_person_id");
+    let options = move || {
+        staff.get().map(|r| match r {
+            Ok(list) => list
+                .into_iter()
+                .map(|s| view! { <option value=s.id.to_string()>{s.name}</option> })
+                .collect_view()
+                .into_any(),
+            Err(_) => view! { <option value="" disabled=true>"The staff list could not be loaded"</option> }.into_any(),
+        })
+    };
+
+    view! {
+        <section class="card form-card">
+            <h2>"Register a child"</h2>
+            <form on:submit=on_submit novalidate>
+                <ErrorNotice message=errors.general()/>
+                <Field label="First name" name="first_name" value=first_name autocomplete="off" error=errors.for_field("first_name")/>
+                <Field label="Surname" name="surname" value=surname autocomplete="off" error=errors.for_field("surname")/>
+                <Field label="Date of birth" name="date_of_birth" kind="date" value=date_of_birth error=errors.for_field("date_of_birth")/>
+                <Field label="Start date" name="start_date" kind="date" value=start_date error=errors.for_field("start_date")/>
+                <div class="field" class:field-invalid=move || key_person_error.with(Option::is_some)>
+                    <label for="field-key_person">"Key person"</label>
+                    <select id="field-key_person" name="key_person" bind:value=key_person>
+                        <option value="">"Choose a member of staff"</option>
+                        <Transition>{options}</Transition>
+                    </select>
+                    <p class="field-error">{move || key_person_error.get()}</p>
+                </div>
+                <div class="actions">
+                    <button class="button primary" type="submit" disabled=move || submit.pending().get()>
+                        {move || if submit.pending().get() { "Saving…" } else { "Register child" }}
+                    </button>
+                    <button class="button quiet" type="button" on:click=move |_| on_done.run(false)>"Cancel"</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Checks what only the tablet can know (a date left blank) before sending; the rules
+/// themselves are core's, applied by the server.
+fn build_request(
+    first: &str,
+    surname: &str,
+    born: &str,
+    start: &str,
+    key_person: &str,
+) -> Result<NewChildRequest, ApiError> {
+    let date = |value: &str, field: &str, what: &str| {
+        NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            .map_err(|_| ApiError::invalid(field, &format!("Enter the {what}.")))
+    };
+    Ok(NewChildRequest {
+        first_name: first.to_owned(),
+        surname: surname.to_owned(),
+        date_of_birth: date(born, "date_of_birth", "date of birth")?,
+        start_date: date(start, "start_date", "start date")?,
+        key_person_id: Uuid::parse_str(key_person)
+            .map_err(|_| ApiError::invalid("key_person_id", "Choose the child’s key person."))?,
+    })
+}

@@ -1,0 +1,7 @@
+//! One module per screen.
+
+pub mod children;
+pub mod claim;
+pub mod setup;
+pub mod sign_in;
+pub mod staff;

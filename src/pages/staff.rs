@@ -1,0 +1,131 @@
+//! The staff list, and (for managers) adding a member of staff with an invite code.
+
+use crate::api;
+use crate::auth::use_auth;
+use crate::components::field::Field;
+use crate::components::form_errors::FormErrors;
+use crate::components::notice::ErrorNotice;
+use crate::components::shell::Shell;
+use burrow_core::api::{NewStaffRequest, NewStaffResponse, StaffMember};
+use burrow_core::dates::format_uk;
+use burrow_core::staff::Role;
+use leptos::prelude::*;
+
+#[component]
+pub fn StaffPage() -> impl IntoView {
+    let auth = use_auth();
+    let reload = RwSignal::new(0u32);
+    let adding = RwSignal::new(false);
+    let invited = RwSignal::new(None::<NewStaffResponse>);
+    let staff = LocalResource::new(move || {
+        reload.track();
+        api::get::<Vec<StaffMember>>("/api/staff")
+    });
+    Effect::new(move |_| {
+        if staff
+            .get()
+            .is_some_and(|r| r.is_err_and(|e| e.is_unauthorised()))
+        {
+            auth.session_ended();
+        }
+    });
+    let list = move || {
+        staff.get().map(|result| match result {
+            Ok(list) => view! { <ul class="cards" data-testid="staff-list">{list.into_iter().map(staff_card).collect_view()}</ul> }.into_any(),
+            Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
+        })
+    };
+    view! {
+        <Shell>
+            <div class="page-head">
+                <h1>"Staff"</h1>
+                <Show when=move || auth.may_manage() && !adding.get()>
+                    <button class="button primary" on:click=move |_| { invited.set(None); adding.set(true) }>"Add a member of staff"</button>
+                </Show>
+            </div>
+            {move || invited.get().map(invite_panel)}
+            <Show when=move || adding.get()>
+                <NewStaffForm on_done=Callback::new(move |added: Option<NewStaffResponse>| {
+                    adding.set(false);
+                    if added.is_some() {
+                        reload.update(|n| *n += 1);
+                    }
+                    invited.set(added);
+                })/>
+            </Show>
+            <Transition fallback=|| view! { <p class="loading">"Loading staff…"</p> }>{list}</Transition>
+        </Shell>
+    }
+}
+
+fn staff_card(member: StaffMember) -> impl IntoView {
+    view! {
+        <li class="card staff">
+            <h2>{member.name}</h2>
+            <p>{member.role.label()}</p>
+            {(!member.has_signed_in).then(|| view! { <p class="badge">"Has not chosen a passphrase yet"</p> })}
+        </li>
+    }
+}
+
+/// The code is shown once, here: the server keeps only its hash.
+fn invite_panel(added: NewStaffResponse) -> impl IntoView {
+    let until = format_uk(added.invite_expires.date_naive());
+    view! {
+        <section class="card invite" role="status" data-testid="invite">
+            <h2>{format!("{} has been added", added.staff.name)}</h2>
+            <p>"Give them this invite code. They choose their passphrase with it under “New here?” on the sign-in screen."</p>
+            <p class="code">{added.invite_code}</p>
+            <p class="muted">{format!("It works once, until {until}. Burrow will not show it again.")}</p>
+        </section>
+    }
+}
+
+#[component]
+fn NewStaffForm(on_done: Callback<Option<NewStaffResponse>>) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Practitioner.as_str().to_owned());
+    let errors = FormErrors::new(&["name", "role"]);
+    let submit = Action::new_local(move |req: &NewStaffRequest| {
+        let req = req.clone();
+        async move { api::post::<_, NewStaffResponse>("/api/staff", &req).await }
+    });
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(added)) => on_done.run(Some(added)),
+        Some(Err(e)) => errors.set(e),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        errors.clear();
+        let role = Role::parse(&role.get_untracked()).unwrap_or(Role::Practitioner);
+        submit.dispatch(NewStaffRequest {
+            name: name.get_untracked(),
+            role,
+        });
+    };
+    let role_error = errors.for_field("role");
+    view! {
+        <section class="card form-card">
+            <h2>"Add a member of staff"</h2>
+            <form on:submit=on_submit novalidate>
+                <ErrorNotice message=errors.general()/>
+                <Field label="Name" name="name" value=name autocomplete="off" hint="As they will type it when they sign in." error=errors.for_field("name")/>
+                <div class="field">
+                    <label for="field-role">"Role"</label>
+                    <select id="field-role" name="role" bind:value=role>
+                        <option value=Role::Practitioner.as_str()>{Role::Practitioner.label()}</option>
+                        <option value=Role::Deputy.as_str()>{Role::Deputy.label()}</option>
+                    </select>
+                    <p class="field-error">{move || role_error.get()}</p>
+                </div>
+                <div class="actions">
+                    <button class="button primary" type="submit" disabled=move || submit.pending().get()>
+                        {move || if submit.pending().get() { "Adding…" } else { "Add" }}
+                    </button>
+                    <button class="button quiet" type="button" on:click=move |_| on_done.run(None)>"Cancel"</button>
+                </div>
+            </form>
+        </section>
+    }
+}
