@@ -1,1 +1,39 @@
-fn main() {}
+//! `cargo xtask`: the project's own commands. `setup` installs the toolchain (idempotent),
+//! `serve` builds and runs Burrow, `test` runs every test, `bench` measures DESIGN §7's figures.
+
+mod bench;
+mod cmd;
+mod serve;
+mod setup;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  setup            install what building and testing need (only what is missing)
+  serve [--demo]   build the app and run the server on ./burrow-data (extra flags go to burrow-server)
+  test             run every test: fmt, clippy, native, wasm in Chromium, end-to-end
+  bench            measure the figures of DESIGN.md §7; writes target/bench/report.json";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(),
+        Some("serve") => serve::run(&args[1..]),
+        Some("test") => test::run(),
+        Some("bench") => bench::run(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -49,6 +49,8 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
+    println!("Ready. Press Ctrl+C to stop.");
+
     shutdown_signal().await;
     println!("Stopping Burrow…");
     running.stop().await;

@@ -1,0 +1,181 @@
+//! `cargo xtask bench`: measures DESIGN.md §7's figures, prints a table and writes
+//! `target/bench/report.json` (one object per figure: id, name, value, unit, target, baseline).
+
+use crate::cmd::{self, Result, exec, root, step};
+use crate::{serve, setup};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+
+struct Figure {
+    id: &'static str,
+    name: &'static str,
+    value: f64,
+    unit: &'static str,
+    /// The figure must be at most this.
+    target: f64,
+    baseline: Option<f64>,
+}
+
+pub fn run() -> Result {
+    setup::run()?;
+    serve::build_app()?;
+    step("build the server", || {
+        exec(
+            Command::new(cmd::cargo())
+                .current_dir(root())
+                .args(["build", "-p", "burrow-server"]),
+        )
+    })?;
+    let mut figures = vec![app_shell_size()?];
+    figures.push(cold_load()?);
+    report(&figures)
+}
+
+/// P1: what a tablet downloads to open the app, gzip-compressed as the server would send it.
+fn app_shell_size() -> Result<Figure> {
+    let dist = root().join("dist");
+    let mut total = 0usize;
+    for entry in std::fs::read_dir(&dist).map_err(|e| format!("reading dist/: {e}"))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let counted = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("wasm" | "js" | "css")
+        ) && path.file_name().is_some_and(|n| n != "sw.js");
+        if counted {
+            let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+            let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+            gz.write_all(&bytes).map_err(|e| e.to_string())?;
+            total += gz.finish().map_err(|e| e.to_string())?.len();
+        }
+    }
+    Ok(Figure {
+        id: "P1",
+        name: "app shell (wasm + js + css), gzip",
+        value: (total as f64 / 1000.0 * 10.0).round() / 10.0,
+        unit: "KB",
+        target: 350.0,
+        baseline: None,
+    })
+}
+
+/// P2: cold load (empty cache) to the first screen in headless Chromium, CPU throttled 4×;
+/// the baseline is the same load unthrottled.
+fn cold_load() -> Result<Figure> {
+    let data = std::env::temp_dir().join(format!("burrow-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let mut server = Server::start(&data)?;
+    let result = Command::new("node")
+        .current_dir(root().join(setup::PLAYWRIGHT_DIR))
+        .args(["bench/cold-load.mjs", &server.url])
+        .stderr(Stdio::inherit())
+        .output();
+    server.stop();
+    let _ = std::fs::remove_dir_all(&data);
+    let out = result.map_err(|e| format!("running the cold-load bench: {e}"))?;
+    if !out.status.success() {
+        return Err("the cold-load bench failed".into());
+    }
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("reading the cold-load bench's JSON: {e}"))?;
+    let ms = |k: &str| {
+        v[k].as_f64()
+            .ok_or_else(|| format!("cold-load bench gave no {k}"))
+    };
+    Ok(Figure {
+        id: "P2",
+        name: "cold load to first screen, headless Chromium, 4× CPU throttle (median)",
+        value: (ms("throttled_ms")? / 1000.0 * 1000.0).round() / 1000.0,
+        unit: "s",
+        target: 1.0,
+        baseline: Some((ms("unthrottled_ms")? / 1000.0 * 1000.0).round() / 1000.0),
+    })
+}
+
+fn report(figures: &[Figure]) -> Result {
+    println!(
+        "\n{:<4} {:<75} {:>10} {:>10} {:>10}  ok",
+        "id", "figure", "value", "target", "baseline"
+    );
+    for f in figures {
+        let baseline = f
+            .baseline
+            .map(|b| format!("{b} {}", f.unit))
+            .unwrap_or_else(|| "-".into());
+        let ok = if f.value <= f.target { "yes" } else { "NO" };
+        println!(
+            "{:<4} {:<75} {:>10} {:>10} {:>10}  {ok}",
+            f.id,
+            f.name,
+            format!("{} {}", f.value, f.unit),
+            format!("≤ {} {}", f.target, f.unit),
+            baseline
+        );
+    }
+    let json: Vec<Value> = figures
+        .iter()
+        .map(|f| json!({"id": f.id, "name": f.name, "value": f.value, "unit": f.unit, "target": f.target, "baseline": f.baseline}))
+        .collect();
+    let dir = root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("report.json"), text).map_err(|e| e.to_string())?;
+    println!("\nWrote target/bench/report.json");
+    Ok(())
+}
+
+/// burrow-server on a free loopback port with a demo setting, stopped on drop.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(data: &std::path::Path) -> Result<Server> {
+        let mut child = Command::new(root().join("target/debug/burrow-server"))
+            .args([
+                "--http",
+                "127.0.0.1:0",
+                "--https",
+                "off",
+                "--demo",
+                "--app-dir",
+            ])
+            .arg(root().join("dist"))
+            .arg("--data-dir")
+            .arg(data)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("starting burrow-server: {e}"))?;
+        let stdout = child.stdout.take().ok_or("no stdout from burrow-server")?;
+        let url = BufReader::new(stdout)
+            .lines()
+            .map_while(|l| l.ok())
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix("On this computer:")
+                    .map(|u| u.trim().to_owned())
+            });
+        match url {
+            Some(url) => Ok(Server { child, url }),
+            None => {
+                let _ = child.kill();
+                Err("burrow-server did not print its address".into())
+            }
+        }
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -1,0 +1,39 @@
+//! `cargo xtask serve [--demo] [burrow-server flags]`: build the app (release) and run the server.
+
+use crate::cmd::{self, Result, exec, root, step};
+use crate::setup;
+use std::process::Command;
+
+pub fn run(args: &[String]) -> Result {
+    setup::run()?;
+    build_app()?;
+    eprintln!("\nStarting burrow-server (Ctrl+C stops it)…");
+    exec(
+        Command::new(cmd::cargo())
+            .current_dir(root())
+            .args([
+                "run",
+                "--release",
+                "--quiet",
+                "--package",
+                "burrow-server",
+                "--",
+                "--app-dir",
+                "dist",
+                "--data-dir",
+                "burrow-data",
+            ])
+            .args(args),
+    )
+}
+
+pub fn build_app() -> Result {
+    step("build the app (trunk, release)", || {
+        exec(
+            Command::new("trunk")
+                .current_dir(root())
+                .args(["build", "--release"])
+                .env("TRUNK_OFFLINE", "true"),
+        )
+    })
+}
