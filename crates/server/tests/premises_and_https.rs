@@ -1,0 +1,114 @@
+//! The premises guard and the setting's own HTTPS.
+
+mod support;
+use reqwest::StatusCode;
+use support::{PASSPHRASE, TestServer, client, refusal};
+
+#[tokio::test]
+async fn a_device_outside_the_premises_networks_is_refused() {
+    let server =
+        TestServer::start_with(|c| c.premises = vec!["127.0.0.1/32".parse().unwrap()]).await;
+    let inside = client();
+    assert_eq!(
+        inside
+            .get(server.url("/api/status"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+
+    // Another loopback address stands in for a device on another network.
+    let outside = reqwest::Client::builder()
+        .local_address("127.0.0.2".parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap();
+    let r = outside
+        .get(server.url("/api/status"))
+        .header("X-Forwarded-For", "127.0.0.1")
+        .send()
+        .await
+        .unwrap();
+    let (status, error, _) = refusal(r).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a forwarded-for header is not believed"
+    );
+    assert!(error.starts_with("Burrow only answers devices on the setting's own network."));
+    let r = outside
+        .post(server.url("/api/setup"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "refused before the body is even read"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn tablets_trust_the_server_once_they_have_the_setting_certificate() {
+    let server = TestServer::start().await;
+    let ca_pem = client()
+        .get(server.url("/burrow-ca.crt"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let ca = reqwest::Certificate::from_pem(&ca_pem).unwrap();
+    let https = server.running().https.unwrap();
+    let url = format!("https://localhost:{}/api/status", https.port());
+
+    // Without the setting's certificate, the connection is refused.
+    let stranger = reqwest::Client::builder()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(reqwest::Certificate::from_pem(rcgen_other_ca().as_bytes()).unwrap());
+    assert!(stranger.build().unwrap().get(&url).send().await.is_err());
+
+    let tablet = reqwest::Client::builder()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(ca)
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    assert_eq!(
+        tablet.get(&url).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let by_ip = format!("https://127.0.0.1:{}/api/status", https.port());
+    assert_eq!(
+        tablet.get(&by_ip).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+
+    // Over HTTPS the session cookie is marked Secure.
+    server.set_up().await;
+    let r = tablet
+        .post(format!("https://localhost:{}/api/session", https.port()))
+        .json(&serde_json::json!({"name": "Jo Bloggs", "passphrase": PASSPHRASE}))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("; Secure")
+    );
+    server.stop().await;
+}
+
+/// A certificate authority that is not the setting's.
+fn rcgen_other_ca() -> String {
+    let dir = tempfile::tempdir().unwrap();
+    burrow_server::tls::load_or_create(dir.path(), &["localhost".into()], &[])
+        .unwrap()
+        .ca_pem
+}

@@ -1,0 +1,126 @@
+//! A real burrow-server on loopback ports with its own SQLite file, and clients for it.
+#![allow(dead_code)]
+
+use burrow_server::{Config, Running};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use tempfile::TempDir;
+
+pub const PASSPHRASE: &str = "teapot river lantern";
+
+pub struct TestServer {
+    pub running: Option<Running>,
+    pub data: TempDir,
+    pub app: TempDir,
+    pub config: Config,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
+        let data = tempfile::tempdir().unwrap();
+        let app = tempfile::tempdir().unwrap();
+        std::fs::write(
+            app.path().join("index.html"),
+            "<!doctype html><title>Burrow</title>",
+        )
+        .unwrap();
+        let mut config = Config::with_data_dir(data.path());
+        config.app_dir = app.path().to_path_buf();
+        config.http = Some("127.0.0.1:0".parse().unwrap());
+        config.https = Some("127.0.0.1:0".parse().unwrap());
+        adjust(&mut config);
+        let running = burrow_server::start(config.clone()).await.unwrap();
+        TestServer {
+            running: Some(running),
+            data,
+            app,
+            config,
+        }
+    }
+
+    pub fn running(&self) -> &Running {
+        self.running.as_ref().unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.http())
+    }
+
+    pub fn http(&self) -> SocketAddr {
+        self.running().http.unwrap()
+    }
+
+    pub fn code(&self) -> String {
+        self.running().setup_code.clone().expect("a set-up code")
+    }
+
+    /// Stops and starts again on the same data folder, as after a power cut or an update.
+    pub async fn restart(&mut self) {
+        self.running.take().unwrap().stop().await;
+        self.running = Some(burrow_server::start(self.config.clone()).await.unwrap());
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+    }
+
+    /// Sets the setting up with manager Jo Bloggs; returns their signed-in client.
+    pub async fn set_up(&self) -> Client {
+        let client = client();
+        let r = client
+            .post(self.url("/api/setup"))
+            .json(&json!({"code": self.code(), "setting_name": "Little Acorns", "manager_name": "Jo Bloggs", "passphrase": PASSPHRASE}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+        client
+    }
+
+    pub async fn sign_in(&self, client: &Client, name: &str, passphrase: &str) -> Response {
+        client
+            .post(self.url("/api/session"))
+            .json(&json!({"name": name, "passphrase": passphrase}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Adds a practitioner as the given manager; returns their id and invite code.
+    pub async fn add_staff(&self, manager: &Client, name: &str, role: &str) -> (String, String) {
+        let r = manager
+            .post(self.url("/api/staff"))
+            .json(&json!({"name": name, "role": role}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let body: Value = r.json().await.unwrap();
+        (
+            body["staff"]["id"].as_str().unwrap().to_owned(),
+            body["invite_code"].as_str().unwrap().to_owned(),
+        )
+    }
+}
+
+pub fn client() -> Client {
+    Client::builder().cookie_store(true).build().unwrap()
+}
+
+/// Status and body of a refusal; asserts the body is Burrow's `{"error": ...}` shape.
+pub async fn refusal(r: Response) -> (StatusCode, String, Option<String>) {
+    let status = r.status();
+    let body: Value = r.json().await.expect("a JSON error body");
+    let error = body["error"]
+        .as_str()
+        .expect("an error sentence")
+        .to_owned();
+    (status, error, body["field"].as_str().map(str::to_owned))
+}
