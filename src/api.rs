@@ -111,7 +111,7 @@ mod tests {
         init.set_status(status);
         let raw =
             web_sys::Response::new_with_opt_str_and_init(Some(body), &init).expect("a response");
-        Response::from_raw(raw)
+        Response::from(raw)
     }
 
     #[wasm_bindgen_test]

@@ -39,10 +39,10 @@ impl Premises {
                     .map(IpNet::from)
                     .ok(),
             };
-            if let Some(net) = net.map(|n| n.trunc()) {
-                if !networks.contains(&net) {
-                    networks.push(net);
-                }
+            if let Some(net) = net.map(|n| n.trunc())
+                && !networks.contains(&net)
+            {
+                networks.push(net);
             }
         }
         Premises { networks }

@@ -65,15 +65,15 @@ impl Throttles {
         address: IpAddr,
         now: DateTime<Utc>,
     ) -> Result<(), Blocked> {
-        if let Ok(mut map) = self.addresses.lock() {
-            if let Some(t) = map.get_mut(&address) {
-                t.check(now, Policy::ADDRESS).map_err(Blocked::Address)?;
-            }
+        if let Ok(mut map) = self.addresses.lock()
+            && let Some(t) = map.get_mut(&address)
+        {
+            t.check(now, Policy::ADDRESS).map_err(Blocked::Address)?;
         }
-        if let (Some(account), Ok(mut map)) = (account, self.accounts.lock()) {
-            if let Some(t) = map.get_mut(account) {
-                t.check(now, Policy::ACCOUNT).map_err(Blocked::Account)?;
-            }
+        if let (Some(account), Ok(mut map)) = (account, self.accounts.lock())
+            && let Some(t) = map.get_mut(account)
+        {
+            t.check(now, Policy::ACCOUNT).map_err(Blocked::Account)?;
         }
         Ok(())
     }
