@@ -12,5 +12,7 @@ export const chromium = {
     "--disable-sync",
     "--use-fake-device-for-media-stream",
     "--use-fake-ui-for-media-stream",
+    // Dates in inputs read 22/11/2026, as on the setting's tablets.
+    "--lang=en-GB",
   ],
 };

@@ -1,0 +1,60 @@
+// P2: cold load to the first screen (the sign-in screen of a set-up setting) in headless
+// Chromium, with the CPU throttled 4× through the DevTools protocol, as a slow tablet.
+// Each run uses a fresh browser context: empty HTTP cache, no service worker.
+// Prints JSON: {"throttled_ms": median, "unthrottled_ms": median, "runs": n, "samples": {...}}.
+import { chromium as playwright } from "@playwright/test";
+import { chromium } from "../support/chromium.js";
+
+const url = process.argv[2];
+if (!url) {
+  console.error("usage: node bench/cold-load.mjs <server url>");
+  process.exit(2);
+}
+const RUNS = 7;
+
+// Records when the first screen's heading is on screen, from navigation start.
+const marker = () => {
+  const seen = () => {
+    if (document.querySelector("main.app h1") && !window.__firstScreen) {
+      window.__firstScreen = performance.now();
+    }
+  };
+  new MutationObserver(seen).observe(document, { childList: true, subtree: true });
+};
+
+async function once(browser, rate) {
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate });
+  await page.addInitScript(marker);
+  await page.goto(url);
+  await page.waitForFunction(() => window.__firstScreen !== undefined, null, { timeout: 30_000 });
+  const ms = await page.evaluate(() => window.__firstScreen);
+  await context.close();
+  return ms;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const browser = await playwright.launch({ headless: true, ...chromium });
+try {
+  await once(browser, 1); // warm the server's file cache, not the browser's
+  const throttled = [];
+  const unthrottled = [];
+  for (let i = 0; i < RUNS; i++) {
+    throttled.push(await once(browser, 4));
+    unthrottled.push(await once(browser, 1));
+  }
+  const round = (xs) => xs.map((x) => Math.round(x));
+  console.log(
+    JSON.stringify({
+      throttled_ms: median(throttled),
+      unthrottled_ms: median(unthrottled),
+      runs: RUNS,
+      samples: { throttled: round(throttled), unthrottled: round(unthrottled) },
+    }),
+  );
+} finally {
+  await browser.close();
+}
