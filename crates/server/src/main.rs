@@ -31,9 +31,7 @@ async fn main() -> anyhow::Result<()> {
     println!("  Premises networks:         {}", networks.join(", "));
     if let Some(code) = &running.setup_code {
         println!("Set-up code: {code}");
-        println!(
-            "  Open the app, choose \"Set up this setting\" and enter the code. It works once."
-        );
+        println!("  Open the app and enter it to set up your setting. It works once.");
     }
     if running.demo_created {
         println!(
