@@ -7,8 +7,8 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use ipnet::IpNet;
-use std::net::{IpAddr, SocketAddr};
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 
 use crate::error::AppError;
@@ -27,17 +27,17 @@ impl Premises {
             };
         }
         let mut networks: Vec<IpNet> = vec![
-            "127.0.0.0/8".parse().expect("literal"),
-            "::1/128".parse().expect("literal"),
+            Ipv4Net::new_assert(Ipv4Addr::LOCALHOST, 8).into(),
+            Ipv6Net::new_assert(Ipv6Addr::LOCALHOST, 128).into(),
         ];
         for iface in if_addrs::get_if_addrs().unwrap_or_default() {
             let net = match &iface.addr {
-                if_addrs::IfAddr::V4(a) => ipnet::Ipv4Net::with_netmask(a.ip, a.netmask)
-                    .map(IpNet::from)
-                    .ok(),
-                if_addrs::IfAddr::V6(a) => ipnet::Ipv6Net::with_netmask(a.ip, a.netmask)
-                    .map(IpNet::from)
-                    .ok(),
+                if_addrs::IfAddr::V4(a) => {
+                    Ipv4Net::with_netmask(a.ip, a.netmask).map(IpNet::from).ok()
+                }
+                if_addrs::IfAddr::V6(a) => {
+                    Ipv6Net::with_netmask(a.ip, a.netmask).map(IpNet::from).ok()
+                }
             };
             if let Some(net) = net.map(|n| n.trunc())
                 && !networks.contains(&net)

@@ -11,7 +11,7 @@ use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
     Issuer, KeyPair, KeyUsagePurpose, SanType,
 };
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::Path;
 use time::{Duration, OffsetDateTime};
 
@@ -108,9 +108,9 @@ pub fn local_names_and_ips() -> (Vec<String>, Vec<IpAddr>) {
             names.push(format!("{host}.local"));
         }
     }
-    let mut ips: Vec<IpAddr> = vec![
-        "127.0.0.1".parse().expect("literal"),
-        "::1".parse().expect("literal"),
+    let mut ips = vec![
+        IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(Ipv6Addr::LOCALHOST),
     ];
     for iface in if_addrs::get_if_addrs().unwrap_or_default() {
         let ip = iface.ip();

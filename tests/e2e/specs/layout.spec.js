@@ -1,0 +1,60 @@
+// The layout promise: a phone and a 10-inch tablet either way round, nothing scrolls sideways,
+// and every control is at least 44px each way, so it can be hit with a thumb.
+import { test, expect } from "@playwright/test";
+import { startServer } from "../support/server.js";
+
+const screens = [
+  { name: "phone", width: 390, height: 844 },
+  { name: "tablet portrait", width: 800, height: 1280 },
+  { name: "tablet landscape", width: 1280, height: 800 },
+];
+
+let server;
+test.beforeAll(async () => {
+  server = await startServer({ args: ["--demo"] });
+});
+test.afterAll(async () => {
+  await server?.stop();
+  server?.cleanUp();
+});
+
+async function smallControls(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("button, input, select, a")]
+      .filter((el) => el.offsetParent !== null)
+      .map((el) => ({ el: el.outerHTML.slice(0, 80), box: el.getBoundingClientRect() }))
+      .filter(({ box }) => box.height < 44 || box.width < 44)
+      .map(({ el, box }) => `${el} is ${Math.round(box.width)}×${Math.round(box.height)}`),
+  );
+}
+
+async function scrollsSideways(page) {
+  return page.evaluate(() => document.scrollingElement.scrollWidth > window.innerWidth);
+}
+
+for (const screen of screens) {
+  test(`on a ${screen.name}, screens fit and every control is big enough to touch`, async ({ page }) => {
+    await page.setViewportSize({ width: screen.width, height: screen.height });
+    await page.goto(server.url);
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    expect(await smallControls(page)).toEqual([]);
+    expect(await scrollsSideways(page)).toBe(false);
+
+    await page.getByLabel("Your name").fill("Sam Patel");
+    await page.getByLabel("Passphrase").fill("teapot river lantern");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("children-list")).toContainText("Ava Okafor");
+    expect(await smallControls(page)).toEqual([]);
+    expect(await scrollsSideways(page)).toBe(false);
+
+    await page.getByRole("button", { name: "Register a child" }).click();
+    await expect(page.getByLabel("Key person")).toBeVisible();
+    expect(await smallControls(page)).toEqual([]);
+    expect(await scrollsSideways(page)).toBe(false);
+
+    await page.getByRole("link", { name: "Staff" }).click();
+    await expect(page.getByTestId("staff-list")).toContainText("Priya Shah");
+    expect(await smallControls(page)).toEqual([]);
+    await page.getByRole("button", { name: "Sign out" }).click();
+  });
+}
