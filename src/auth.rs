@@ -17,6 +17,8 @@ pub struct Auth {
     pub boot: RwSignal<Boot>,
     pub status: RwSignal<Option<Status>>,
     pub session: RwSignal<Option<Session>>,
+    /// Why the last session ended, when the server ended it: shown on the sign-in screen.
+    pub ended: RwSignal<Option<String>>,
 }
 
 impl Auth {
@@ -25,6 +27,7 @@ impl Auth {
             boot: RwSignal::new(Boot::Loading),
             status: RwSignal::new(None),
             session: RwSignal::new(None),
+            ended: RwSignal::new(None),
         }
     }
 
@@ -60,6 +63,7 @@ impl Auth {
             setup_needed: false,
             setting_name: Some(session.setting_name.clone()),
         }));
+        self.ended.set(None);
         self.session.set(Some(session));
     }
 
@@ -69,8 +73,10 @@ impl Auth {
         Ok(())
     }
 
-    /// A call came back 401: the session ended on the server (idle or lifetime).
-    pub fn session_ended(self) {
+    /// A call came back 401: the session ended on the server (idle or lifetime). The server's
+    /// sentence says why, and the sign-in screen shows it.
+    pub fn session_ended(self, error: &ApiError) {
+        self.ended.set(Some(error.to_string()));
         self.session.set(None);
     }
 

@@ -23,11 +23,10 @@ pub fn ChildrenPage() -> impl IntoView {
         api::get::<Vec<Child>>("/api/children")
     });
     Effect::new(move |_| {
-        if children
-            .get()
-            .is_some_and(|r| r.is_err_and(|e| e.is_unauthorised()))
+        if let Some(Err(e)) = children.get()
+            && e.is_unauthorised()
         {
-            auth.session_ended();
+            auth.session_ended(&e);
         }
     });
     let list = move || {

@@ -37,13 +37,20 @@ pub fn SignInPage() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let signed_in = move || auth.session.with(Option::is_some);
+    // Signed in already, or nothing to sign in to yet: the front door decides.
+    let elsewhere = move || {
+        auth.session.with(Option::is_some)
+            || auth
+                .status
+                .with(|s| s.as_ref().is_some_and(|s| s.setup_needed))
+    };
 
     view! {
-        <Show when=move || !signed_in() fallback=|| view! { <Redirect path="/"/> }>
+        <Show when=move || !elsewhere() fallback=|| view! { <Redirect path="/"/> }>
             <section class="card narrow">
                 <p class="eyebrow">{setting}</p>
                 <h1>"Sign in"</h1>
+                {move || auth.ended.get().map(|why| view! { <p class="notice" role="status">{why}</p> })}
                 <form on:submit=on_submit novalidate>
                     <ErrorNotice message=errors.general()/>
                     <Field label="Your name" name="name" value=name autocomplete="username" error=errors.for_field("name")/>

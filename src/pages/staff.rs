@@ -22,11 +22,10 @@ pub fn StaffPage() -> impl IntoView {
         api::get::<Vec<StaffMember>>("/api/staff")
     });
     Effect::new(move |_| {
-        if staff
-            .get()
-            .is_some_and(|r| r.is_err_and(|e| e.is_unauthorised()))
+        if let Some(Err(e)) = staff.get()
+            && e.is_unauthorised()
         {
-            auth.session_ended();
+            auth.session_ended(&e);
         }
     });
     let list = move || {
@@ -54,7 +53,24 @@ pub fn StaffPage() -> impl IntoView {
                 })/>
             </Show>
             <Transition fallback=|| view! { <p class="loading">"Loading staff…"</p> }>{list}</Transition>
+            <Show when=move || auth.may_manage()>{tablet_help()}</Show>
         </Shell>
+    }
+}
+
+/// Tablets reach the server over HTTPS with the setting's own certificate authority, which each
+/// tablet must trust once.
+fn tablet_help() -> impl IntoView {
+    view! {
+        <section class="card tablet-help">
+            <h2>"Setting up a new tablet"</h2>
+            <ol>
+                <li>"On the tablet, open this page’s address and "
+                    <a href="/burrow-ca.crt" download="burrow-setting-ca.crt">"download the setting certificate"</a>"."</li>
+                <li>"Install it. On Android: Settings → Security → Encryption and credentials → Install a certificate → CA certificate. On an iPad: Settings → Profile Downloaded → Install, then Settings → General → About → Certificate Trust Settings."</li>
+                <li>"Open Burrow at the setting’s network address the server showed when it started (it begins with https://), and add it to the home screen."</li>
+            </ol>
+        </section>
     }
 }
 

@@ -182,6 +182,20 @@ pub fn touch_session(
     Ok(())
 }
 
+/// Sweeps sessions that can no longer be used, so the table does not grow for ever.
+pub fn delete_expired_sessions(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    idle: chrono::Duration,
+    lifetime: chrono::Duration,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "DELETE FROM sessions WHERE last_seen_at < ?1 OR created_at < ?2",
+        params![now - idle, now - lifetime],
+    )?;
+    Ok(())
+}
+
 pub fn delete_session(conn: &Connection, token_hash: &[u8]) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
     Ok(())

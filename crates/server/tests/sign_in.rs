@@ -145,6 +145,21 @@ async fn an_idle_session_ends() {
         error.starts_with("You were signed out to keep children's details safe."),
         "{error}"
     );
+
+    // Signing in again sweeps every session that can no longer be used.
+    server
+        .sign_in(&client(), "Jo Bloggs", support::PASSPHRASE)
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(1700)).await;
+    let r = server
+        .sign_in(&client(), "Jo Bloggs", support::PASSPHRASE)
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let db = rusqlite::Connection::open(server.data.path().join("burrow.sqlite3")).unwrap();
+    let sessions: i64 = db
+        .query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(sessions, 1);
     server.stop().await;
 }
 

@@ -49,11 +49,13 @@ where
     F: FnOnce(&Transaction, DateTime<Utc>) -> Result<(), AppError> + Send + 'static,
 {
     let (token, token_hash) = secrets::new_session_token();
+    let (idle, lifetime) = (state.session_idle, state.session_lifetime);
     let session = state
         .db
         .call(move |conn| {
             let now = Utc::now();
             let tx = conn.transaction()?;
+            store::delete_expired_sessions(&tx, now, idle, lifetime)?;
             write(&tx, now)?;
             store::insert_session(&tx, &token_hash, staff_id, now)?;
             let staff = store::staff_by_id(&tx, staff_id)?
