@@ -8,6 +8,8 @@ pub mod api;
 pub mod child;
 pub mod codes;
 pub mod dates;
+pub mod envelope;
+pub mod keys;
 pub mod names;
 pub mod passphrase;
 pub mod staff;
