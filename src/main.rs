@@ -6,6 +6,7 @@ mod auth;
 mod components;
 mod pages;
 mod service_worker;
+mod store;
 mod today;
 
 fn main() {
