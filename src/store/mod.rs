@@ -6,4 +6,5 @@
 #![allow(dead_code)]
 
 pub mod crypto;
+pub mod db;
 pub mod keys;

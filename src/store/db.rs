@@ -1,0 +1,711 @@
+//! IndexedDB, through the `idb` crate (futures over the raw API, maintained, and the one
+//! TOOLCHAIN.md verified here). What reaches the disk: random record ids, versions, index
+//! tokens (HMACs) and envelopes. No name, date, text or child id is ever stored in the clear.
+//!
+//! Each change writes its record, its outbox entry and the next mutation counter in one
+//! transaction, so after a crash a record is either whole with its outbox entry or absent.
+//! Encryption happens before the transaction opens: awaiting WebCrypto inside it would let
+//! IndexedDB commit half-way.
+
+use super::crypto::{self, CryptoError};
+use super::keys::{Keys, WrappedKey};
+use burrow_core::envelope::{Aad, EnvelopeError, Kind};
+use idb::{
+    Database, DatabaseEvent, Factory, IndexParams, KeyPath, ObjectStoreParams, Query,
+    TransactionMode,
+};
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use thiserror::Error;
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+
+const VERSION: u32 = 1;
+const RECORDS: &str = "records";
+const PHOTO_CHUNKS: &str = "photo_chunks";
+const OUTBOX: &str = "outbox";
+const META: &str = "meta";
+const LOOKUP: &str = "lookup";
+const COUNTER: &str = "mutation_counter";
+const WRAPPED_KEYS: &str = "wrapped_keys";
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum StoreError {
+    #[error(
+        "This browser cannot store Burrow’s records. Open Burrow in Chrome or Safari, not a private window."
+    )]
+    Unavailable,
+    /// Names the record, never its content.
+    #[error(
+        "Record {record_id} on this tablet is damaged and cannot be shown. It has not been changed; tell your manager."
+    )]
+    Damaged { record_id: Uuid },
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error("The tablet’s storage refused a change: {0}")]
+    Failed(String),
+}
+
+fn failed(e: idb::Error) -> StoreError {
+    StoreError::Failed(e.to_string())
+}
+
+/// A record as the app sees it before sealing.
+pub struct NewRecord<'a> {
+    pub id: Uuid,
+    pub kind: Kind,
+    pub version: u64,
+    /// Lookups such as ("child", child id); stored only as index tokens.
+    pub lookups: &'a [(&'a str, String)],
+    pub body: &'a [u8],
+}
+
+/// What the outbox holds for sync: which record changed to which version, sealed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub counter: u64,
+    pub record_id: Uuid,
+    pub kind: u8,
+    pub version: u64,
+}
+
+pub struct Store {
+    db: Database,
+}
+
+fn set(o: &Object, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(o, &key.into(), &value.into());
+}
+
+fn get(o: &JsValue, key: &str) -> JsValue {
+    Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn buffer(bytes: &[u8]) -> JsValue {
+    Uint8Array::from(bytes).buffer().into()
+}
+
+fn bytes_of(value: &JsValue) -> Vec<u8> {
+    Uint8Array::new(value).to_vec()
+}
+
+/// The kind is sealed too: even how many observations a tablet holds is not in the clear.
+fn kind_token_field() -> &'static str {
+    "kind"
+}
+
+impl Store {
+    pub async fn open(name: &str) -> Result<Store, StoreError> {
+        let factory = Factory::new().map_err(|_| StoreError::Unavailable)?;
+        let mut request = factory
+            .open(name, Some(VERSION))
+            .map_err(|_| StoreError::Unavailable)?;
+        request.on_upgrade_needed(|event| {
+            let Ok(db) = event.database() else { return };
+            let mut records = ObjectStoreParams::new();
+            records.key_path(Some(KeyPath::new_single("id")));
+            if let Ok(store) = db.create_object_store(RECORDS, records) {
+                let mut multi = IndexParams::new();
+                multi.multi_entry(true);
+                let _ = store.create_index(LOOKUP, KeyPath::new_single(LOOKUP), Some(multi));
+            }
+            let mut chunks = ObjectStoreParams::new();
+            chunks.key_path(Some(KeyPath::new_array(["photo", "chunk"])));
+            let _ = db.create_object_store(PHOTO_CHUNKS, chunks);
+            let mut outbox = ObjectStoreParams::new();
+            outbox.key_path(Some(KeyPath::new_single("counter")));
+            let _ = db.create_object_store(OUTBOX, outbox);
+            let _ = db.create_object_store(META, ObjectStoreParams::new());
+        });
+        let db = request.await.map_err(failed)?;
+        Ok(Store { db })
+    }
+
+    pub fn close(&self) {
+        self.db.close();
+    }
+
+    /// Deletes the whole database (revocation, tests).
+    pub async fn delete(name: &str) -> Result<(), StoreError> {
+        let factory = Factory::new().map_err(|_| StoreError::Unavailable)?;
+        factory.delete(name).map_err(failed)?.await.map_err(failed)
+    }
+
+    pub async fn wrapped_keys(&self) -> Result<Vec<WrappedKey>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[META], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let store = tx.object_store(META).map_err(failed)?;
+        let value = store
+            .get(Query::from(JsValue::from_str(WRAPPED_KEYS)))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        match value.and_then(|v| v.as_string()) {
+            Some(json) => {
+                serde_json::from_str(&json).map_err(|e| StoreError::Failed(e.to_string()))
+            }
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Adds or replaces this user's wrapped copy of the data key.
+    pub async fn save_wrapped_key(&self, wrapped: &WrappedKey) -> Result<(), StoreError> {
+        let mut all = self.wrapped_keys().await?;
+        all.retain(|w| w.user_id != wrapped.user_id);
+        all.push(wrapped.clone());
+        let json = serde_json::to_string(&all).map_err(|e| StoreError::Failed(e.to_string()))?;
+        let tx = self
+            .db
+            .transaction(&[META], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        let store = tx.object_store(META).map_err(failed)?;
+        store
+            .put(
+                &JsValue::from_str(&json),
+                Some(&JsValue::from_str(WRAPPED_KEYS)),
+            )
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        tx.commit().map_err(failed)?.await.map_err(failed)?;
+        Ok(())
+    }
+
+    /// Seals and writes a record with its outbox entry and the next mutation counter, all in
+    /// one transaction. Returns the counter given to this change.
+    pub async fn put_record(&self, keys: &Keys, record: &NewRecord<'_>) -> Result<u64, StoreError> {
+        let envelope = crypto::seal(
+            &keys.records,
+            &Aad::record(record.kind, record.id, record.version),
+            record.body,
+        )
+        .await?;
+        let lookup = Array::new();
+        lookup.push(
+            &crypto::index_token(
+                &keys.index,
+                kind_token_field(),
+                &(record.kind as u8).to_string(),
+            )
+            .await?
+            .into(),
+        );
+        for (field, value) in record.lookups {
+            lookup.push(&crypto::index_token(&keys.index, field, value).await?.into());
+        }
+        let outbox_id = Uuid::now_v7();
+        let mut op = Vec::with_capacity(25);
+        op.extend_from_slice(record.id.as_bytes());
+        op.push(record.kind as u8);
+        op.extend_from_slice(&record.version.to_be_bytes());
+        let op_envelope = crypto::seal(
+            &keys.records,
+            &Aad::record(Kind::OutboxEntry, outbox_id, 0),
+            &op,
+        )
+        .await?;
+
+        let row = Object::new();
+        set(&row, "id", record.id.to_string());
+        set(&row, "version", record.version as f64);
+        set(&row, LOOKUP, lookup);
+        set(&row, "envelope", buffer(&envelope));
+
+        let tx = self
+            .db
+            .transaction(&[RECORDS, OUTBOX, META], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        let meta = tx.object_store(META).map_err(failed)?;
+        let counter_key = JsValue::from_str(COUNTER);
+        let last = meta
+            .get(Query::from(counter_key.clone()))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        let counter = last.and_then(|v| v.as_f64()).unwrap_or(0.0) as u64 + 1;
+
+        tx.object_store(RECORDS)
+            .map_err(failed)?
+            .put(&row, None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        let entry = Object::new();
+        set(&entry, "counter", counter as f64);
+        set(&entry, "id", outbox_id.to_string());
+        set(&entry, "envelope", buffer(&op_envelope));
+        tx.object_store(OUTBOX)
+            .map_err(failed)?
+            .add(&entry, None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        meta.put(&JsValue::from_f64(counter as f64), Some(&counter_key))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        let result = tx.commit().map_err(failed)?.await.map_err(failed)?;
+        if !result.is_committed() {
+            return Err(StoreError::Failed("the change was not saved".into()));
+        }
+        Ok(counter)
+    }
+
+    /// Opens one record; a record that does not open is reported as damaged, by id.
+    pub async fn get_record(
+        &self,
+        keys: &Keys,
+        kind: Kind,
+        id: Uuid,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[RECORDS], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let row = tx
+            .object_store(RECORDS)
+            .map_err(failed)?
+            .get(Query::from(JsValue::from_str(&id.to_string())))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        match row {
+            Some(row) => Ok(Some(open_row(keys, kind, id, &row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every record of `kind` with the lookup (field, value), each opened or reported damaged.
+    pub async fn find(
+        &self,
+        keys: &Keys,
+        kind: Kind,
+        field: &str,
+        value: &str,
+    ) -> Result<Vec<(Uuid, Result<Vec<u8>, StoreError>)>, StoreError> {
+        let token = crypto::index_token(&keys.index, field, value).await?;
+        let kind_token =
+            crypto::index_token(&keys.index, kind_token_field(), &(kind as u8).to_string()).await?;
+        let tx = self
+            .db
+            .transaction(&[RECORDS], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let index = tx
+            .object_store(RECORDS)
+            .map_err(failed)?
+            .index(LOOKUP)
+            .map_err(failed)?;
+        let rows = index
+            .get_all(Some(Query::from(JsValue::from_str(&token))), None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let tokens: Vec<String> = Array::from(&get(&row, LOOKUP))
+                .iter()
+                .filter_map(|t| t.as_string())
+                .collect();
+            if !tokens.contains(&kind_token) {
+                continue;
+            }
+            let Some(id) = get(&row, "id")
+                .as_string()
+                .and_then(|s| Uuid::parse_str(&s).ok())
+            else {
+                continue;
+            };
+            out.push((id, open_row(keys, kind, id, &row).await));
+        }
+        Ok(out)
+    }
+
+    /// The outbox, oldest change first.
+    pub async fn outbox(&self, keys: &Keys) -> Result<Vec<OutboxEntry>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[OUTBOX], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let rows = tx
+            .object_store(OUTBOX)
+            .map_err(failed)?
+            .get_all(None, None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let counter = get(&row, "counter").as_f64().unwrap_or(0.0) as u64;
+            let id = get(&row, "id")
+                .as_string()
+                .and_then(|s| Uuid::parse_str(&s).ok())
+                .unwrap_or_default();
+            let op = crypto::open(
+                &keys.records,
+                &Aad::record(Kind::OutboxEntry, id, 0),
+                &bytes_of(&get(&row, "envelope")),
+            )
+            .await
+            .map_err(|_| StoreError::Damaged { record_id: id })?;
+            if op.len() != 25 {
+                return Err(StoreError::Damaged { record_id: id });
+            }
+            let record_id =
+                Uuid::from_slice(&op[..16]).map_err(|_| StoreError::Damaged { record_id: id })?;
+            let mut version = [0u8; 8];
+            version.copy_from_slice(&op[17..25]);
+            out.push(OutboxEntry {
+                counter,
+                record_id,
+                kind: op[16],
+                version: u64::from_be_bytes(version),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The raw rows of a store, exactly as IndexedDB holds them (for tests and diagnostics).
+    pub(crate) async fn raw_rows(&self, store: &str) -> Result<Vec<JsValue>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[store], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        tx.object_store(store)
+            .map_err(failed)?
+            .get_all(None, None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)
+    }
+
+    pub(crate) async fn put_raw(&self, store: &str, row: &JsValue) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(&[store], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        tx.object_store(store)
+            .map_err(failed)?
+            .put(row, None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        tx.commit().map_err(failed)?.await.map_err(failed)?;
+        Ok(())
+    }
+}
+
+async fn open_row(keys: &Keys, kind: Kind, id: Uuid, row: &JsValue) -> Result<Vec<u8>, StoreError> {
+    let version = get(row, "version").as_f64().unwrap_or(-1.0) as u64;
+    let envelope = bytes_of(&get(row, "envelope"));
+    crypto::open(&keys.records, &Aad::record(kind, id, version), &envelope)
+        .await
+        .map_err(|e| match e {
+            CryptoError::Envelope(
+                EnvelopeError::Damaged
+                | EnvelopeError::Truncated
+                | EnvelopeError::UnknownVersion(_),
+            ) => StoreError::Damaged { record_id: id },
+            other => other.into(),
+        })
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use crate::store::keys::{keys_from, unlock, wrap_with_cost};
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    const AVA: &str = "0190b5a0-0000-7000-8000-00000000a7a0";
+    const NOAH: &str = "0190b5a0-0000-7000-8000-0000000004a0";
+
+    async fn fresh() -> (Store, String, Keys) {
+        let name = format!("burrow-test-{}", Uuid::now_v7());
+        let store = Store::open(&name).await.unwrap();
+        (store, name, keys_from(&[0x42; 32]).await.unwrap())
+    }
+
+    async fn done(store: Store, name: &str) {
+        store.close();
+        Store::delete(name).await.unwrap();
+    }
+
+    fn observation<'a>(
+        id: Uuid,
+        lookups: &'a [(&'a str, String)],
+        body: &'a [u8],
+    ) -> NewRecord<'a> {
+        NewRecord {
+            id,
+            kind: Kind::Observation,
+            version: 1,
+            lookups,
+            body,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn lookups_find_a_childs_records_through_index_tokens_only() {
+        let (store, name, keys) = fresh().await;
+        let (a1, a2, n1) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let ava = [("child", AVA.to_owned())];
+        let both = [("child", AVA.to_owned()), ("child", NOAH.to_owned())];
+        store
+            .put_record(
+                &keys,
+                &observation(a1, &ava, b"MARKER-ava-alone painted a rainbow"),
+            )
+            .await
+            .unwrap();
+        store
+            .put_record(
+                &keys,
+                &observation(a2, &both, b"MARKER-group built a den together"),
+            )
+            .await
+            .unwrap();
+        let noah = [("child", NOAH.to_owned())];
+        store
+            .put_record(
+                &keys,
+                &NewRecord {
+                    id: n1,
+                    kind: Kind::Child,
+                    version: 1,
+                    lookups: &noah,
+                    body: b"Noah Williams 2024-08-22",
+                },
+            )
+            .await
+            .unwrap();
+
+        let found = store
+            .find(&keys, Kind::Observation, "child", AVA)
+            .await
+            .unwrap();
+        let mut ids: Vec<Uuid> = found.iter().map(|(id, _)| *id).collect();
+        ids.sort();
+        let mut want = vec![a1, a2];
+        want.sort();
+        assert_eq!(ids, want);
+        assert!(
+            found
+                .iter()
+                .all(|(_, body)| body.as_ref().is_ok_and(|b| b.starts_with(b"MARKER-")))
+        );
+        let noahs = store
+            .find(&keys, Kind::Observation, "child", NOAH)
+            .await
+            .unwrap();
+        assert_eq!(
+            noahs.len(),
+            1,
+            "the child record about Noah is not an observation"
+        );
+        assert_eq!(
+            store
+                .get_record(&keys, Kind::Child, n1)
+                .await
+                .unwrap()
+                .unwrap(),
+            b"Noah Williams 2024-08-22"
+        );
+
+        // What IndexedDB holds has no marker, name, child id or date in it.
+        let rows = store.raw_rows(RECORDS).await.unwrap();
+        assert_eq!(rows.len(), 3);
+        for row in &rows {
+            let envelope = bytes_of(&get(row, "envelope"));
+            for needle in [&b"MARKER"[..], b"Noah", b"2024-08-22", b"rainbow"] {
+                assert!(!envelope.windows(needle.len()).any(|w| w == needle));
+            }
+            let visible = js_sys::JSON::stringify(&get(row, LOOKUP))
+                .unwrap()
+                .as_string()
+                .unwrap();
+            assert!(
+                !visible.contains(AVA) && !visible.contains(NOAH) && !visible.contains("child"),
+                "{visible}"
+            );
+        }
+        done(store, &name).await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn every_change_has_its_outbox_entry_with_the_next_counter() {
+        let (store, name, keys) = fresh().await;
+        let ids = [Uuid::now_v7(), Uuid::now_v7()];
+        store
+            .put_record(&keys, &observation(ids[0], &[], b"one"))
+            .await
+            .unwrap();
+        store
+            .put_record(&keys, &observation(ids[1], &[], b"two"))
+            .await
+            .unwrap();
+        let second_version = NewRecord {
+            version: 2,
+            ..observation(ids[0], &[], b"one, edited")
+        };
+        assert_eq!(store.put_record(&keys, &second_version).await.unwrap(), 3);
+
+        let outbox = store.outbox(&keys).await.unwrap();
+        let summary: Vec<(u64, Uuid, u64)> = outbox
+            .iter()
+            .map(|e| (e.counter, e.record_id, e.version))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![(1, ids[0], 1), (2, ids[1], 1), (3, ids[0], 2)]
+        );
+        assert!(outbox.iter().all(|e| e.kind == Kind::Observation as u8));
+        assert_eq!(
+            store
+                .get_record(&keys, Kind::Observation, ids[0])
+                .await
+                .unwrap()
+                .unwrap(),
+            b"one, edited"
+        );
+        done(store, &name).await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_change_whose_outbox_entry_fails_leaves_no_record_behind() {
+        let (store, name, keys) = fresh().await;
+        let first = Uuid::now_v7();
+        store
+            .put_record(&keys, &observation(first, &[], b"first"))
+            .await
+            .unwrap();
+        // Occupy the next counter so the outbox write of the next change fails.
+        let squatter = Object::new();
+        set(&squatter, "counter", 2.0);
+        store.put_raw(OUTBOX, &squatter).await.unwrap();
+
+        let second = Uuid::now_v7();
+        assert!(
+            store
+                .put_record(&keys, &observation(second, &[], b"second"))
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            store
+                .get_record(&keys, Kind::Observation, second)
+                .await
+                .unwrap(),
+            None,
+            "no record without its outbox entry"
+        );
+        assert_eq!(store.raw_rows(RECORDS).await.unwrap().len(), 1);
+        done(store, &name).await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_tampered_record_is_reported_damaged_by_id_and_not_skipped() {
+        let (store, name, keys) = fresh().await;
+        let (good, bad) = (Uuid::now_v7(), Uuid::now_v7());
+        let ava = [("child", AVA.to_owned())];
+        store
+            .put_record(&keys, &observation(good, &ava, b"fine"))
+            .await
+            .unwrap();
+        store
+            .put_record(&keys, &observation(bad, &ava, b"about to be damaged"))
+            .await
+            .unwrap();
+        let rows = store.raw_rows(RECORDS).await.unwrap();
+        let row = rows
+            .iter()
+            .find(|r| get(r, "id").as_string() == Some(bad.to_string()))
+            .unwrap();
+        let mut envelope = bytes_of(&get(row, "envelope"));
+        let last = envelope.len() - 1;
+        envelope[last] ^= 0x01;
+        let _ = Reflect::set(row, &"envelope".into(), &buffer(&envelope));
+        store.put_raw(RECORDS, row).await.unwrap();
+
+        assert_eq!(
+            store.get_record(&keys, Kind::Observation, bad).await,
+            Err(StoreError::Damaged { record_id: bad })
+        );
+        let found = store
+            .find(&keys, Kind::Observation, "child", AVA)
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 2, "the damaged record is listed, not skipped");
+        let damaged = found.iter().find(|(id, _)| *id == bad).unwrap();
+        let message = damaged.1.clone().unwrap_err().to_string();
+        assert!(message.contains(&bad.to_string()) && !message.contains("about to be damaged"));
+        // A record moved onto another id is damaged too.
+        let good_row = store
+            .raw_rows(RECORDS)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| get(r, "id").as_string() == Some(good.to_string()))
+            .unwrap();
+        let _ = Reflect::set(&good_row, &"id".into(), &bad.to_string().into());
+        store.put_raw(RECORDS, &good_row).await.unwrap();
+        assert_eq!(
+            store.get_record(&keys, Kind::Observation, bad).await,
+            Err(StoreError::Damaged { record_id: bad })
+        );
+        done(store, &name).await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn each_user_has_their_own_wrapped_copy_of_the_one_data_key() {
+        let (store, name, _) = fresh().await;
+        let data_key = [0x42; 32];
+        let (jo, priya) = (Uuid::now_v7(), Uuid::now_v7());
+        store
+            .save_wrapped_key(
+                &wrap_with_cost(&data_key, jo, "teapot river lantern", 1_000)
+                    .await
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        store
+            .save_wrapped_key(
+                &wrap_with_cost(&data_key, priya, "marble kettle orchard", 1_000)
+                    .await
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let wrapped = store.wrapped_keys().await.unwrap();
+        assert_eq!(wrapped.len(), 2);
+        let find = |id| wrapped.iter().find(|w| w.user_id == id).unwrap();
+        let as_jo = unlock(find(jo), "teapot river lantern").await.unwrap();
+        let as_priya = unlock(find(priya), "marble kettle orchard").await.unwrap();
+        let record = Uuid::now_v7();
+        store
+            .put_record(&as_jo, &observation(record, &[], b"written by Jo"))
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .get_record(&as_priya, Kind::Observation, record)
+                .await
+                .unwrap()
+                .unwrap(),
+            b"written by Jo"
+        );
+        assert!(unlock(find(priya), "teapot river lantern").await.is_err());
+        // The stored form holds no raw key: not as bytes, not as JSON numbers.
+        let meta = store.raw_rows(META).await.unwrap();
+        let text: String = meta.iter().filter_map(|v| v.as_string()).collect();
+        assert!(
+            text.contains("envelope"),
+            "the wrapped keys are what meta holds"
+        );
+        let raw_as_json = serde_json::to_string(&data_key).unwrap();
+        assert!(!text.contains(&raw_as_json[1..24]), "{text}");
+        done(store, &name).await;
+    }
+}
