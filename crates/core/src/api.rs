@@ -53,6 +53,25 @@ pub struct ClaimInviteRequest {
 pub struct Session {
     pub staff: StaffMember,
     pub setting_name: String,
+    /// Seconds without a touch before the tablet locks itself (the setting's choice).
+    pub lock_after_seconds: u32,
+}
+
+/// `GET /api/setting/options` (anyone signed in) and `PUT` (managers): how the setting runs Burrow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingOptions {
+    /// Minutes without a touch before a tablet locks (see `lock::check_lock_after`).
+    pub lock_after_minutes: u32,
+}
+
+/// `PUT /api/tablet-keys/{device_id}` and its `GET`: a tablet's data key, held by the server so
+/// that any member of staff who signs in on that tablet can be given their own wrapped copy.
+/// 64 hex digits. (The sync issue binds this to the tablet's enrolment.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TabletKey {
+    pub key: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

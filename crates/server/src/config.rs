@@ -25,6 +25,8 @@ pub struct Config {
     pub session_lifetime: Duration,
     /// Create a demo setting with staff and children if the setting is not yet set up.
     pub demo: bool,
+    /// Seconds before tablets lock when idle, overriding the manager's choice (demos, tests).
+    pub lock_after_seconds: Option<u32>,
 }
 
 impl Config {
@@ -39,6 +41,7 @@ impl Config {
             session_idle: Duration::minutes(30),
             session_lifetime: Duration::hours(12),
             demo: false,
+            lock_after_seconds: None,
         }
     }
 
@@ -78,6 +81,10 @@ struct Cli {
     /// Create a demo setting with a few staff and children (only if not yet set up).
     #[arg(long)]
     demo: bool,
+    /// Seconds without a touch before tablets lock, overriding the setting's choice (for demos
+    /// and tests; managers choose minutes in the app).
+    #[arg(long)]
+    lock_after_seconds: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -89,6 +96,7 @@ struct FileConfig {
     premises: Option<Vec<IpNet>>,
     session_idle_minutes: Option<i64>,
     session_lifetime_hours: Option<i64>,
+    lock_after_seconds: Option<u32>,
 }
 
 impl Cli {
@@ -125,6 +133,10 @@ impl Cli {
             "both --http and --https are off: the server would not be reachable"
         );
         config.demo = self.demo;
+        if let Some(s) = self.lock_after_seconds.or(file.lock_after_seconds) {
+            anyhow::ensure!(s > 0, "lock_after_seconds must be at least 1");
+            config.lock_after_seconds = Some(s);
+        }
         Ok(config)
     }
 }

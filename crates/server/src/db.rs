@@ -15,7 +15,8 @@ pub struct Db {
 }
 
 /// Each entry moves the schema one version on; never edit one that has shipped.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
     CREATE TABLE setting (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         name TEXT NOT NULL,
@@ -51,7 +52,18 @@ const MIGRATIONS: &[&str] = &[r#"
         key_person_id BLOB NOT NULL REFERENCES staff(id),
         created_at TEXT NOT NULL
     );
-"#];
+"#,
+    r#"
+    ALTER TABLE setting ADD COLUMN lock_after_minutes INTEGER NOT NULL DEFAULT 5;
+    -- Each tablet's data key, so anyone who signs in there can be given their own wrapped copy.
+    CREATE TABLE tablet_keys (
+        device_id BLOB PRIMARY KEY,
+        data_key BLOB NOT NULL,
+        created_by BLOB REFERENCES staff(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL
+    );
+"#,
+];
 
 impl Db {
     pub fn open(path: &Path) -> anyhow::Result<Db> {

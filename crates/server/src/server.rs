@@ -55,6 +55,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         config.session_idle,
         config.session_lifetime,
         tls.ca_pem.clone(),
+        config.lock_after_seconds,
     );
     let premises = Arc::new(Premises::new(&config.premises));
     let (stop, stopped) = watch::channel(false);

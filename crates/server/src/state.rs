@@ -17,6 +17,8 @@ pub struct Inner {
     /// PEM of the setting's certificate authority, offered for download to install on tablets.
     pub ca_certificate_pem: String,
     pub throttles: Throttles,
+    /// Overrides the setting's idle-lock time (`--lock-after-seconds`), for demos and tests.
+    pub lock_after_seconds: Option<u32>,
 }
 
 impl std::ops::Deref for AppState {
@@ -27,11 +29,19 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
+    /// Seconds before a tablet locks itself: the override if set, otherwise the setting's minutes.
+    pub fn lock_after_seconds(&self, setting_minutes: Option<u32>) -> u32 {
+        self.lock_after_seconds.unwrap_or_else(|| {
+            setting_minutes.unwrap_or(burrow_core::lock::DEFAULT_LOCK_AFTER_MINUTES) * 60
+        })
+    }
+
     pub fn new(
         db: Db,
         session_idle: Duration,
         session_lifetime: Duration,
         ca_certificate_pem: String,
+        lock_after_seconds: Option<u32>,
     ) -> AppState {
         AppState(Arc::new(Inner {
             db,
@@ -39,6 +49,7 @@ impl AppState {
             session_lifetime,
             ca_certificate_pem,
             throttles: Throttles::default(),
+            lock_after_seconds,
         }))
     }
 }

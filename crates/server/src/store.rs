@@ -14,6 +14,47 @@ pub fn setting_name(conn: &Connection) -> rusqlite::Result<Option<String>> {
         .optional()
 }
 
+pub fn lock_after_minutes(conn: &Connection) -> rusqlite::Result<Option<u32>> {
+    conn.query_row(
+        "SELECT lock_after_minutes FROM setting WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+pub fn set_lock_after_minutes(conn: &Connection, minutes: u32) -> rusqlite::Result<bool> {
+    Ok(conn.execute(
+        "UPDATE setting SET lock_after_minutes = ?1 WHERE id = 1",
+        params![minutes],
+    )? == 1)
+}
+
+pub fn tablet_key(conn: &Connection, device_id: Uuid) -> rusqlite::Result<Option<Vec<u8>>> {
+    conn.query_row(
+        "SELECT data_key FROM tablet_keys WHERE device_id = ?1",
+        params![device_id],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// Stores a tablet's key unless it already has one; the first one stays.
+pub fn insert_tablet_key(
+    conn: &Connection,
+    device_id: Uuid,
+    key: &[u8],
+    staff_id: Uuid,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO tablet_keys (device_id, data_key, created_by, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (device_id) DO NOTHING",
+        params![device_id, key, staff_id, now],
+    )?;
+    Ok(())
+}
+
 pub fn insert_setting(conn: &Connection, name: &str, now: DateTime<Utc>) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO setting (id, name, created_at) VALUES (1, ?1, ?2)",

@@ -2,10 +2,12 @@
 
 mod certificate;
 mod children;
+mod options;
 mod session;
 mod setup;
 mod staff;
 mod status;
+mod tablet_keys;
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -29,6 +31,11 @@ pub fn api_router() -> Router<AppState> {
         .route("/invites/claim", post(session::claim_invite))
         .route("/staff", get(staff::list).post(staff::add))
         .route("/children", get(children::list).post(children::add))
+        .route("/setting/options", get(options::get).put(options::put))
+        .route(
+            "/tablet-keys/{device_id}",
+            get(tablet_keys::get).put(tablet_keys::put),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -61,13 +61,17 @@ where
             let staff = store::staff_by_id(&tx, staff_id)?
                 .ok_or_else(|| AppError::internal("staff row vanished"))?;
             let setting_name = store::setting_name(&tx)?.unwrap_or_default();
+            let minutes = store::lock_after_minutes(&tx)?;
             tx.commit()?;
-            Ok(Session {
-                staff,
-                setting_name,
-            })
+            Ok((staff, setting_name, minutes))
         })
         .await?;
+    let (staff, setting_name, minutes) = session;
+    let session = Session {
+        staff,
+        setting_name,
+        lock_after_seconds: state.lock_after_seconds(minutes),
+    };
     Ok((
         [(header::SET_COOKIE, session_cookie(&token, scheme))],
         Json(session),
@@ -116,13 +120,19 @@ pub async fn current(
     signed_in: SignedIn,
     State(state): State<AppState>,
 ) -> Result<Json<Session>, AppError> {
-    let setting_name = state
+    let (setting_name, minutes) = state
         .db
-        .call(|c| Ok(store::setting_name(c)?.unwrap_or_default()))
+        .call(|c| {
+            Ok((
+                store::setting_name(c)?.unwrap_or_default(),
+                store::lock_after_minutes(c)?,
+            ))
+        })
         .await?;
     Ok(Json(Session {
         staff: signed_in.staff,
         setting_name,
+        lock_after_seconds: state.lock_after_seconds(minutes),
     }))
 }
 
