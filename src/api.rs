@@ -44,6 +44,15 @@ impl ApiError {
         }
     }
 
+    /// A problem on the tablet itself (its storage, its keys), shown like a refusal.
+    pub fn on_tablet(message: String) -> ApiError {
+        ApiError::Refused {
+            status: 0,
+            message,
+            field: None,
+        }
+    }
+
     pub fn is_unauthorised(&self) -> bool {
         matches!(self, ApiError::Refused { status: 401, .. })
     }
@@ -88,6 +97,11 @@ pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
 pub async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiError> {
     let json = serde_json::to_string(body).map_err(|_| ApiError::BadAnswer)?;
     read(send(Request::post(url), Some(json)).await?).await
+}
+
+pub async fn put<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiError> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::BadAnswer)?;
+    read(send(Request::put(url), Some(json)).await?).await
 }
 
 pub async fn delete(url: &str) -> Result<(), ApiError> {

@@ -1,10 +1,12 @@
 //! The root component: loads who is signed in, then routes.
 
 use crate::auth::{Auth, Boot, use_auth};
+use crate::components::lock_screen::LockScreen;
 use crate::components::offline::OfflineScreen;
+use crate::lock::{Lock, LockState, use_lock};
 use crate::pages::{
-    children::ChildrenPage, claim::ClaimPage, setup::SetupPage, sign_in::SignInPage,
-    staff::StaffPage,
+    children::ChildrenPage, claim::ClaimPage, settings::SettingsPage, setup::SetupPage,
+    sign_in::SignInPage, staff::StaffPage,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,6 +17,7 @@ use leptos_router::path;
 pub fn App() -> impl IntoView {
     let auth = Auth::new();
     provide_context(auth);
+    provide_context(Lock::new());
     spawn_local(auth.load());
 
     view! {
@@ -40,6 +43,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/welcome") view=ClaimPage/>
             <Route path=path!("/children") view=|| view! { <SignedInOnly><ChildrenPage/></SignedInOnly> }/>
             <Route path=path!("/staff") view=|| view! { <SignedInOnly><StaffPage/></SignedInOnly> }/>
+            <Route path=path!("/settings") view=|| view! { <SignedInOnly><SettingsPage/></SignedInOnly> }/>
         </Routes>
     }
 }
@@ -63,15 +67,18 @@ fn Home() -> impl IntoView {
     }
 }
 
-/// Shows its children only to someone signed in; anyone else goes to the right front door.
+/// Shows its children only to someone signed in on an unlocked tablet. Locked, it shows the
+/// lock screen instead (the page and its data are unmounted); signed out, the front door.
 #[component]
 fn SignedInOnly(children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
+    let lock = use_lock();
     move || {
-        if auth.session.with(Option::is_some) {
-            children().into_any()
-        } else {
-            view! { <Home/> }.into_any()
+        let unlocked = lock.state.with(|s| matches!(s, LockState::Unlocked(_)));
+        match (auth.session.with(Option::is_some), unlocked) {
+            (true, true) => children().into_any(),
+            (true, false) => view! { <LockScreen/> }.into_any(),
+            (false, _) => view! { <Home/> }.into_any(),
         }
     }
 }

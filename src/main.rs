@@ -4,6 +4,7 @@ mod api;
 mod app;
 mod auth;
 mod components;
+mod lock;
 mod pages;
 mod service_worker;
 mod store;

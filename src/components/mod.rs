@@ -1,7 +1,9 @@
 //! Reusable pieces of screens.
 
+pub mod auto_lock;
 pub mod field;
 pub mod form_errors;
+pub mod lock_screen;
 pub mod notice;
 pub mod offline;
 pub mod passphrase_field;

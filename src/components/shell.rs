@@ -1,7 +1,10 @@
-//! The frame around every signed-in screen: who is signed in, where they can go, signing out.
+//! The frame around every unlocked screen: who is using the tablet, where they can go, locking
+//! (to hand the tablet over) and signing out. It also runs the automatic lock.
 
 use crate::auth::use_auth;
+use crate::components::auto_lock::AutoLock;
 use crate::components::notice::ErrorNotice;
+use crate::lock::use_lock;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -9,6 +12,7 @@ use leptos_router::components::A;
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
     let auth = use_auth();
+    let lock = use_lock();
     let sign_out_error = RwSignal::new(None::<String>);
     let setting = move || {
         auth.status.with(|s| {
@@ -27,7 +31,10 @@ pub fn Shell(children: Children) -> impl IntoView {
     let sign_out = move |_| {
         spawn_local(async move {
             match auth.sign_out().await {
-                Ok(()) => sign_out_error.set(None),
+                Ok(()) => {
+                    sign_out_error.set(None);
+                    lock.lock("You signed out.");
+                }
                 Err(e) => sign_out_error.set(Some(e.to_string())),
             }
         })
@@ -38,11 +45,19 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <span class="setting-name">{setting}</span>
                 <span class="who" data-testid="signed-in-as">{who}</span>
             </div>
-            <button class="button quiet" on:click=sign_out>"Sign out"</button>
+            <div class="topbar-actions">
+                <button class="button quiet" on:click=move |_| lock.lock("Locked. Hand the tablet over, or unlock it again.")>"Lock"</button>
+                <button class="button quiet" on:click=sign_out>"Sign out"</button>
+            </div>
         </header>
+        {move || {
+            let seconds = auth.session.with(|s| s.as_ref().map(|s| s.lock_after_seconds));
+            seconds.map(|seconds| view! { <AutoLock seconds=seconds/> })
+        }}
         <nav class="tabs" aria-label="Sections">
             <A href="/children">"Children"</A>
             <A href="/staff">"Staff"</A>
+            <A href="/settings">"Settings"</A>
         </nav>
         <ErrorNotice message=sign_out_error/>
         <div class="page">{children()}</div>

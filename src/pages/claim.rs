@@ -2,6 +2,7 @@
 
 use crate::api;
 use crate::auth::use_auth;
+use crate::lock::{open_tablet, use_lock};
 use crate::components::field::Field;
 use crate::components::form_errors::FormErrors;
 use crate::components::notice::ErrorNotice;
@@ -13,6 +14,7 @@ use leptos_router::components::{A, Redirect};
 #[component]
 pub fn ClaimPage() -> impl IntoView {
     let auth = use_auth();
+    let lock = use_lock();
     let name = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let passphrase = RwSignal::new(String::new());
@@ -28,12 +30,14 @@ pub fn ClaimPage() -> impl IntoView {
     let personal = Signal::derive(move || vec![name.get(), setting()]);
     let submit = Action::new_local(move |req: &ClaimInviteRequest| {
         let req = req.clone();
-        async move { api::post::<_, Session>("/api/invites/claim", &req).await }
+        async move {
+            let session = api::post::<_, Session>("/api/invites/claim", &req).await?;
+            open_tablet(auth, lock, session, &req.passphrase).await
+        }
     });
     Effect::new(move |_| match submit.value().get() {
-        Some(Ok(session)) => auth.signed_in(session),
         Some(Err(e)) => errors.set(e),
-        None => {}
+        Some(Ok(_)) | None => {}
     });
     let can_send = move || {
         !submit.pending().get()

@@ -2,6 +2,7 @@
 
 use crate::api;
 use crate::auth::use_auth;
+use crate::lock::{open_tablet, use_lock};
 use crate::components::field::Field;
 use crate::components::form_errors::FormErrors;
 use crate::components::notice::ErrorNotice;
@@ -13,6 +14,7 @@ use leptos_router::components::Redirect;
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let auth = use_auth();
+    let lock = use_lock();
     let code = RwSignal::new(String::new());
     let setting_name = RwSignal::new(String::new());
     let manager_name = RwSignal::new(String::new());
@@ -23,12 +25,14 @@ pub fn SetupPage() -> impl IntoView {
 
     let submit = Action::new_local(move |req: &SetupRequest| {
         let req = req.clone();
-        async move { api::post::<_, Session>("/api/setup", &req).await }
+        async move {
+            let session = api::post::<_, Session>("/api/setup", &req).await?;
+            open_tablet(auth, lock, session, &req.passphrase).await
+        }
     });
     Effect::new(move |_| match submit.value().get() {
-        Some(Ok(session)) => auth.signed_in(session),
         Some(Err(e)) => errors.set(e),
-        None => {}
+        Some(Ok(_)) | None => {}
     });
     let can_send = move || {
         !submit.pending().get()

@@ -1,26 +1,67 @@
+//! The front door for a setting that is set up: the lock screen's list of people who can unlock
+//! this tablet, or (for someone new to this tablet) their name and passphrase.
+
 use crate::api;
 use crate::auth::use_auth;
 use crate::components::field::Field;
 use crate::components::form_errors::FormErrors;
+use crate::components::lock_screen::LockScreen;
 use crate::components::notice::ErrorNotice;
+use crate::lock::{open_tablet, use_lock};
+use crate::store::tablet;
 use burrow_core::api::{Session, SignInRequest};
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let auth = use_auth();
+    let query = use_query_map();
+    let new_here = move || query.with(|q| q.get("new").is_some());
+    let people = LocalResource::new(|| async {
+        let store = tablet::open().await.ok()?;
+        tablet::people(&store).await.ok()
+    });
+    // Signed in already, or nothing to sign in to yet: the front door decides.
+    let elsewhere = move || {
+        auth.session.with(Option::is_some)
+            || auth
+                .status
+                .with(|s| s.as_ref().is_some_and(|s| s.setup_needed))
+    };
+    view! {
+        <Show when=move || !elsewhere() fallback=|| view! { <Redirect path="/"/> }>
+            {move || match people.get() {
+                None => view! { <p class="loading">"Opening Burrow…"</p> }.into_any(),
+                Some(Some(list)) if !list.is_empty() && !new_here() => view! { <LockScreen/> }.into_any(),
+                Some(list) => {
+                    let known = list.is_some_and(|l| !l.is_empty());
+                    view! { <SignInForm known_people=known/> }.into_any()
+                }
+            }}
+        </Show>
+    }
+}
+
+#[component]
+fn SignInForm(known_people: bool) -> impl IntoView {
+    let auth = use_auth();
+    let lock = use_lock();
     let name = RwSignal::new(String::new());
     let passphrase = RwSignal::new(String::new());
     let errors = FormErrors::new(&["name"]);
     let submit = Action::new_local(move |req: &SignInRequest| {
         let req = req.clone();
-        async move { api::post::<_, Session>("/api/session", &req).await }
+        async move {
+            let session = api::post::<_, Session>("/api/session", &req).await?;
+            open_tablet(auth, lock, session, &req.passphrase).await
+        }
     });
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(session)) => auth.signed_in(session),
-        Some(Err(e)) => errors.set(e),
-        None => {}
+    Effect::new(move |_| {
+        if let Some(Err(e)) = submit.value().get() {
+            errors.set(e);
+        }
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -37,30 +78,22 @@ pub fn SignInPage() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    // Signed in already, or nothing to sign in to yet: the front door decides.
-    let elsewhere = move || {
-        auth.session.with(Option::is_some)
-            || auth
-                .status
-                .with(|s| s.as_ref().is_some_and(|s| s.setup_needed))
-    };
-
     view! {
-        <Show when=move || !elsewhere() fallback=|| view! { <Redirect path="/"/> }>
-            <section class="card narrow">
-                <p class="eyebrow">{setting}</p>
-                <h1>"Sign in"</h1>
-                {move || auth.ended.get().map(|why| view! { <p class="notice" role="status">{why}</p> })}
-                <form on:submit=on_submit novalidate>
-                    <ErrorNotice message=errors.general()/>
-                    <Field label="Your name" name="name" value=name autocomplete="username" error=errors.for_field("name")/>
-                    <Field label="Passphrase" name="passphrase" kind="password" value=passphrase autocomplete="current-password"/>
-                    <button class="button primary" type="submit" disabled=move || submit.pending().get()>
-                        {move || if submit.pending().get() { "Signing in…" } else { "Sign in" }}
-                    </button>
-                </form>
-                <p class="aside">"New here? " <A href="/welcome">"Use the invite code from your manager"</A></p>
-            </section>
-        </Show>
+        <section class="card narrow">
+            <p class="eyebrow">{setting}</p>
+            <h1>"Sign in"</h1>
+            {move || auth.ended.get().map(|why| view! { <p class="notice" role="status">{why}</p> })}
+            <p class="muted">"The first time you use this tablet, sign in while it is on the setting’s Wi-Fi. After that you can unlock it anywhere."</p>
+            <form on:submit=on_submit novalidate>
+                <ErrorNotice message=errors.general()/>
+                <Field label="Your name" name="name" value=name autocomplete="username" error=errors.for_field("name")/>
+                <Field label="Passphrase" name="passphrase" kind="password" value=passphrase autocomplete="current-password"/>
+                <button class="button primary" type="submit" disabled=move || submit.pending().get()>
+                    {move || if submit.pending().get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </form>
+            {known_people.then(|| view! { <p class="aside"><A href="/sign-in">"Choose from the people on this tablet"</A></p> })}
+            <p class="aside">"New here? " <A href="/welcome">"Use the invite code from your manager"</A></p>
+        </section>
     }
 }

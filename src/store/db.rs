@@ -8,18 +8,26 @@
 //! IndexedDB commit half-way.
 
 use super::crypto::{self, CryptoError};
+use super::health;
 use super::keys::{Keys, WrappedKey};
+use burrow_core::storage::{Estimate, StorageError, room_for_photo};
 use burrow_core::envelope::{Aad, EnvelopeError, Kind};
 use idb::{
     Database, DatabaseEvent, Factory, IndexParams, KeyPath, ObjectStoreParams, Query,
     TransactionMode,
 };
 use js_sys::{Array, Object, Reflect, Uint8Array};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use thiserror::Error;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 const VERSION: u32 = 1;
+/// Photo chunks are stored as ArrayBuffers of at most 1 MiB, envelope included: small enough
+/// for IndexedDB to write without stalling a tablet, and never a Blob (Blobs land in separate
+/// files that Chromium may keep after deletion).
+pub const PHOTO_CHUNK_PLAIN: usize = (1 << 20) - burrow_core::envelope::OVERHEAD;
 const RECORDS: &str = "records";
 const PHOTO_CHUNKS: &str = "photo_chunks";
 const OUTBOX: &str = "outbox";
@@ -41,6 +49,12 @@ pub enum StoreError {
     Damaged { record_id: Uuid },
     #[error(transparent)]
     Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Full(#[from] StorageError),
+    #[error(
+        "This browser does not say how much space is left, so Burrow will not risk saving a photo. Open Burrow in Chrome or Safari."
+    )]
+    NoEstimate,
     #[error("The tablet’s storage refused a change: {0}")]
     Failed(String),
 }
@@ -130,23 +144,45 @@ impl Store {
         factory.delete(name).map_err(failed)?.await.map_err(failed)
     }
 
-    pub async fn wrapped_keys(&self) -> Result<Vec<WrappedKey>, StoreError> {
+    /// A metadata entry, stored as JSON. Only what is safe in the clear goes here: wrapped
+    /// keys, the tablet's id, staff names for the lock screen, unlock attempt counts.
+    pub async fn meta<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
         let tx = self
             .db
             .transaction(&[META], TransactionMode::ReadOnly)
             .map_err(failed)?;
         let store = tx.object_store(META).map_err(failed)?;
         let value = store
-            .get(Query::from(JsValue::from_str(WRAPPED_KEYS)))
+            .get(Query::from(JsValue::from_str(key)))
             .map_err(failed)?
             .await
             .map_err(failed)?;
         match value.and_then(|v| v.as_string()) {
-            Some(json) => {
-                serde_json::from_str(&json).map_err(|e| StoreError::Failed(e.to_string()))
-            }
-            None => Ok(Vec::new()),
+            Some(json) => serde_json::from_str(&json)
+                .map(Some)
+                .map_err(|e| StoreError::Failed(e.to_string())),
+            None => Ok(None),
         }
+    }
+
+    pub async fn set_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        let json = serde_json::to_string(value).map_err(|e| StoreError::Failed(e.to_string()))?;
+        let tx = self
+            .db
+            .transaction(&[META], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        let store = tx.object_store(META).map_err(failed)?;
+        store
+            .put(&JsValue::from_str(&json), Some(&JsValue::from_str(key)))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        tx.commit().map_err(failed)?.await.map_err(failed)?;
+        Ok(())
+    }
+
+    pub async fn wrapped_keys(&self) -> Result<Vec<WrappedKey>, StoreError> {
+        Ok(self.meta(WRAPPED_KEYS).await?.unwrap_or_default())
     }
 
     /// Adds or replaces this user's wrapped copy of the data key.
@@ -154,22 +190,7 @@ impl Store {
         let mut all = self.wrapped_keys().await?;
         all.retain(|w| w.user_id != wrapped.user_id);
         all.push(wrapped.clone());
-        let json = serde_json::to_string(&all).map_err(|e| StoreError::Failed(e.to_string()))?;
-        let tx = self
-            .db
-            .transaction(&[META], TransactionMode::ReadWrite)
-            .map_err(failed)?;
-        let store = tx.object_store(META).map_err(failed)?;
-        store
-            .put(
-                &JsValue::from_str(&json),
-                Some(&JsValue::from_str(WRAPPED_KEYS)),
-            )
-            .map_err(failed)?
-            .await
-            .map_err(failed)?;
-        tx.commit().map_err(failed)?.await.map_err(failed)?;
-        Ok(())
+        self.set_meta(WRAPPED_KEYS, &all).await
     }
 
     /// Seals and writes a record with its outbox entry and the next mutation counter, all in
@@ -321,6 +342,103 @@ impl Store {
         Ok(out)
     }
 
+    /// Seals a photo in chunks and writes them in one transaction. Returns how many chunks.
+    pub async fn put_photo(
+        &self,
+        keys: &Keys,
+        photo_id: Uuid,
+        jpeg: &[u8],
+    ) -> Result<u32, StoreError> {
+        let estimate = health::estimate().await.ok_or(StoreError::NoEstimate)?;
+        self.put_photo_within(keys, photo_id, jpeg, estimate).await
+    }
+
+    /// `put_photo` against a given estimate of the room left: refused before anything is
+    /// written if the photo would eat into the reserve (core's `room_for_photo`).
+    pub async fn put_photo_within(
+        &self,
+        keys: &Keys,
+        photo_id: Uuid,
+        jpeg: &[u8],
+        estimate: Estimate,
+    ) -> Result<u32, StoreError> {
+        let chunks = jpeg.len().div_ceil(PHOTO_CHUNK_PLAIN).max(1);
+        let sealed = jpeg.len() + chunks * burrow_core::envelope::OVERHEAD;
+        room_for_photo(estimate, sealed as u64)?;
+        let mut rows = Vec::new();
+        let count = jpeg.len().div_ceil(PHOTO_CHUNK_PLAIN).max(1) as u64;
+        for (i, chunk) in jpeg.chunks(PHOTO_CHUNK_PLAIN).enumerate() {
+            let aad = photo_aad(photo_id, count, i);
+            let row = Object::new();
+            set(&row, "photo", photo_id.to_string());
+            set(&row, "chunk", i as f64);
+            set(
+                &row,
+                "envelope",
+                buffer(&crypto::seal(&keys.photos, &aad, chunk).await?),
+            );
+            rows.push(row);
+        }
+        let tx = self
+            .db
+            .transaction(&[PHOTO_CHUNKS], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        let store = tx.object_store(PHOTO_CHUNKS).map_err(failed)?;
+        for row in &rows {
+            store
+                .put(row, None)
+                .map_err(failed)?
+                .await
+                .map_err(failed)?;
+        }
+        let result = tx.commit().map_err(failed)?.await.map_err(failed)?;
+        if !result.is_committed() {
+            return Err(StoreError::Failed("the photo was not saved".into()));
+        }
+        Ok(rows.len() as u32)
+    }
+
+    /// Reads a photo back; a missing, swapped or changed chunk makes it damaged, by id.
+    pub async fn get_photo(
+        &self,
+        keys: &Keys,
+        photo_id: Uuid,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let id = photo_id.to_string();
+        let range = idb::KeyRange::bound(
+            &Array::of2(&id.as_str().into(), &0.into()).into(),
+            &Array::of2(&id.as_str().into(), &f64::MAX.into()).into(),
+            None,
+            None,
+        )
+        .map_err(failed)?;
+        let tx = self
+            .db
+            .transaction(&[PHOTO_CHUNKS], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let rows = tx
+            .object_store(PHOTO_CHUNKS)
+            .map_err(failed)?
+            .get_all(Some(Query::from(range)), None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let mut photo = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let aad = photo_aad(photo_id, rows.len() as u64, i);
+            let part = crypto::open(&keys.photos, &aad, &bytes_of(&get(row, "envelope")))
+                .await
+                .map_err(|_| StoreError::Damaged {
+                    record_id: photo_id,
+                })?;
+            photo.extend_from_slice(&part);
+        }
+        Ok(Some(photo))
+    }
+
     /// The outbox, oldest change first.
     pub async fn outbox(&self, keys: &Keys) -> Result<Vec<OutboxEntry>, StoreError> {
         let tx = self
@@ -379,6 +497,21 @@ impl Store {
             .map_err(failed)
     }
 
+    pub(crate) async fn delete_raw(&self, store: &str, key: &JsValue) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(&[store], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        tx.object_store(store)
+            .map_err(failed)?
+            .delete(Query::from(key.clone()))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        tx.commit().map_err(failed)?.await.map_err(failed)?;
+        Ok(())
+    }
+
     pub(crate) async fn put_raw(&self, store: &str, row: &JsValue) -> Result<(), StoreError> {
         let tx = self
             .db
@@ -392,6 +525,17 @@ impl Store {
             .map_err(failed)?;
         tx.commit().map_err(failed)?.await.map_err(failed)?;
         Ok(())
+    }
+}
+
+/// Photos never change, so the AAD's version slot carries the chunk count: a chunk that goes
+/// missing (or one added) changes the count, and then no chunk opens.
+fn photo_aad(photo_id: Uuid, count: u64, index: usize) -> Aad {
+    Aad {
+        kind: Kind::PhotoChunk,
+        record_id: photo_id,
+        version: count,
+        chunk: index as u32,
     }
 }
 
@@ -414,6 +558,7 @@ async fn open_row(keys: &Keys, kind: Kind, id: Uuid, row: &JsValue) -> Result<Ve
 mod tests {
     use super::*;
     use crate::store::keys::{keys_from, unlock, wrap_with_cost};
+    use wasm_bindgen::JsCast;
     use wasm_bindgen_test::*;
 
     wasm_bindgen_test_configure!(run_in_browser);
@@ -654,6 +799,90 @@ mod tests {
             store.get_record(&keys, Kind::Observation, bad).await,
             Err(StoreError::Damaged { record_id: bad })
         );
+        done(store, &name).await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn photos_are_stored_in_sealed_chunks_of_at_most_one_mebibyte() {
+        let (store, name, keys) = fresh().await;
+        let photo: Vec<u8> = (0..2_500_000u32).map(|i| (i % 251) as u8).collect();
+        let id = Uuid::now_v7();
+        assert_eq!(store.put_photo(&keys, id, &photo).await.unwrap(), 3);
+        assert_eq!(store.get_photo(&keys, id).await.unwrap().unwrap(), photo);
+        let rows = store.raw_rows(PHOTO_CHUNKS).await.unwrap();
+        assert_eq!(rows.len(), 3);
+        for row in &rows {
+            let chunk = get(row, "envelope");
+            assert!(
+                chunk.is_instance_of::<js_sys::ArrayBuffer>(),
+                "an ArrayBuffer, not a Blob"
+            );
+            assert!(bytes_of(&chunk).len() <= 1 << 20);
+            assert!(
+                !bytes_of(&chunk).windows(8).any(|w| w == &photo[1000..1008]),
+                "no photo bytes in the clear"
+            );
+        }
+        assert_eq!(store.get_photo(&keys, Uuid::now_v7()).await.unwrap(), None);
+
+        // Swap two chunks: damaged. Drop the last one: damaged too.
+        let (a, b) = (get(&rows[0], "envelope"), get(&rows[1], "envelope"));
+        let _ = Reflect::set(&rows[0], &"envelope".into(), &b);
+        let _ = Reflect::set(&rows[1], &"envelope".into(), &a);
+        store.put_raw(PHOTO_CHUNKS, &rows[0]).await.unwrap();
+        store.put_raw(PHOTO_CHUNKS, &rows[1]).await.unwrap();
+        assert_eq!(
+            store.get_photo(&keys, id).await,
+            Err(StoreError::Damaged { record_id: id })
+        );
+        let other = Uuid::now_v7();
+        store.put_photo(&keys, other, &photo).await.unwrap();
+        store
+            .delete_raw(
+                PHOTO_CHUNKS,
+                &Array::of2(&other.to_string().into(), &2.into()).into(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get_photo(&keys, other).await,
+            Err(StoreError::Damaged { record_id: other })
+        );
+        done(store, &name).await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_photo_that_would_leave_too_little_room_is_refused_and_nothing_is_lost() {
+        use burrow_core::storage::RESERVE_BYTES;
+        let (store, name, keys) = fresh().await;
+        // The browser's own figures: Chromium answers navigator.storage.estimate().
+        let real = health::estimate().await.expect("Chromium reports an estimate");
+        assert!(real.quota > 0);
+        let kept = Uuid::now_v7();
+        let first: Vec<u8> = (0..400_000u32).map(|i| (i * 7 % 253) as u8).collect();
+        store.put_photo(&keys, kept, &first).await.unwrap();
+
+        // A tablet with 1 MB left above the reserve: a 2 MB photo is refused before any write.
+        let tight = Estimate {
+            usage: real.usage,
+            quota: real.usage + RESERVE_BYTES + 1_000_000,
+        };
+        let big: Vec<u8> = vec![0x33; 2_000_000];
+        let refused = Uuid::now_v7();
+        let err = store
+            .put_photo_within(&keys, refused, &big, tight)
+            .await
+            .unwrap_err();
+        assert_eq!(err, StoreError::Full(StorageError::NearlyFull));
+        assert!(err.to_string().contains("Everything already on the tablet is safe"));
+        assert_eq!(store.get_photo(&keys, refused).await.unwrap(), None);
+        assert_eq!(store.get_photo(&keys, kept).await.unwrap().unwrap(), first);
+        // A small photo still fits.
+        let small = Uuid::now_v7();
+        store
+            .put_photo_within(&keys, small, &first, tight)
+            .await
+            .unwrap();
         done(store, &name).await;
     }
 

@@ -7,4 +7,9 @@
 
 pub mod crypto;
 pub mod db;
+pub mod health;
 pub mod keys;
+pub mod tablet;
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod bench;

@@ -10,6 +10,8 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_NPM: &str = "binaryen@132.0.0";
 pub const WASM_OPT_VERSION: &str = "version_132";
 pub const PLAYWRIGHT_DIR: &str = "tests/e2e";
+/// Debian's chromium-driver, which wasm-bindgen-test-runner drives.
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 pub fn run() -> Result {
     step("setup", || {

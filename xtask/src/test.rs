@@ -60,7 +60,7 @@ pub fn run() -> Result {
         exec(
             cargo()
                 .args(["test", "-p", "burrow", "--target", "wasm32-unknown-unknown"])
-                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+                .env("CHROMEDRIVER", setup::CHROMEDRIVER)
                 .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
         )
     })?;

@@ -44,6 +44,25 @@ pub fn index_token_from_mac(mac: &[u8]) -> String {
     out
 }
 
+/// A data key as it travels to the setting's server (`api::TabletKey`): 64 lowercase hex digits.
+pub fn key_to_hex(key: &[u8; KEY_LEN]) -> String {
+    index_token_from_mac(key)
+}
+
+/// The inverse of `key_to_hex`; `None` for anything that is not exactly 64 hex digits.
+pub fn key_from_hex(text: &str) -> Option<[u8; KEY_LEN]> {
+    let bytes = text.as_bytes();
+    if bytes.len() != KEY_LEN * 2 {
+        return None;
+    }
+    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut key = [0u8; KEY_LEN];
+    for (i, pair) in bytes.chunks_exact(2).enumerate() {
+        key[i] = digit(pair[0])? << 4 | digit(pair[1])?;
+    }
+    Some(key)
+}
+
 /// The same derivations with RustCrypto, for native code and for proving the browser agrees.
 #[cfg(any(test, feature = "rustcrypto"))]
 pub mod native {
@@ -123,5 +142,17 @@ mod tests {
             t,
             index_token(&derive_subkeys(&[2; 32]).index, "child", "Ava")
         );
+    }
+
+    #[test]
+    fn a_data_key_survives_its_trip_as_hex() {
+        let key: [u8; KEY_LEN] = core::array::from_fn(|i| (i * 37) as u8);
+        let text = key_to_hex(&key);
+        assert_eq!(text.len(), 64);
+        assert_eq!(key_from_hex(&text), Some(key));
+        assert_eq!(key_from_hex(&text.to_uppercase()), Some(key));
+        assert_eq!(key_from_hex(&text[2..]), None);
+        assert_eq!(key_from_hex(&format!("zz{}", &text[2..])), None);
+        assert_eq!(key_from_hex(&format!("{text}00")), None);
     }
 }

@@ -1,0 +1,274 @@
+//! Benchmarks of the encrypted store, run in headless Chromium by `cargo xtask bench` (they are
+//! `#[ignore]`d, so `cargo xtask test` never times anything). Each prints one `BENCH {json}`
+//! line in report.json's shape.
+//!
+//! P5: 1,000 observation records and 50 photos of ~300 KB written encrypted, against the very
+//!     same IndexedDB writes (same stores, transactions and sizes) with the bytes in the clear.
+//! P9: unlocking with the chosen PBKDF2 cost.
+
+use super::crypto;
+use super::db::{NewRecord, PHOTO_CHUNK_PLAIN, Store};
+use super::keys::{Keys, keys_from, unlock, wrap};
+use burrow_core::envelope::{Kind, OVERHEAD};
+use burrow_core::keys::MIN_PBKDF2_ITERATIONS;
+use idb::{Database, Factory, KeyPath, ObjectStoreParams, Query, TransactionMode};
+use js_sys::{Object, Reflect, Uint8Array};
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const RECORDS: usize = 1_000;
+const PHOTOS: usize = 50;
+const PHOTO_BYTES: usize = 300 * 1024;
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_default()
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+fn report(
+    id: &str,
+    name: &str,
+    value: f64,
+    unit: &str,
+    target: f64,
+    target_min: Option<f64>,
+    baseline: Option<f64>,
+) {
+    let line = serde_json::json!({
+        "id": id, "name": name, "value": value, "unit": unit,
+        "target": target, "target_min": target_min, "baseline": baseline,
+    });
+    console_log!("BENCH {line}");
+}
+
+/// A realistic observation: a few hundred characters of text and its tags.
+fn body(i: usize) -> Vec<u8> {
+    format!(
+        "{{\"text\":\"Observation {i}: building a tower with the large wooden blocks, counting each one aloud and \
+         negotiating turns with a friend; then describing the tower as taller than me.\",\"areas\":[\"PSED\",\"M\"],\
+         \"next_steps\":\"Offer larger numbers in play and model comparative language.\",\"n\":{i}}}"
+    )
+    .into_bytes()
+}
+
+/// Photo bytes that do not compress, like a JPEG.
+fn photo(seed: u32) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(2_654_435_761).max(1);
+    (0..PHOTO_BYTES)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect()
+}
+
+async fn encrypted_run(keys: &Keys, photos: &[Vec<u8>]) -> f64 {
+    let name = format!("burrow-bench-enc-{}", Uuid::now_v7());
+    let store = Store::open(&name).await.expect("open");
+    let start = now_ms();
+    for i in 0..RECORDS {
+        let lookups = [
+            ("child", format!("child-{}", i % 30)),
+            ("date", format!("2026-11-{:02}", i % 28 + 1)),
+        ];
+        let b = body(i);
+        let record = NewRecord {
+            id: Uuid::now_v7(),
+            kind: Kind::Observation,
+            version: 1,
+            lookups: &lookups,
+            body: &b,
+        };
+        store.put_record(keys, &record).await.expect("record");
+    }
+    for p in photos {
+        store
+            .put_photo(keys, Uuid::now_v7(), p)
+            .await
+            .expect("photo");
+    }
+    let elapsed = now_ms() - start;
+    store.close();
+    let _ = Store::delete(&name).await;
+    elapsed
+}
+
+/// The same writes with nothing sealed: same stores, rows, transactions and byte counts (the
+/// plain bytes padded by the envelope's overhead), lookups as plain strings.
+async fn plain_run(photos: &[Vec<u8>]) -> f64 {
+    let name = format!("burrow-bench-plain-{}", Uuid::now_v7());
+    let db = open_plain(&name).await;
+    let start = now_ms();
+    for i in 0..RECORDS {
+        let mut b = body(i);
+        b.resize(b.len() + OVERHEAD, 0);
+        let row = Object::new();
+        set(&row, "id", Uuid::now_v7().to_string().into());
+        set(&row, "version", 1.into());
+        let lookup = js_sys::Array::of3(
+            &"kind".into(),
+            &format!("child-{}", i % 30).into(),
+            &format!("2026-11-{:02}", i % 28 + 1).into(),
+        );
+        set(&row, "lookup", lookup.into());
+        set(&row, "envelope", Uint8Array::from(&b[..]).buffer().into());
+        let tx = db
+            .transaction(&["records", "outbox", "meta"], TransactionMode::ReadWrite)
+            .expect("tx");
+        let meta = tx.object_store("meta").expect("meta");
+        let last = meta
+            .get(Query::from(JsValue::from_str("c")))
+            .expect("get")
+            .await
+            .expect("get");
+        let counter = last.and_then(|v| v.as_f64()).unwrap_or(0.0) + 1.0;
+        tx.object_store("records")
+            .expect("records")
+            .put(&row, None)
+            .expect("put")
+            .await
+            .expect("put");
+        let entry = Object::new();
+        set(&entry, "counter", counter.into());
+        set(
+            &entry,
+            "envelope",
+            Uint8Array::from(&[0u8; 25 + OVERHEAD][..]).buffer().into(),
+        );
+        tx.object_store("outbox")
+            .expect("outbox")
+            .add(&entry, None)
+            .expect("add")
+            .await
+            .expect("add");
+        meta.put(&counter.into(), Some(&JsValue::from_str("c")))
+            .expect("put")
+            .await
+            .expect("put");
+        tx.commit().expect("commit").await.expect("commit");
+    }
+    for (n, p) in photos.iter().enumerate() {
+        let tx = db
+            .transaction(&["photo_chunks"], TransactionMode::ReadWrite)
+            .expect("tx");
+        let store = tx.object_store("photo_chunks").expect("chunks");
+        for (i, chunk) in p.chunks(PHOTO_CHUNK_PLAIN).enumerate() {
+            let mut c = chunk.to_vec();
+            c.resize(c.len() + OVERHEAD, 0);
+            let row = Object::new();
+            set(&row, "photo", format!("photo-{n}").into());
+            set(&row, "chunk", (i as f64).into());
+            set(&row, "envelope", Uint8Array::from(&c[..]).buffer().into());
+            store.put(&row, None).expect("put").await.expect("put");
+        }
+        tx.commit().expect("commit").await.expect("commit");
+    }
+    let elapsed = now_ms() - start;
+    db.close();
+    let _ = Store::delete(&name).await;
+    elapsed
+}
+
+fn set(o: &Object, key: &str, value: JsValue) {
+    let _ = Reflect::set(o, &key.into(), &value);
+}
+
+async fn open_plain(name: &str) -> Database {
+    let mut request = Factory::new()
+        .expect("factory")
+        .open(name, Some(1))
+        .expect("open");
+    request.on_upgrade_needed(|event| {
+        use idb::DatabaseEvent;
+        let db = event.database().expect("db");
+        let mut records = ObjectStoreParams::new();
+        records.key_path(Some(KeyPath::new_single("id")));
+        let store = db.create_object_store("records", records).expect("records");
+        let mut multi = idb::IndexParams::new();
+        multi.multi_entry(true);
+        store
+            .create_index("lookup", KeyPath::new_single("lookup"), Some(multi))
+            .expect("index");
+        let mut chunks = ObjectStoreParams::new();
+        chunks.key_path(Some(KeyPath::new_array(["photo", "chunk"])));
+        db.create_object_store("photo_chunks", chunks)
+            .expect("chunks");
+        let mut outbox = ObjectStoreParams::new();
+        outbox.key_path(Some(KeyPath::new_single("counter")));
+        db.create_object_store("outbox", outbox).expect("outbox");
+        db.create_object_store("meta", ObjectStoreParams::new())
+            .expect("meta");
+    });
+    request.await.expect("open")
+}
+
+#[wasm_bindgen_test]
+#[ignore]
+async fn p5_encrypted_writes_against_plain() {
+    let keys = keys_from(&crypto::random_bytes::<32>().expect("random"))
+        .await
+        .expect("keys");
+    let photos: Vec<Vec<u8>> = (0..PHOTOS as u32).map(photo).collect();
+    // Alternate, so neither side gets a warmer disk or JIT.
+    let (mut enc, mut plain) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        plain.push(plain_run(&photos).await);
+        enc.push(encrypted_run(&keys, &photos).await);
+    }
+    let (enc, plain) = (median(enc), median(plain));
+    report(
+        "P5",
+        "encrypted ÷ plain IndexedDB writes (1,000 records + 50 photos of 300 KB)",
+        (enc / plain * 100.0).round() / 100.0,
+        "×",
+        1.25,
+        None,
+        Some((plain / 1000.0 * 100.0).round() / 100.0),
+    );
+    console_log!("BENCH-DETAIL P5 encrypted {enc:.0} ms, plain {plain:.0} ms");
+}
+
+#[wasm_bindgen_test]
+#[ignore]
+async fn p9_unlock_with_the_chosen_kdf_cost() {
+    let wrapped = wrap(
+        &[7; 32],
+        Uuid::now_v7(),
+        "teapot river lantern",
+        MIN_PBKDF2_ITERATIONS,
+    )
+    .await
+    .expect("wrap");
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let start = now_ms();
+        unlock(&wrapped, "teapot river lantern")
+            .await
+            .expect("unlock");
+        times.push(now_ms() - start);
+    }
+    report(
+        "P9",
+        &format!(
+            "unlock with PBKDF2-SHA256 × {} in headless Chromium (median of 5)",
+            wrapped.iterations
+        ),
+        (median(times) / 1000.0 * 1000.0).round() / 1000.0,
+        "s",
+        1.0,
+        Some(0.25),
+        None,
+    );
+}

@@ -1,0 +1,255 @@
+//! Who may unlock this tablet, and how someone becomes one of them.
+//!
+//! The tablet has one random data key. It is stored only wrapped, once per person, under a
+//! key derived from their passphrase. The first person to sign in on a tablet creates the data
+//! key and leaves a copy with the setting's server; anyone who signs in there later (the server
+//! checks their passphrase) is given that copy and wraps it under their own passphrase. From
+//! then on they unlock the tablet without the server: on an outing, or when the Wi-Fi is down.
+//!
+//! What sits in the clear in the `meta` store: the wrapped keys, the tablet's random id, the
+//! names of the staff who may unlock it (for the lock screen; never a child's), and counts of
+//! wrong passphrases.
+
+use super::crypto::CryptoError;
+use super::db::{Store, StoreError};
+use super::keys::{Keys, UnlockError, keys_from, new_data_key, unlock, wrap};
+use crate::api::{self, ApiError};
+use burrow_core::api::{StaffMember, TabletKey};
+use burrow_core::keys::{KEY_LEN, MIN_PBKDF2_ITERATIONS, key_from_hex, key_to_hex};
+use burrow_core::lock::unlock_wait_seconds;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+/// The app's IndexedDB database.
+pub const STORE_NAME: &str = "burrow";
+const DEVICE_ID: &str = "device_id";
+const PEOPLE: &str = "people";
+const ATTEMPTS: &str = "unlock_attempts";
+
+/// Someone who may unlock this tablet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// Wrong passphrases: in a row per person (for the wait), and each one for the audit log until
+/// the server takes them (the audit issue sends them).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Attempts {
+    in_a_row: Vec<InARow>,
+    for_audit: Vec<WrongPassphrase>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct InARow {
+    user_id: Uuid,
+    count: u32,
+    last_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WrongPassphrase {
+    pub user_id: Uuid,
+    pub at_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TabletError {
+    #[error("Too many wrong passphrases. Wait {0} before trying again.")]
+    Wait(String),
+    #[error(transparent)]
+    Unlock(#[from] UnlockError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error(
+        "You cannot unlock this tablet yet. Sign in with your name and passphrase while the tablet is on the setting’s Wi-Fi."
+    )]
+    NotOnThisTablet,
+    #[error(
+        "The setting’s server gave a tablet key Burrow could not read. Try again; if it keeps happening, tell your manager."
+    )]
+    BadKey,
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+fn wait_label(seconds: u64) -> String {
+    match seconds {
+        1 => "1 second".into(),
+        s if s < 60 => format!("{s} seconds"),
+        s if s < 120 => "1 minute".into(),
+        s => format!("{} minutes", s.div_ceil(60)),
+    }
+}
+
+pub async fn open() -> Result<Store, StoreError> {
+    Store::open(STORE_NAME).await
+}
+
+/// The people who may unlock this tablet, in the order they first signed in here.
+pub async fn people(store: &Store) -> Result<Vec<Person>, StoreError> {
+    let wrapped = store.wrapped_keys().await?;
+    let people: Vec<Person> = store.meta(PEOPLE).await?.unwrap_or_default();
+    Ok(people
+        .into_iter()
+        .filter(|p| wrapped.iter().any(|w| w.user_id == p.id))
+        .collect())
+}
+
+async fn remember(store: &Store, person: Person) -> Result<(), StoreError> {
+    let mut people: Vec<Person> = store.meta(PEOPLE).await?.unwrap_or_default();
+    match people.iter_mut().find(|p| p.id == person.id) {
+        Some(p) => p.name = person.name,
+        None => people.push(person),
+    }
+    store.set_meta(PEOPLE, &people).await
+}
+
+/// Seconds this person must still wait before another try, after wrong passphrases in a row.
+pub async fn seconds_to_wait(store: &Store, user_id: Uuid) -> Result<u64, StoreError> {
+    let attempts: Attempts = store.meta(ATTEMPTS).await?.unwrap_or_default();
+    Ok(attempts
+        .in_a_row
+        .iter()
+        .find(|a| a.user_id == user_id)
+        .map(|a| {
+            let wait_ms = unlock_wait_seconds(a.count) as f64 * 1000.0;
+            ((a.last_ms + wait_ms - now_ms()) / 1000.0).ceil().max(0.0) as u64
+        })
+        .unwrap_or(0))
+}
+
+/// Wrong passphrases waiting to go to the setting's audit log.
+pub async fn wrong_passphrases(store: &Store) -> Result<Vec<WrongPassphrase>, StoreError> {
+    let attempts: Attempts = store.meta(ATTEMPTS).await?.unwrap_or_default();
+    Ok(attempts.for_audit)
+}
+
+async fn record_attempt(store: &Store, user_id: Uuid, right: bool) -> Result<(), StoreError> {
+    let mut attempts: Attempts = store.meta(ATTEMPTS).await?.unwrap_or_default();
+    attempts.in_a_row.retain(|a| a.user_id != user_id || !right);
+    if !right {
+        let now = now_ms();
+        match attempts.in_a_row.iter_mut().find(|a| a.user_id == user_id) {
+            Some(a) => {
+                a.count = a.count.saturating_add(1);
+                a.last_ms = now;
+            }
+            None => attempts.in_a_row.push(InARow {
+                user_id,
+                count: 1,
+                last_ms: now,
+            }),
+        }
+        attempts.for_audit.push(WrongPassphrase {
+            user_id,
+            at_ms: now,
+        });
+    }
+    store.set_meta(ATTEMPTS, &attempts).await
+}
+
+/// Unlocks the tablet as someone who may, without the server. Wrong passphrases make the next
+/// try wait (core's `unlock_wait_seconds`), and the wait survives a reload: it is stored.
+pub async fn unlock_as(store: &Store, user_id: Uuid, passphrase: &str) -> Result<Keys, TabletError> {
+    let wait = seconds_to_wait(store, user_id).await?;
+    if wait > 0 {
+        return Err(TabletError::Wait(wait_label(wait)));
+    }
+    let wrapped = store
+        .wrapped_keys()
+        .await?
+        .into_iter()
+        .find(|w| w.user_id == user_id)
+        .ok_or(TabletError::NotOnThisTablet)?;
+    match unlock(&wrapped, passphrase).await {
+        Ok(keys) => {
+            record_attempt(store, user_id, true).await?;
+            Ok(keys)
+        }
+        Err(UnlockError::WrongPassphrase) => {
+            record_attempt(store, user_id, false).await?;
+            let wait = seconds_to_wait(store, user_id).await?;
+            if wait > 0 {
+                Err(TabletError::Wait(wait_label(wait)))
+            } else {
+                Err(UnlockError::WrongPassphrase.into())
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// After the server has accepted this person's passphrase: unlock with their wrapped key, or
+/// give them one. A passphrase changed elsewhere gets a fresh wrap: the server vouched for it.
+pub async fn after_sign_in(
+    store: &Store,
+    staff: &StaffMember,
+    passphrase: &str,
+) -> Result<Keys, TabletError> {
+    let wrapped = store.wrapped_keys().await?;
+    if let Some(mine) = wrapped.iter().find(|w| w.user_id == staff.id) {
+        match unlock(mine, passphrase).await {
+            Ok(keys) => {
+                record_attempt(store, staff.id, true).await?;
+                remember(store, person(staff)).await?;
+                return Ok(keys);
+            }
+            Err(UnlockError::WrongPassphrase) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let data_key = tablet_key(store, !wrapped.is_empty()).await?;
+    let mine = wrap(&data_key, staff.id, passphrase, MIN_PBKDF2_ITERATIONS).await?;
+    store.save_wrapped_key(&mine).await?;
+    record_attempt(store, staff.id, true).await?;
+    remember(store, person(staff)).await?;
+    Ok(keys_from(&data_key).await?)
+}
+
+fn person(staff: &StaffMember) -> Person {
+    Person {
+        id: staff.id,
+        name: staff.name.clone(),
+    }
+}
+
+/// The tablet's data key from the server, or a new one (left with the server) for a tablet that
+/// holds nothing yet.
+async fn tablet_key(store: &Store, holds_data: bool) -> Result<Zeroizing<[u8; KEY_LEN]>, TabletError> {
+    let device: Option<Uuid> = store.meta(DEVICE_ID).await?;
+    if let Some(id) = device {
+        match api::get::<TabletKey>(&format!("/api/tablet-keys/{id}")).await {
+            Ok(k) => return decode(&k),
+            Err(ApiError::Refused { status: 404, .. }) if !holds_data => {}
+            Err(ApiError::Refused { status: 404, .. }) => return Err(TabletError::NotOnThisTablet),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let id = device.unwrap_or_else(Uuid::now_v7);
+    let fresh = new_data_key()?;
+    let kept: TabletKey = api::put(
+        &format!("/api/tablet-keys/{id}"),
+        &TabletKey {
+            key: key_to_hex(&fresh),
+        },
+    )
+    .await?;
+    store.set_meta(DEVICE_ID, &id).await?;
+    decode(&kept)
+}
+
+fn decode(k: &TabletKey) -> Result<Zeroizing<[u8; KEY_LEN]>, TabletError> {
+    key_from_hex(&k.key)
+        .map(Zeroizing::new)
+        .ok_or(TabletError::BadKey)
+}
