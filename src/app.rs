@@ -73,12 +73,12 @@ fn Home() -> impl IntoView {
 fn SignedInOnly(children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
     let lock = use_lock();
-    move || {
-        let unlocked = lock.state.with(|s| matches!(s, LockState::Unlocked(_)));
-        match (auth.session.with(Option::is_some), unlocked) {
-            (true, true) => children().into_any(),
-            (true, false) => view! { <LockScreen/> }.into_any(),
-            (false, _) => view! { <Home/> }.into_any(),
-        }
+    // Memos, so a change inside the session (a new lock time) does not remount the page.
+    let signed_in = Memo::new(move |_| auth.session.with(Option::is_some));
+    let unlocked = Memo::new(move |_| lock.state.with(|s| matches!(s, LockState::Unlocked(_))));
+    move || match (signed_in.get(), unlocked.get()) {
+        (true, true) => children().into_any(),
+        (true, false) => view! { <LockScreen/> }.into_any(),
+        (false, _) => view! { <Home/> }.into_any(),
     }
 }

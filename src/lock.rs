@@ -24,6 +24,8 @@ pub struct Lock {
     keys: StoredValue<Option<Rc<Keys>>, LocalStorage>,
     /// Why the tablet locked, for the lock screen.
     pub reason: RwSignal<Option<String>>,
+    /// Someone not on the lock screen's list asked to sign in with their name.
+    pub name_form: RwSignal<bool>,
 }
 
 impl Lock {
@@ -32,12 +34,14 @@ impl Lock {
             state: RwSignal::new(LockState::Locked),
             keys: StoredValue::new_local(None),
             reason: RwSignal::new(None),
+            name_form: RwSignal::new(false),
         }
     }
 
     pub fn unlocked(self, person: Person, keys: Keys) {
         self.keys.set_value(Some(Rc::new(keys)));
         self.reason.set(None);
+        self.name_form.set(false);
         self.state.set(LockState::Unlocked(person));
     }
 

@@ -1,13 +1,14 @@
 //! The lock screen: the names of the people who may unlock this tablet, and a passphrase.
 //! It shows nothing about any child, and nothing about anyone's records.
 
+use crate::api;
 use crate::auth::use_auth;
 use crate::components::field::Field;
 use crate::components::notice::ErrorNotice;
 use crate::lock::{unlock_as, use_lock};
 use crate::store::tablet::{self, Person};
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos::task::spawn_local;
 
 #[component]
 pub fn LockScreen() -> impl IntoView {
@@ -46,6 +47,17 @@ pub fn LockScreen() -> impl IntoView {
             error.set(None);
             unlock.dispatch((person, passphrase.get_untracked()));
         }
+    };
+    // Someone new to this tablet signs in with their name; whoever was signed in is signed out
+    // first, so the new person never inherits their session.
+    let someone_else = move |_| {
+        spawn_local(async move {
+            if auth.session.with_untracked(Option::is_some) {
+                let _ = api::delete("/api/session").await;
+            }
+            lock.name_form.set(true);
+            auth.session.set(None);
+        });
     };
     let setting = move || {
         auth.status.with(|s| {
@@ -100,7 +112,7 @@ pub fn LockScreen() -> impl IntoView {
                     </button>
                 </form>
             </Show>
-            <p class="aside">"Not on the list? " <A href="/sign-in?new=1">"Sign in with your name"</A></p>
+            <p class="aside">"Not on the list? " <button type="button" class="link" on:click=someone_else>"Sign in with your name"</button></p>
         </section>
     }
 }

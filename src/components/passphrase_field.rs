@@ -28,7 +28,7 @@ pub fn NewPassphrase(
     view! {
         <div class="field" class:field-invalid=move || error.with(Option::is_some)>
             <label for="field-passphrase">"Passphrase"</label>
-            <p class="hint">"At least 12 characters. Three random words work well, such as “teapot river lantern”."</p>
+            <p class="hint">"At least 12 characters. Three random words work well, such as “puffin ladder velvet”."</p>
             <input id="field-passphrase" name="passphrase" type="password" autocomplete="new-password" bind:value=value/>
             <p class="field-error" aria-live="polite">
                 {move || match verdict.get() {

@@ -6,6 +6,9 @@ use crate::components::field::Field;
 use crate::components::form_errors::FormErrors;
 use crate::components::notice::ErrorNotice;
 use crate::components::shell::Shell;
+use crate::lock::{Lock, use_lock};
+use crate::store::db::StoreError;
+use crate::store::{roster, tablet};
 use crate::today::today;
 use burrow_core::api::{Child, NewChildRequest, StaffMember};
 use burrow_core::dates::{age_label, format_uk};
@@ -18,9 +21,10 @@ pub fn ChildrenPage() -> impl IntoView {
     let auth = use_auth();
     let reload = RwSignal::new(0u32);
     let adding = RwSignal::new(false);
+    let lock = use_lock();
     let children = LocalResource::new(move || {
         reload.track();
-        api::get::<Vec<Child>>("/api/children")
+        load(lock)
     });
     Effect::new(move |_| {
         if let Some(Err(e)) = children.get()
@@ -31,11 +35,19 @@ pub fn ChildrenPage() -> impl IntoView {
     });
     let list = move || {
         children.get().map(|result| match result {
-            Ok(list) if list.is_empty() => view! {
-                <p class="empty">"No children are registered yet."</p>
+            Ok(shown) => {
+                let notes = shown.notes();
+                let body = if shown.children.is_empty() {
+                    view! { <p class="empty">"No children are registered yet."</p> }.into_any()
+                } else {
+                    view! { <ul class="cards" data-testid="children-list">{shown.children.into_iter().map(child_card).collect_view()}</ul> }.into_any()
+                };
+                view! {
+                    {notes.into_iter().map(|n| view! { <p class="notice" role="status">{n}</p> }).collect_view()}
+                    {body}
+                }
+                .into_any()
             }
-            .into_any(),
-            Ok(list) => view! { <ul class="cards" data-testid="children-list">{list.into_iter().map(child_card).collect_view()}</ul> }.into_any(),
             Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
         })
     };
@@ -59,6 +71,72 @@ pub fn ChildrenPage() -> impl IntoView {
             </Show>
             <Transition fallback=|| view! { <p class="loading">"Loading children…"</p> }>{list}</Transition>
         </Shell>
+    }
+}
+
+/// The list as shown: from the server when it can be reached (and then kept, sealed, on the
+/// tablet), otherwise the tablet's own copy.
+#[derive(Clone)]
+struct Shown {
+    children: Vec<Child>,
+    from_tablet: bool,
+    damaged: Vec<Uuid>,
+    not_kept: Option<String>,
+}
+
+impl Shown {
+    fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.from_tablet {
+            notes.push("The setting’s server cannot be reached, so this is the list as this tablet last saw it.".to_owned());
+        }
+        notes.extend(
+            self.damaged
+                .iter()
+                .map(|&record_id| StoreError::Damaged { record_id }.to_string()),
+        );
+        if let Some(why) = &self.not_kept {
+            notes.push(format!("This tablet could not keep a copy of the list for when the server is out of reach: {why}"));
+        }
+        notes
+    }
+}
+
+async fn load(lock: Lock) -> Result<Shown, ApiError> {
+    let keys = lock.keys();
+    match api::get::<Vec<Child>>("/api/children").await {
+        Ok(children) => {
+            let mut not_kept = None;
+            if let Some(keys) = keys {
+                let kept = async {
+                    let store = tablet::open().await?;
+                    roster::keep(&store, &keys, &children).await
+                };
+                not_kept = kept.await.err().map(|e| e.to_string());
+            }
+            Ok(Shown {
+                children,
+                from_tablet: false,
+                damaged: Vec::new(),
+                not_kept,
+            })
+        }
+        Err(ApiError::Unreachable) if keys.is_some() => {
+            let keys = keys.ok_or(ApiError::Unreachable)?;
+            let store = tablet::open()
+                .await
+                .map_err(|e| ApiError::on_tablet(e.to_string()))?;
+            let kept = roster::kept(&store, &keys)
+                .await
+                .map_err(|e| ApiError::on_tablet(e.to_string()))?;
+            Ok(Shown {
+                children: kept.children,
+                from_tablet: true,
+                damaged: kept.damaged,
+                not_kept: None,
+            })
+        }
+        Err(e) => Err(e),
     }
 }
 

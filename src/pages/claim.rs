@@ -2,11 +2,11 @@
 
 use crate::api;
 use crate::auth::use_auth;
-use crate::lock::{open_tablet, use_lock};
 use crate::components::field::Field;
 use crate::components::form_errors::FormErrors;
 use crate::components::notice::ErrorNotice;
 use crate::components::passphrase_field::{NewPassphrase, ready};
+use crate::lock::{open_tablet, use_lock};
 use burrow_core::api::{ClaimInviteRequest, Session};
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect};
@@ -35,9 +35,10 @@ pub fn ClaimPage() -> impl IntoView {
             open_tablet(auth, lock, session, &req.passphrase).await
         }
     });
-    Effect::new(move |_| match submit.value().get() {
-        Some(Err(e)) => errors.set(e),
-        Some(Ok(_)) | None => {}
+    Effect::new(move |_| {
+        if let Some(Err(e)) = submit.value().get() {
+            errors.set(e);
+        }
     });
     let can_send = move || {
         !submit.pending().get()

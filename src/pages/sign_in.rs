@@ -12,13 +12,12 @@ use crate::store::tablet;
 use burrow_core::api::{Session, SignInRequest};
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect};
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let auth = use_auth();
-    let query = use_query_map();
-    let new_here = move || query.with(|q| q.get("new").is_some());
+    let lock = use_lock();
+    let new_here = move || lock.name_form.get();
     let people = LocalResource::new(|| async {
         let store = tablet::open().await.ok()?;
         tablet::people(&store).await.ok()
@@ -92,7 +91,11 @@ fn SignInForm(known_people: bool) -> impl IntoView {
                     {move || if submit.pending().get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </form>
-            {known_people.then(|| view! { <p class="aside"><A href="/sign-in">"Choose from the people on this tablet"</A></p> })}
+            {known_people.then(|| view! {
+                <p class="aside">
+                    <button type="button" class="link" on:click=move |_| lock.name_form.set(false)>"Choose from the people on this tablet"</button>
+                </p>
+            })}
             <p class="aside">"New here? " <A href="/welcome">"Use the invite code from your manager"</A></p>
         </section>
     }

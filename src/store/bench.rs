@@ -10,7 +10,7 @@ use super::crypto;
 use super::db::{NewRecord, PHOTO_CHUNK_PLAIN, Store};
 use super::keys::{Keys, keys_from, unlock, wrap};
 use burrow_core::envelope::{Kind, OVERHEAD};
-use burrow_core::keys::MIN_PBKDF2_ITERATIONS;
+use burrow_core::keys::PBKDF2_ITERATIONS;
 use idb::{Database, Factory, KeyPath, ObjectStoreParams, Query, TransactionMode};
 use js_sys::{Object, Reflect, Uint8Array};
 use uuid::Uuid;
@@ -247,7 +247,7 @@ async fn p9_unlock_with_the_chosen_kdf_cost() {
         &[7; 32],
         Uuid::now_v7(),
         "teapot river lantern",
-        MIN_PBKDF2_ITERATIONS,
+        PBKDF2_ITERATIONS,
     )
     .await
     .expect("wrap");

@@ -10,11 +10,11 @@
 use super::crypto::{self, CryptoError};
 use super::health;
 use super::keys::{Keys, WrappedKey};
-use burrow_core::storage::{Estimate, StorageError, room_for_photo};
 use burrow_core::envelope::{Aad, EnvelopeError, Kind};
+use burrow_core::storage::{Estimate, StorageError, room_for_photo};
 use idb::{
-    Database, DatabaseEvent, Factory, IndexParams, KeyPath, ObjectStoreParams, Query,
-    TransactionMode,
+    Database, DatabaseEvent, Factory, IndexParams, KeyPath, ObjectStore, ObjectStoreParams, Query,
+    Transaction, TransactionMode,
 };
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::Serialize;
@@ -102,9 +102,26 @@ fn bytes_of(value: &JsValue) -> Vec<u8> {
     Uint8Array::new(value).to_vec()
 }
 
-/// The kind is sealed too: even how many observations a tablet holds is not in the clear.
-fn kind_token_field() -> &'static str {
-    "kind"
+/// A record sealed and ready to store: id, version, index tokens (its kind's among them) and
+/// the envelope.
+async fn sealed_row(keys: &Keys, record: &NewRecord<'_>) -> Result<Object, StoreError> {
+    let envelope = crypto::seal(
+        &keys.records,
+        &Aad::record(record.kind, record.id, record.version),
+        record.body,
+    )
+    .await?;
+    let lookup = Array::new();
+    lookup.push(&keys.kind_token(record.kind).await?.into());
+    for (field, value) in record.lookups {
+        lookup.push(&crypto::index_token(&keys.index, field, value).await?.into());
+    }
+    let row = Object::new();
+    set(&row, "id", record.id.to_string());
+    set(&row, "version", record.version as f64);
+    set(&row, LOOKUP, lookup);
+    set(&row, "envelope", buffer(&envelope));
+    Ok(row)
 }
 
 impl Store {
@@ -177,8 +194,7 @@ impl Store {
             .map_err(failed)?
             .await
             .map_err(failed)?;
-        tx.commit().map_err(failed)?.await.map_err(failed)?;
-        Ok(())
+        commit(tx, "the change was not saved").await
     }
 
     pub async fn wrapped_keys(&self) -> Result<Vec<WrappedKey>, StoreError> {
@@ -196,25 +212,7 @@ impl Store {
     /// Seals and writes a record with its outbox entry and the next mutation counter, all in
     /// one transaction. Returns the counter given to this change.
     pub async fn put_record(&self, keys: &Keys, record: &NewRecord<'_>) -> Result<u64, StoreError> {
-        let envelope = crypto::seal(
-            &keys.records,
-            &Aad::record(record.kind, record.id, record.version),
-            record.body,
-        )
-        .await?;
-        let lookup = Array::new();
-        lookup.push(
-            &crypto::index_token(
-                &keys.index,
-                kind_token_field(),
-                &(record.kind as u8).to_string(),
-            )
-            .await?
-            .into(),
-        );
-        for (field, value) in record.lookups {
-            lookup.push(&crypto::index_token(&keys.index, field, value).await?.into());
-        }
+        let row = sealed_row(keys, record).await?;
         let outbox_id = Uuid::now_v7();
         let mut op = Vec::with_capacity(25);
         op.extend_from_slice(record.id.as_bytes());
@@ -226,12 +224,6 @@ impl Store {
             &op,
         )
         .await?;
-
-        let row = Object::new();
-        set(&row, "id", record.id.to_string());
-        set(&row, "version", record.version as f64);
-        set(&row, LOOKUP, lookup);
-        set(&row, "envelope", buffer(&envelope));
 
         let tx = self
             .db
@@ -266,11 +258,59 @@ impl Store {
             .map_err(failed)?
             .await
             .map_err(failed)?;
-        let result = tx.commit().map_err(failed)?.await.map_err(failed)?;
-        if !result.is_committed() {
-            return Err(StoreError::Failed("the change was not saved".into()));
-        }
+        commit(tx, "the change was not saved").await?;
         Ok(counter)
+    }
+
+    /// Writes records that came from the setting's server (no outbox entry: they are not this
+    /// tablet's changes), all in one transaction, and removes those of `kind` it no longer
+    /// sends, so a child who has left does not linger on the tablet.
+    pub async fn replace_from_server(
+        &self,
+        keys: &Keys,
+        kind: Kind,
+        records: &[NewRecord<'_>],
+    ) -> Result<(), StoreError> {
+        let mut rows = Vec::with_capacity(records.len());
+        for record in records {
+            rows.push(sealed_row(keys, record).await?);
+        }
+        let kind_token = keys.kind_token(kind).await?;
+        let tx = self
+            .db
+            .transaction(&[RECORDS], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        let store = tx.object_store(RECORDS).map_err(failed)?;
+        let old = store
+            .index(LOOKUP)
+            .map_err(failed)?
+            .get_all_keys(Some(Query::from(JsValue::from_str(&kind_token))), None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        let keep: Vec<String> = records.iter().map(|r| r.id.to_string()).collect();
+        for key in old {
+            if key.as_string().is_some_and(|k| !keep.contains(&k)) {
+                store
+                    .delete(Query::from(key))
+                    .map_err(failed)?
+                    .await
+                    .map_err(failed)?;
+            }
+        }
+        put_all(&store, &rows).await?;
+        commit(tx, "the records were not saved").await?;
+        Ok(())
+    }
+
+    /// Every record of `kind`, each opened or reported damaged (by id, never shown as garbage).
+    pub async fn all_of(
+        &self,
+        keys: &Keys,
+        kind: Kind,
+    ) -> Result<Vec<(Uuid, Result<Vec<u8>, StoreError>)>, StoreError> {
+        let kind_token = keys.kind_token(kind).await?;
+        self.opened(keys, kind, &kind_token, &kind_token).await
     }
 
     /// Opens one record; a record that does not open is reported as damaged, by id.
@@ -306,38 +346,43 @@ impl Store {
         value: &str,
     ) -> Result<Vec<(Uuid, Result<Vec<u8>, StoreError>)>, StoreError> {
         let token = crypto::index_token(&keys.index, field, value).await?;
-        let kind_token =
-            crypto::index_token(&keys.index, kind_token_field(), &(kind as u8).to_string()).await?;
+        let kind_token = keys.kind_token(kind).await?;
+        self.opened(keys, kind, &token, &kind_token).await
+    }
+
+    /// Opens every record found through the index by `token` that also carries `kind_token`.
+    async fn opened(
+        &self,
+        keys: &Keys,
+        kind: Kind,
+        token: &str,
+        kind_token: &str,
+    ) -> Result<Vec<(Uuid, Result<Vec<u8>, StoreError>)>, StoreError> {
         let tx = self
             .db
             .transaction(&[RECORDS], TransactionMode::ReadOnly)
             .map_err(failed)?;
-        let index = tx
+        let rows = tx
             .object_store(RECORDS)
             .map_err(failed)?
             .index(LOOKUP)
-            .map_err(failed)?;
-        let rows = index
-            .get_all(Some(Query::from(JsValue::from_str(&token))), None)
+            .map_err(failed)?
+            .get_all(Some(Query::from(JsValue::from_str(token))), None)
             .map_err(failed)?
             .await
             .map_err(failed)?;
         let mut out = Vec::new();
         for row in rows {
-            let tokens: Vec<String> = Array::from(&get(&row, LOOKUP))
+            let of_kind = Array::from(&get(&row, LOOKUP))
                 .iter()
-                .filter_map(|t| t.as_string())
-                .collect();
-            if !tokens.contains(&kind_token) {
-                continue;
-            }
-            let Some(id) = get(&row, "id")
+                .any(|t| t.as_string().as_deref() == Some(kind_token));
+            // The key path is the id, written by `put_record`; only a hand-edited disk lacks one.
+            let id = get(&row, "id")
                 .as_string()
-                .and_then(|s| Uuid::parse_str(&s).ok())
-            else {
-                continue;
-            };
-            out.push((id, open_row(keys, kind, id, &row).await));
+                .and_then(|s| Uuid::parse_str(&s).ok());
+            if let (true, Some(id)) = (of_kind, id) {
+                out.push((id, open_row(keys, kind, id, &row).await));
+            }
         }
         Ok(out)
     }
@@ -384,17 +429,8 @@ impl Store {
             .transaction(&[PHOTO_CHUNKS], TransactionMode::ReadWrite)
             .map_err(failed)?;
         let store = tx.object_store(PHOTO_CHUNKS).map_err(failed)?;
-        for row in &rows {
-            store
-                .put(row, None)
-                .map_err(failed)?
-                .await
-                .map_err(failed)?;
-        }
-        let result = tx.commit().map_err(failed)?.await.map_err(failed)?;
-        if !result.is_committed() {
-            return Err(StoreError::Failed("the photo was not saved".into()));
-        }
+        put_all(&store, &rows).await?;
+        commit(tx, "the photo was not saved").await?;
         Ok(rows.len() as u32)
     }
 
@@ -508,8 +544,7 @@ impl Store {
             .map_err(failed)?
             .await
             .map_err(failed)?;
-        tx.commit().map_err(failed)?.await.map_err(failed)?;
-        Ok(())
+        commit(tx, "the change was not saved").await
     }
 
     pub(crate) async fn put_raw(&self, store: &str, row: &JsValue) -> Result<(), StoreError> {
@@ -523,9 +558,30 @@ impl Store {
             .map_err(failed)?
             .await
             .map_err(failed)?;
-        tx.commit().map_err(failed)?.await.map_err(failed)?;
-        Ok(())
+        commit(tx, "the change was not saved").await
     }
+}
+
+/// Commits `tx` and says `what` went wrong if IndexedDB aborted it instead.
+async fn commit(tx: Transaction, what: &str) -> Result<(), StoreError> {
+    let result = tx.commit().map_err(failed)?.await.map_err(failed)?;
+    if result.is_committed() {
+        Ok(())
+    } else {
+        Err(StoreError::Failed(what.into()))
+    }
+}
+
+/// Puts every row into `store`, inside the caller's transaction.
+async fn put_all(store: &ObjectStore, rows: &[Object]) -> Result<(), StoreError> {
+    for row in rows {
+        store
+            .put(row, None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+    }
+    Ok(())
 }
 
 /// Photos never change, so the AAD's version slot carries the chunk count: a chunk that goes
@@ -856,7 +912,9 @@ mod tests {
         use burrow_core::storage::RESERVE_BYTES;
         let (store, name, keys) = fresh().await;
         // The browser's own figures: Chromium answers navigator.storage.estimate().
-        let real = health::estimate().await.expect("Chromium reports an estimate");
+        let real = health::estimate()
+            .await
+            .expect("Chromium reports an estimate");
         assert!(real.quota > 0);
         let kept = Uuid::now_v7();
         let first: Vec<u8> = (0..400_000u32).map(|i| (i * 7 % 253) as u8).collect();
@@ -874,7 +932,10 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(err, StoreError::Full(StorageError::NearlyFull));
-        assert!(err.to_string().contains("Everything already on the tablet is safe"));
+        assert!(
+            err.to_string()
+                .contains("Everything already on the tablet is safe")
+        );
         assert_eq!(store.get_photo(&keys, refused).await.unwrap(), None);
         assert_eq!(store.get_photo(&keys, kept).await.unwrap().unwrap(), first);
         // A small photo still fits.

@@ -4,9 +4,11 @@
 use super::crypto::{self, CryptoError};
 use burrow_core::envelope::{Aad, EnvelopeError, Kind};
 use burrow_core::keys::{
-    INDEX_INFO, KEY_LEN, MIN_PBKDF2_ITERATIONS, PHOTOS_INFO, RECORDS_INFO, SALT_LEN,
+    INDEX_INFO, KEY_LEN, MIN_PBKDF2_ITERATIONS, PBKDF2_ITERATIONS, PHOTOS_INFO, RECORDS_INFO,
+    SALT_LEN,
 };
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use thiserror::Error;
 use uuid::Uuid;
 use web_sys::CryptoKey;
@@ -36,6 +38,21 @@ pub struct Keys {
     pub records: CryptoKey,
     pub photos: CryptoKey,
     pub index: CryptoKey,
+    /// Each kind's index token, computed once: every write and listing needs one.
+    kind_tokens: RefCell<Vec<(Kind, String)>>,
+}
+
+impl Keys {
+    /// The index token that says a record is of `kind`. The kind is sealed too: even how many
+    /// observations a tablet holds is not in the clear.
+    pub async fn kind_token(&self, kind: Kind) -> Result<String, CryptoError> {
+        if let Some((_, t)) = self.kind_tokens.borrow().iter().find(|(k, _)| *k == kind) {
+            return Ok(t.clone());
+        }
+        let token = crypto::index_token(&self.index, "kind", &(kind as u8).to_string()).await?;
+        self.kind_tokens.borrow_mut().push((kind, token.clone()));
+        Ok(token)
+    }
 }
 
 fn wrap_aad(user_id: Uuid) -> Aad {
@@ -110,6 +127,7 @@ pub(crate) async fn keys_from(data_key: &[u8; KEY_LEN]) -> Result<Keys, CryptoEr
         records: crypto::derive_aes(&base, RECORDS_INFO).await?,
         photos: crypto::derive_aes(&base, PHOTOS_INFO).await?,
         index: crypto::derive_hmac(&base, INDEX_INFO).await?,
+        kind_tokens: RefCell::new(Vec::new()),
     })
 }
 
@@ -120,7 +138,7 @@ pub async fn rewrap(wrapped: &WrappedKey, old: &str, new: &str) -> Result<Wrappe
         &raw,
         wrapped.user_id,
         new,
-        wrapped.iterations.max(MIN_PBKDF2_ITERATIONS),
+        wrapped.iterations.max(PBKDF2_ITERATIONS),
     )
     .await?)
 }

@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod db;
 pub mod health;
 pub mod keys;
+pub mod roster;
 pub mod tablet;
 
 #[cfg(all(test, target_arch = "wasm32"))]

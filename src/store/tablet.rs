@@ -15,7 +15,7 @@ use super::db::{Store, StoreError};
 use super::keys::{Keys, UnlockError, keys_from, new_data_key, unlock, wrap};
 use crate::api::{self, ApiError};
 use burrow_core::api::{StaffMember, TabletKey};
-use burrow_core::keys::{KEY_LEN, MIN_PBKDF2_ITERATIONS, key_from_hex, key_to_hex};
+use burrow_core::keys::{KEY_LEN, PBKDF2_ITERATIONS, key_from_hex, key_to_hex};
 use burrow_core::lock::unlock_wait_seconds;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -160,7 +160,11 @@ async fn record_attempt(store: &Store, user_id: Uuid, right: bool) -> Result<(),
 
 /// Unlocks the tablet as someone who may, without the server. Wrong passphrases make the next
 /// try wait (core's `unlock_wait_seconds`), and the wait survives a reload: it is stored.
-pub async fn unlock_as(store: &Store, user_id: Uuid, passphrase: &str) -> Result<Keys, TabletError> {
+pub async fn unlock_as(
+    store: &Store,
+    user_id: Uuid,
+    passphrase: &str,
+) -> Result<Keys, TabletError> {
     let wait = seconds_to_wait(store, user_id).await?;
     if wait > 0 {
         return Err(TabletError::Wait(wait_label(wait)));
@@ -209,7 +213,7 @@ pub async fn after_sign_in(
         }
     }
     let data_key = tablet_key(store, !wrapped.is_empty()).await?;
-    let mine = wrap(&data_key, staff.id, passphrase, MIN_PBKDF2_ITERATIONS).await?;
+    let mine = wrap(&data_key, staff.id, passphrase, PBKDF2_ITERATIONS).await?;
     store.save_wrapped_key(&mine).await?;
     record_attempt(store, staff.id, true).await?;
     remember(store, person(staff)).await?;
@@ -225,7 +229,10 @@ fn person(staff: &StaffMember) -> Person {
 
 /// The tablet's data key from the server, or a new one (left with the server) for a tablet that
 /// holds nothing yet.
-async fn tablet_key(store: &Store, holds_data: bool) -> Result<Zeroizing<[u8; KEY_LEN]>, TabletError> {
+async fn tablet_key(
+    store: &Store,
+    holds_data: bool,
+) -> Result<Zeroizing<[u8; KEY_LEN]>, TabletError> {
     let device: Option<Uuid> = store.meta(DEVICE_ID).await?;
     if let Some(id) = device {
         match api::get::<TabletKey>(&format!("/api/tablet-keys/{id}")).await {

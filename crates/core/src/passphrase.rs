@@ -59,13 +59,13 @@ const PREDICTABLE: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum Weakness {
     #[error(
-        "Use at least {MIN_CHARS} characters. Three random words work well, such as “teapot river lantern”."
+        "Use at least {MIN_CHARS} characters. Three random words work well, such as “puffin ladder velvet”."
     )]
     TooShort,
     #[error("Use at most {MAX_CHARS} characters.")]
     TooLong,
     #[error(
-        "That passphrase repeats the same few characters. Three random words work well, such as “teapot river lantern”."
+        "That passphrase repeats the same few characters. Three random words work well, such as “puffin ladder velvet”."
     )]
     TooRepetitive,
     #[error(
@@ -73,10 +73,15 @@ pub enum Weakness {
     )]
     ContainsName,
     #[error(
-        "That passphrase is built from words and numbers that people guess first. Three random words work well, such as “teapot river lantern”."
+        "That passphrase is built from words and numbers that people guess first. Three random words work well, such as “puffin ladder velvet”."
     )]
     Predictable,
+    #[error("That is the example. Choose three words of your own.")]
+    TheExample,
 }
+
+/// The example the messages give; it is refused as a passphrase, since it is printed for all to see.
+pub const EXAMPLE: &str = "puffin ladder velvet";
 
 /// Checks a new passphrase. `personal` holds the words someone would try first for this
 /// person: their name and the setting's name.
@@ -89,6 +94,9 @@ pub fn check(passphrase: &str, personal: &[&str]) -> Result<(), Weakness> {
         return Err(Weakness::TooLong);
     }
     let lower = passphrase.to_lowercase();
+    if lower.split_whitespace().collect::<Vec<_>>().join(" ") == EXAMPLE {
+        return Err(Weakness::TheExample);
+    }
     let mut distinct: Vec<char> = lower.chars().filter(|c| !c.is_whitespace()).collect();
     distinct.sort_unstable();
     distinct.dedup();
@@ -209,5 +217,14 @@ mod tests {
                 Err(other) => prop_assert!(false, "{p}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn the_printed_example_is_refused() {
+        assert_eq!(
+            check("Puffin  ladder velvet", &[]),
+            Err(Weakness::TheExample)
+        );
+        assert_eq!(check("puffin ladder velvets", &[]), Ok(()));
     }
 }

@@ -1,6 +1,7 @@
 // A manager's first day with Burrow, end to end in a real Chromium against a real server:
-// set-up → sign in → add a member of staff → register a child → both listed → sign out →
-// the app shell still opens with the server stopped.
+// set-up → sign out → sign in → add a member of staff → register a child → both listed →
+// a reload locks the tablet → the new practitioner claims their invite → both can unlock this
+// tablet → the app shell still opens with the server stopped.
 import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 
@@ -43,10 +44,15 @@ test("a manager sets up the setting, adds staff and a child, and the app opens o
   await expect(page.getByTestId("signed-in-as")).toHaveText("Jo Bloggs · Manager");
   await expect(page.getByText("No children are registered yet.")).toBeVisible();
 
-  // Sign out and back in; a wrong passphrase is refused first.
+  // Sign out: the tablet locks and lists who can unlock it. Sign back in with a name; a wrong
+  // passphrase is refused first.
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page.getByRole("heading", { name: "Burrow is locked" })).toBeVisible();
+  await expect(page.getByText("You signed out.")).toBeVisible();
   await expect(page.getByText("Little Acorns")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Jo Bloggs" })).toBeVisible();
+  await page.getByRole("button", { name: "Sign in with your name" }).click();
   await page.getByLabel("Your name").fill("jo bloggs");
   await page.getByLabel("Passphrase").fill("teapot river lanterns");
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -94,14 +100,20 @@ test("a manager sets up the setting, adds staff and a child, and the app opens o
   await expect(children).toContainText("born 03/04/2023");
   await expect(children).toContainText("Key person: Priya Shah · started 01/09/2025");
 
-  // Both still listed after a reload (they are on the server, not only on screen).
+  // A reload locks the tablet (its keys were only in memory); unlocking shows both still listed.
   await page.reload();
+  await expect(page.getByRole("heading", { name: "Burrow is locked" })).toBeVisible();
+  await expect(page.getByText("Ava Okafor")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Jo Bloggs" })).toHaveAttribute("aria-pressed", "true");
+  await page.getByLabel("Passphrase").fill("teapot river lantern");
+  await page.getByRole("button", { name: "Unlock" }).click();
   await expect(page.getByTestId("children-list")).toContainText("Ava Okafor");
   await page.getByRole("link", { name: "Staff" }).click();
   await expect(page.getByTestId("staff-list")).toContainText("Priya Shah");
 
   // The new practitioner uses the invite code; they cannot register children.
   await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign in with your name" }).click();
   await page.getByRole("link", { name: "Use the invite code from your manager" }).click();
   await page.getByLabel("Your name").fill("Priya Shah");
   await page.getByLabel("Invite code").fill(inviteCode);
@@ -114,6 +126,8 @@ test("a manager sets up the setting, adds staff and a child, and the app opens o
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page.getByRole("button", { name: "Jo Bloggs" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Priya Shah" })).toBeVisible();
 
   // The service worker has the shell; stop the server and open the app again.
   await page.evaluate(async () => {

@@ -1,0 +1,111 @@
+// The tablet locks itself and is shared safely: the idle lock (shortened by configuration)
+// hides every child; another member of staff unlocks with their own passphrase; wrong
+// passphrases are refused with a clear message and then make the next try wait.
+import { test, expect } from "@playwright/test";
+import { startServer } from "../support/server.js";
+
+const PASSPHRASE = "teapot river lantern"; // the demo's
+
+let server;
+test.afterEach(async () => {
+  await server?.stop();
+  server?.cleanUp();
+});
+
+async function signInWithName(page, name) {
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Passphrase").fill(PASSPHRASE);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+test("an idle tablet locks, hides the children, and unlocks for each member of staff", async ({ page }) => {
+  server = await startServer({ args: ["--demo", "--lock-after-seconds", "4"] });
+  await page.goto(server.url);
+
+  // A tablet nobody has used yet asks for a name.
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await signInWithName(page, "Sam Patel");
+  await expect(page.getByTestId("signed-in-as")).toHaveText("Sam Patel · Manager");
+  await expect(page.getByTestId("children-list")).toContainText("Ava Okafor");
+
+  // Left alone, it locks itself: the children are gone from the page, not just covered.
+  await expect(page.getByRole("heading", { name: "Burrow is locked" })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText("Burrow locked itself after 4 seconds without use.")).toBeVisible();
+  expect(await page.content()).not.toContain("Okafor");
+
+  // The wrong passphrase is refused, and says so plainly.
+  await expect(page.getByRole("button", { name: "Sam Patel" })).toHaveAttribute("aria-pressed", "true");
+  await page.getByLabel("Passphrase").fill("teapot river lanterns");
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await expect(page.getByRole("alert")).toHaveText("That passphrase is not right for this tablet. Check it and try again.");
+  await page.getByLabel("Passphrase").fill(PASSPHRASE);
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await expect(page.getByTestId("children-list")).toContainText("Ava Okafor");
+
+  // Hand over: lock, and Priya (new to this tablet) signs in with her name.
+  await page.getByRole("button", { name: "Lock" }).click();
+  await expect(page.getByRole("heading", { name: "Burrow is locked" })).toBeVisible();
+  await page.getByRole("button", { name: "Sign in with your name" }).click();
+  await signInWithName(page, "Priya Shah");
+  await expect(page.getByTestId("signed-in-as")).toHaveText("Priya Shah · Practitioner");
+  await expect(page.getByTestId("children-list")).toContainText("Ava Okafor");
+
+  // Now both can unlock this tablet; Sam takes it back with his own passphrase.
+  await page.getByRole("button", { name: "Lock" }).click();
+  await page.getByRole("button", { name: "Sam Patel" }).click();
+  await page.getByLabel("Passphrase").fill(PASSPHRASE);
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await expect(page.getByTestId("signed-in-as")).toHaveText("Sam Patel · Manager");
+
+  // Three wrong passphrases for Priya: the third makes the next try wait, even the right one.
+  await page.getByRole("button", { name: "Lock" }).click();
+  await page.getByRole("button", { name: "Priya Shah" }).click();
+  for (const attempt of [1, 2]) {
+    await page.getByLabel("Passphrase").fill(`not it ${attempt}`);
+    await page.getByRole("button", { name: "Unlock" }).click();
+    await expect(page.getByRole("alert")).toHaveText("That passphrase is not right for this tablet. Check it and try again.");
+  }
+  await page.getByLabel("Passphrase").fill("not it 3");
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await expect(page.getByRole("alert")).toHaveText(/Too many wrong passphrases\. Wait [1-5] seconds? before trying again\./);
+  await page.getByLabel("Passphrase").fill(PASSPHRASE);
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await expect(page.getByRole("alert")).toHaveText(/Too many wrong passphrases/);
+  await page.waitForTimeout(5_500);
+  await page.getByLabel("Passphrase").fill(PASSPHRASE);
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await expect(page.getByTestId("signed-in-as")).toHaveText("Priya Shah · Practitioner");
+
+  // Settings show who can unlock this tablet and count the wrong passphrases for the audit log.
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByTestId("tablet-people")).toHaveText("Who can unlock it: Sam Patel, Priya Shah.");
+  await expect(page.getByTestId("wrong-passphrases")).toContainText("4 wrong passphrases have been tried here");
+  await expect(page.getByTestId("storage-used")).toContainText("Burrow uses");
+
+  // A reload forgets the keys: locked again.
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Burrow is locked" })).toBeVisible();
+});
+
+test("a manager chooses how soon tablets lock; an impossible choice is refused with the reason", async ({ page }) => {
+  server = await startServer({ args: ["--demo"] });
+  await page.goto(server.url);
+  await signInWithName(page, "Sam Patel");
+  await page.getByRole("link", { name: "Settings" }).click();
+  const minutes = page.getByLabel("Lock after this many minutes without use");
+  await expect(minutes).toHaveValue("5");
+  await minutes.fill("45");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Enter a whole number of minutes between 1 and 30.")).toBeVisible();
+  await minutes.fill("10");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Saved. Tablets now lock after 10 minutes without use.")).toBeVisible();
+
+  // A practitioner reads the choice but cannot change it.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign in with your name" }).click();
+  await signInWithName(page, "Tom Evans");
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByTestId("lock-after")).toHaveText("Tablets lock after 10 minutes without use. Your manager can change this.");
+  await expect(page.getByRole("button", { name: "Save" })).toHaveCount(0);
+});
