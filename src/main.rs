@@ -1,17 +1,5 @@
-//! Burrow's app: a Leptos CSR PWA. This file only mounts it; see `app.rs`.
-
-mod api;
-mod app;
-mod auth;
-mod components;
-mod lock;
-mod pages;
-mod service_worker;
-mod store;
-mod today;
+//! Burrow's app: this file only starts it; see `lib.rs` and `app.rs`.
 
 fn main() {
-    console_error_panic_hook::set_once();
-    service_worker::register();
-    leptos::mount::mount_to_body(app::App);
+    burrow::start();
 }

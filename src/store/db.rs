@@ -475,6 +475,22 @@ impl Store {
         Ok(Some(photo))
     }
 
+    /// The last mutation counter given to a change on this tablet (0 before the first).
+    pub async fn mutation_counter(&self) -> Result<u64, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[META], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let last = tx
+            .object_store(META)
+            .map_err(failed)?
+            .get(Query::from(JsValue::from_str(COUNTER)))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        Ok(last.and_then(|v| v.as_f64()).unwrap_or(0.0) as u64)
+    }
+
     /// The outbox, oldest change first.
     pub async fn outbox(&self, keys: &Keys) -> Result<Vec<OutboxEntry>, StoreError> {
         let tx = self
@@ -519,7 +535,8 @@ impl Store {
         Ok(out)
     }
 
-    /// The raw rows of a store, exactly as IndexedDB holds them (for tests and diagnostics).
+    /// The raw rows of a store, exactly as IndexedDB holds them (for the tamper tests).
+    #[cfg(all(test, target_arch = "wasm32"))]
     pub(crate) async fn raw_rows(&self, store: &str) -> Result<Vec<JsValue>, StoreError> {
         let tx = self
             .db
@@ -533,6 +550,7 @@ impl Store {
             .map_err(failed)
     }
 
+    #[cfg(all(test, target_arch = "wasm32"))]
     pub(crate) async fn delete_raw(&self, store: &str, key: &JsValue) -> Result<(), StoreError> {
         let tx = self
             .db
@@ -547,6 +565,7 @@ impl Store {
         commit(tx, "the change was not saved").await
     }
 
+    #[cfg(all(test, target_arch = "wasm32"))]
     pub(crate) async fn put_raw(&self, store: &str, row: &JsValue) -> Result<(), StoreError> {
         let tx = self
             .db

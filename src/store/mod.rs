@@ -1,9 +1,5 @@
 //! The tablet's encrypted store: WebCrypto for the envelope and the key hierarchy that core
-//! defines, and (next) IndexedDB for records, photo chunks, the outbox and metadata.
-
-// The lock screen and the record store that call this are the next step of issue 3; until
-// then only the tests in Chromium use it.
-#![allow(dead_code)]
+//! defines, and IndexedDB for records, photo chunks, the outbox and metadata.
 
 pub mod crypto;
 pub mod db;

@@ -3,6 +3,7 @@
 
 mod bench;
 mod cmd;
+mod harness;
 mod serve;
 mod setup;
 mod test;

@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every test, in the order that fails fastest.
 
 use crate::cmd::{self, Result, exec, root, step};
-use crate::{serve, setup};
+use crate::{harness, serve, setup};
 use std::process::Command;
 use std::time::Instant;
 
@@ -65,6 +65,7 @@ pub fn run() -> Result {
         )
     })?;
     serve::build_app()?;
+    let store_crash = harness::build_store_crash(cargo)?;
     step("end-to-end tests in headless Chromium", || {
         exec(cargo().args(["build", "-p", "burrow-server"]))?;
         exec(
@@ -72,7 +73,8 @@ pub fn run() -> Result {
                 .current_dir(root().join(setup::PLAYWRIGHT_DIR))
                 .args(["playwright", "test"])
                 .env("BURROW_SERVER", root().join("target/debug/burrow-server"))
-                .env("BURROW_DIST", root().join("dist")),
+                .env("BURROW_DIST", root().join("dist"))
+                .env("BURROW_STORE_CRASH", &store_crash),
         )
     })?;
     eprintln!(

@@ -109,3 +109,35 @@ test("a manager chooses how soon tablets lock; an impossible choice is refused w
   await expect(page.getByTestId("lock-after")).toHaveText("Tablets lock after 10 minutes without use. Your manager can change this.");
   await expect(page.getByRole("button", { name: "Save" })).toHaveCount(0);
 });
+
+// Pretends the tablet was put away (another app in front, the screen off), as the browser tells
+// a page: visibilityState and a visibilitychange event.
+async function putAway(page, away) {
+  await page.evaluate((away) => {
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (away ? "hidden" : "visible") });
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => away });
+    document.dispatchEvent(new Event("visibilitychange"));
+  }, away);
+}
+
+test("a tablet put away for more than a minute locks itself; a short break does not", async ({ page }) => {
+  server = await startServer({ args: ["--demo"] });
+  await page.clock.install();
+  await page.goto(server.url);
+  await signInWithName(page, "Sam Patel");
+  await expect(page.getByTestId("children-list")).toContainText("Ava Okafor");
+
+  // Half a minute in a pocket: still open on return.
+  await putAway(page, true);
+  await page.clock.fastForward(30_000);
+  await putAway(page, false);
+  await expect(page.getByTestId("children-list")).toContainText("Ava Okafor");
+
+  // More than a minute: locked, and the page no longer holds any child.
+  await putAway(page, true);
+  await page.clock.fastForward(61_000);
+  await expect(page.getByRole("heading", { name: "Burrow is locked" })).toBeVisible();
+  await putAway(page, false);
+  await expect(page.getByText("Burrow locked itself while it was put away.")).toBeVisible();
+  expect(await page.content()).not.toContain("Okafor");
+});

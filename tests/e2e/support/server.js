@@ -6,9 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
-export async function startServer({ args = [] } = {}) {
+// `appDir` serves another page instead of the app (the store's crash harness).
+export async function startServer({ args = [], appDir } = {}) {
   const bin = process.env.BURROW_SERVER;
-  const dist = process.env.BURROW_DIST;
+  const dist = appDir ?? process.env.BURROW_DIST;
   if (!bin || !dist) throw new Error("set BURROW_SERVER and BURROW_DIST (cargo xtask test does)");
   const dataDir = mkdtempSync(join(tmpdir(), "burrow-e2e-"));
   const child = spawn(bin, ["--data-dir", dataDir, "--app-dir", dist, "--http", "127.0.0.1:0", "--https", "off", ...args], {
