@@ -5,7 +5,9 @@
 //!
 //! `?write` unlocks (or creates) the harness's own store and writes batches of 20 records at
 //! once until killed, pushing each saved id onto `window.saved`. `?check` unlocks it and sets
-//! `window.report` to what it found. It uses the app's own store code, nothing of its own.
+//! `window.report` to what it found. `?photo` stores one photo-sized known byte pattern (and a
+//! plain marker in the metadata) for the no-plaintext-on-disk scan. It uses the app's own store
+//! code, nothing of its own.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -42,10 +44,10 @@ mod harness {
 
     pub async fn run() {
         let mode = window().location().search().unwrap_or_default();
-        let outcome = if mode == "?write" {
-            write().await
-        } else {
-            check().await
+        let outcome = match mode.as_str() {
+            "?write" => write().await,
+            "?photo" => photo().await,
+            _ => check().await,
         };
         if let Err(e) = outcome {
             publish("failure", &JsValue::from_str(&e.to_string()));
@@ -70,8 +72,11 @@ mod harness {
         publish("saved", &saved);
         publish("writing", &JsValue::TRUE);
         let child = Uuid::now_v7().to_string();
-        // About the size of a short observation.
-        let text = "crash harness observation ".repeat(40);
+        // About the size of a short observation. The marker is made here, at random, and handed
+        // to the test through the page: a literal would sit in the cached wasm for a scan to find.
+        let marker = format!("observation {}", Uuid::now_v7().simple());
+        publish("marker", &JsValue::from_str(&marker));
+        let text = format!("{marker} ").repeat(20);
         loop {
             let ids: Vec<Uuid> = (0..BATCH).map(|_| Uuid::now_v7()).collect();
             let writes = ids.iter().map(|id| {
@@ -92,6 +97,26 @@ mod harness {
                 saved.push(&JsValue::from_str(&result?.to_string()));
             }
         }
+    }
+
+    /// Not a picture: a byte pattern the disk scan can look for (`pattern` in the spec).
+    fn pattern(len: u32) -> Vec<u8> {
+        (0..len).map(|i| (i.wrapping_mul(167).wrapping_add(13) % 256) as u8).collect()
+    }
+
+    async fn photo() -> Result<(), Box<dyn std::error::Error>> {
+        let store = Store::open(STORE).await?;
+        let keys = unlock(&store).await?;
+        // Metadata is plain JSON on purpose (it holds nothing personal): the scan must find this.
+        store
+            .set_meta("scan_control", &"harness plain control marker")
+            .await?;
+        let jpeg = pattern(300_000);
+        let id = Uuid::now_v7();
+        store.put_photo(&keys, id, &jpeg).await?;
+        let back = store.get_photo(&keys, id).await?;
+        publish("photo", &JsValue::from_bool(back.as_deref() == Some(&jpeg[..])));
+        Ok(())
     }
 
     async fn check() -> Result<(), Box<dyn std::error::Error>> {

@@ -1,14 +1,15 @@
-// A copied tablet reveals nothing: a manager registers a child with unmistakable marker names
-// and the tablet keeps the children's list (sealed) for offline use; Chromium is closed and
-// every file of its profile is read, raw and decompressed. No child's name or date of birth
-// may appear anywhere. A positive control proves the scan reads Burrow's IndexedDB at all.
-import { test, expect, chromium as playwrightChromium } from "@playwright/test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// A copied tablet reveals nothing. Chromium is closed and every file of its profile is read,
+// raw and decompressed; a positive control in each test proves the scan reads Burrow's
+// IndexedDB at all.
+// 1. The app: a manager registers a child with unmistakable marker names and the tablet keeps
+//    the children's list (sealed) for offline use. No child's name or date of birth on disk.
+// 2. The store underneath (through the harness page, since the camera and the observation
+//    editor come in later issues): thousands of observation-sized records with a marker text
+//    and a 300 KB photo of a known byte pattern. Neither appears on disk.
+import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
-import { chromium } from "../support/chromium.js";
 import { scanProfile } from "../support/disk-scan.js";
+import { freshProfile, openHarness } from "../support/profile.js";
 
 const PASSPHRASE = "teapot river lantern";
 
@@ -17,20 +18,13 @@ let profile;
 test.afterEach(async () => {
   await server?.stop();
   server?.cleanUp();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  profile?.remove();
 });
 
 test("nothing about any child reaches the disk in the clear", async () => {
   server = await startServer({ args: ["--demo"] });
-  // A real profile on disk (Playwright's default context keeps storage in memory).
-  profile = mkdtempSync(join(tmpdir(), "burrow-profile-"));
-  const context = await playwrightChromium.launchPersistentContext(profile, {
-    headless: true,
-    ...chromium,
-    viewport: { width: 1280, height: 800 },
-    locale: "en-GB",
-    timezoneId: "Europe/London",
-  });
+  profile = freshProfile();
+  const context = await profile.launch();
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(server.url);
   await page.getByLabel("Your name").fill("Sam Patel");
@@ -56,7 +50,7 @@ test("nothing about any child reaches the disk in the clear", async () => {
   await expect(page.getByTestId("children-list")).toContainText("Marigold Thistlewaite-Quorn");
   await context.close();
 
-  const { hits, filesRead, tableBlocks } = scanProfile(profile, [
+  const { hits, filesRead, tableBlocks } = scanProfile(profile.dir, [
     "Marigold",
     "Thistlewaite",
     "2023-02-17",
@@ -71,4 +65,36 @@ test("nothing about any child reaches the disk in the clear", async () => {
   expect(control.length, "the scan must find the lock screen's staff names in IndexedDB").toBeGreaterThan(0);
   const leaks = hits.filter((h) => h.marker !== "Sam Patel");
   expect(leaks, "child data or a passphrase found on disk").toEqual([]);
+});
+
+// The photo's bytes as the harness makes them (`pattern` in examples/store_crash.rs).
+function pattern(from, len) {
+  return Buffer.from(Array.from({ length: len }, (_, k) => ((from + k) * 167 + 13) % 256));
+}
+
+test("records and photos sealed by the store leave no trace of their content on disk", async () => {
+  const appDir = process.env.BURROW_STORE_CRASH;
+  if (!appDir) throw new Error("set BURROW_STORE_CRASH to the harness page's folder (cargo xtask test does)");
+  server = await startServer({ appDir });
+  profile = freshProfile();
+  const context = await profile.launch();
+  const photo = await openHarness(context, server.url, "photo", expect);
+  expect(await photo.evaluate(() => window.photo), "the photo reads back whole").toBe(true);
+  // Enough records for LevelDB to move some into compressed table files.
+  const page = await openHarness(context, server.url, "write", expect);
+  await page.waitForFunction(() => window.saved.length >= 4000, null, { timeout: 120_000 });
+  const marker = await page.evaluate(() => window.marker);
+  await context.close();
+
+  const control = "harness plain control marker";
+  const { hits, filesRead, tableBlocks } = scanProfile(profile.dir, [
+    marker,
+    { label: "photo bytes (start)", bytes: pattern(0, 48) },
+    { label: "photo bytes (middle)", bytes: pattern(150_001, 48) },
+    control,
+  ]);
+  console.log(`scanned ${filesRead} files and ${tableBlocks} LevelDB table blocks`);
+  expect(tableBlocks, "LevelDB moved records into compressed tables, and the scan opened them").toBeGreaterThan(0);
+  expect(hits.filter((h) => h.marker === control).length, "the scan must find the plain control").toBeGreaterThan(0);
+  expect(hits.filter((h) => h.marker !== control), "record text or photo bytes found on disk").toEqual([]);
 });

@@ -3,13 +3,10 @@
 // the same profile every record has its outbox entry and every entry its record, the mutation
 // counters run 1..n without a gap, every record opens, and every record the page was told was
 // saved is still there. The page is the app's own store code (examples/store_crash.rs).
-import { test, expect, chromium as playwrightChromium } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { startServer } from "../support/server.js";
-import { chromium } from "../support/chromium.js";
+import { freshProfile, openHarness } from "../support/profile.js";
 
 const ROUNDS = 20;
 
@@ -18,18 +15,14 @@ let profile;
 test.afterEach(async () => {
   await server?.stop();
   server?.cleanUp();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  profile?.remove();
 });
-
-function launch() {
-  return playwrightChromium.launchPersistentContext(profile, { headless: true, ...chromium });
-}
 
 // Every Chromium process of this profile, killed at once with no chance to flush anything.
 function killChromium() {
   let pids = "";
   try {
-    pids = execFileSync("pgrep", ["-f", `user-data-dir=${profile}`], { encoding: "utf8" });
+    pids = execFileSync("pgrep", ["-f", `user-data-dir=${profile.dir}`], { encoding: "utf8" });
   } catch {
     return 0; // pgrep finds nothing: already gone
   }
@@ -44,28 +37,18 @@ function killChromium() {
   return list.length;
 }
 
-async function open(context, mode) {
-  const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${server.url}/?${mode}`);
-  const ready = mode === "write" ? "window.writing || window.failure" : "window.report || window.failure";
-  await page.waitForFunction(ready, null, { timeout: 60_000 });
-  const failure = await page.evaluate(() => window.failure);
-  expect(failure, `the harness failed in ${mode} mode`).toBeUndefined();
-  return page;
-}
-
 test("killing Chromium in the middle of writes never leaves a record without its outbox entry", async () => {
   test.setTimeout(600_000);
   const appDir = process.env.BURROW_STORE_CRASH;
   if (!appDir) throw new Error("set BURROW_STORE_CRASH to the harness page's folder (cargo xtask test does)");
   server = await startServer({ appDir });
-  profile = mkdtempSync(join(tmpdir(), "burrow-crash-"));
+  profile = freshProfile();
 
   const mustHave = new Set();
   let killedWhileWriting = 0;
   for (let round = 0; round <= ROUNDS; round++) {
-    const context = await launch();
-    const check = await open(context, "check");
+    const context = await profile.launch();
+    const check = await openHarness(context, server.url, "check", expect);
     const report = JSON.parse(await check.evaluate(() => window.report));
     expect(report.problems, `after kill ${round}`).toEqual([]);
     const found = new Set(report.records);
@@ -79,7 +62,7 @@ test("killing Chromium in the middle of writes never leaves a record without its
       break;
     }
 
-    const page = await open(context, "write");
+    const page = await openHarness(context, server.url, "write", expect);
     await page.waitForTimeout(100 + Math.random() * 1400);
     const saved = await page.evaluate(() => window.saved.slice());
     const counterBefore = report.counter;

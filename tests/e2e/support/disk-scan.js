@@ -75,16 +75,21 @@ export function leveldbTableBlocks(buf) {
   });
 }
 
-// Every place a marker appears: [{ file, marker, encoding }]. `decompressedBlocks` counts how
-// many compressed blocks were opened, so a test can show the scan looked inside them.
+// Every place a marker appears: [{ file, marker, encoding }]. A marker is a string (looked for
+// in UTF-8 and UTF-16LE) or { label, bytes } (looked for as those bytes). `tableBlocks` counts
+// the LevelDB blocks opened, so a test can show the scan looked inside them.
 export function scanProfile(dir, markers) {
   const hits = [];
   let filesRead = 0;
   let tableBlocks = 0;
-  const needles = markers.flatMap((marker) => [
-    { marker, encoding: "utf-8", bytes: Buffer.from(marker, "utf8") },
-    { marker, encoding: "utf-16le", bytes: Buffer.from(marker, "utf16le") },
-  ]);
+  const needles = markers.flatMap((marker) =>
+    typeof marker === "string"
+      ? [
+          { marker, encoding: "utf-8", bytes: Buffer.from(marker, "utf8") },
+          { marker, encoding: "utf-16le", bytes: Buffer.from(marker, "utf16le") },
+        ]
+      : [{ marker: marker.label, encoding: "bytes", bytes: marker.bytes }],
+  );
   for (const path of files(dir)) {
     const raw = readFileSync(path);
     filesRead++;

@@ -1,0 +1,35 @@
+// A Chromium profile on disk (Playwright's default context keeps storage in memory), for the
+// tests that read or kill what the browser left behind.
+import { chromium as playwrightChromium } from "@playwright/test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "./chromium.js";
+
+export function freshProfile() {
+  const dir = mkdtempSync(join(tmpdir(), "burrow-profile-"));
+  return {
+    dir,
+    launch: () =>
+      playwrightChromium.launchPersistentContext(dir, {
+        headless: true,
+        ...chromium,
+        viewport: { width: 1280, height: 800 },
+        locale: "en-GB",
+        timezoneId: "Europe/London",
+      }),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+// Opens the store harness (examples/store_crash.rs) in `mode` and waits for it to be under way
+// (`write`) or done (`check`, `photo`); a failure in the page fails the test with its sentence.
+export async function openHarness(context, url, mode, expect) {
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(`${url}/?${mode}`);
+  const flag = { write: "writing", check: "report", photo: "photo" }[mode];
+  await page.waitForFunction((flag) => window[flag] !== undefined || window.failure, flag, { timeout: 60_000 });
+  const failure = await page.evaluate(() => window.failure);
+  expect(failure, `the harness failed in ${mode} mode`).toBeUndefined();
+  return page;
+}
