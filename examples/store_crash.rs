@@ -101,7 +101,9 @@ mod harness {
 
     /// Not a picture: a byte pattern the disk scan can look for (`pattern` in the spec).
     fn pattern(len: u32) -> Vec<u8> {
-        (0..len).map(|i| (i.wrapping_mul(167).wrapping_add(13) % 256) as u8).collect()
+        (0..len)
+            .map(|i| (i.wrapping_mul(167).wrapping_add(13) % 256) as u8)
+            .collect()
     }
 
     async fn photo() -> Result<(), Box<dyn std::error::Error>> {
@@ -115,7 +117,10 @@ mod harness {
         let id = Uuid::now_v7();
         store.put_photo(&keys, id, &jpeg).await?;
         let back = store.get_photo(&keys, id).await?;
-        publish("photo", &JsValue::from_bool(back.as_deref() == Some(&jpeg[..])));
+        publish(
+            "photo",
+            &JsValue::from_bool(back.as_deref() == Some(&jpeg[..])),
+        );
         Ok(())
     }
 

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod child;
 pub mod codes;
+pub mod consent;
 pub mod dates;
 pub mod envelope;
 pub mod keys;
