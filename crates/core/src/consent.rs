@@ -485,7 +485,7 @@ mod tests {
         assert_eq!(
             may_capture(
                 &[ava()],
-                &[granted.clone()],
+                std::slice::from_ref(&granted),
                 Purpose::JournalPhotos,
                 TODAY(),
                 &[]
