@@ -1,6 +1,7 @@
 //! The messages the app and the server exchange over HTTP. Both sides use these types, so they
 //! cannot drift apart. Requests refuse unknown fields: a misspelt field is an error, not ignored.
 
+use crate::consent::{ConsentRecord, OverviewRow, Purpose, Standing};
 use crate::staff::Role;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -119,6 +120,31 @@ pub struct Child {
     pub start_date: NaiveDate,
     pub key_person_id: Uuid,
     pub key_person_name: String,
+}
+
+/// One consent answer, with the name of the member of staff who recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentEntry {
+    #[serde(flatten)]
+    pub record: ConsentRecord,
+    pub recorded_by_name: String,
+}
+
+/// `GET /api/children/{id}/consents`: a child's answers (oldest first) and where they stand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildConsents {
+    pub child: Child,
+    pub today: NaiveDate,
+    pub history: Vec<ConsentEntry>,
+    /// Every purpose, in `Purpose::ALL` order.
+    pub standings: Vec<(Purpose, Standing)>,
+}
+
+/// `GET /api/consents`: the whole setting at a glance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentOverview {
+    pub today: NaiveDate,
+    pub children: Vec<(Child, OverviewRow)>,
 }
 
 #[cfg(test)]

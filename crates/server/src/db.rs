@@ -63,6 +63,27 @@ const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL
     );
 "#,
+    r#"
+    -- Parents' answers, per child and purpose. History is never overwritten: a withdrawal or a
+    -- renewal is a new row, and the latest row counts (core::consent::standing).
+    CREATE TABLE consents (
+        id BLOB PRIMARY KEY,
+        child_id BLOB NOT NULL REFERENCES children(id),
+        purpose TEXT NOT NULL CHECK (purpose IN ('journal_photos', 'video', 'other_journals',
+            'displays', 'publicity', 'social_media')),
+        granted INTEGER NOT NULL CHECK (granted IN (0, 1)),
+        given_by TEXT NOT NULL,
+        form_reference TEXT,
+        recorded_by BLOB NOT NULL REFERENCES staff(id),
+        recorded_at TEXT NOT NULL,
+        review_by TEXT NOT NULL
+    );
+    CREATE INDEX consents_by_child ON consents (child_id, purpose, recorded_at);
+    CREATE TRIGGER consents_are_history BEFORE UPDATE ON consents
+    BEGIN
+        SELECT RAISE(ABORT, 'consent records are never changed; add a new one');
+    END;
+"#,
 ];
 
 impl Db {

@@ -8,9 +8,10 @@ use crate::secrets;
 use crate::store::{self, NewStaff};
 use burrow_core::api::NewChildRequest;
 use burrow_core::child::validate_new_child;
+use burrow_core::consent::{ConsentRecord, HowGiven, Purpose};
 use burrow_core::names::name_key;
 use burrow_core::staff::Role;
-use chrono::{Months, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use uuid::Uuid;
 
 pub const SETTING: &str = "Little Acorns Nursery (demo)";
@@ -74,11 +75,88 @@ pub async fn create_if_new(db: &Db) -> Result<bool, AppError> {
             };
             let child = validate_new_child(&req, today)
                 .map_err(|e| AppError::internal(format!("demo child: {e}")))?;
-            store::insert_child(&tx, Uuid::now_v7(), &child, now)?;
+            let child_id = Uuid::now_v7();
+            store::insert_child(&tx, child_id, &child, now)?;
+            for record in consents(child_id, first, ids[0], now, today) {
+                store::insert_consent(&tx, &record)?;
+            }
         }
         store::delete_setup_code(&tx)?;
         tx.commit()?;
         Ok(true)
     })
     .await
+}
+
+/// Consents that show each way the camera can refuse: Ava has them all; Noah may not appear in
+/// other children's journals; Isla's parent said no to photos; Leo's answer is past its review;
+/// Maya's review is due by the end of this month.
+fn consents(
+    child_id: Uuid,
+    first_name: &str,
+    manager: Uuid,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Vec<ConsentRecord> {
+    let in_months = |m: u32| today.checked_add_months(Months::new(m)).unwrap_or(today);
+    let end_of_month = today
+        .with_day(1)
+        .and_then(|d| d.checked_add_months(Months::new(1)))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(today);
+    let (parent, answers): (&str, Vec<(Purpose, bool, NaiveDate)>) = match first_name {
+        "Ava" => (
+            "Grace Okafor",
+            Purpose::ALL
+                .iter()
+                .map(|&p| (p, true, in_months(10)))
+                .collect(),
+        ),
+        "Noah" => (
+            "Daniel Williams",
+            vec![(Purpose::JournalPhotos, true, in_months(10))],
+        ),
+        "Isla" => (
+            "Anna Kowalski",
+            vec![(Purpose::JournalPhotos, false, in_months(10))],
+        ),
+        "Leo" => (
+            "Chris Hughes",
+            vec![
+                (
+                    Purpose::JournalPhotos,
+                    true,
+                    today.pred_opt().unwrap_or(today),
+                ),
+                (
+                    Purpose::OtherJournals,
+                    true,
+                    today.pred_opt().unwrap_or(today),
+                ),
+            ],
+        ),
+        _ => (
+            "Rubina Begum",
+            vec![
+                (Purpose::JournalPhotos, true, end_of_month),
+                (Purpose::OtherJournals, true, end_of_month),
+            ],
+        ),
+    };
+    answers
+        .into_iter()
+        .map(|(purpose, granted, review_by)| ConsentRecord {
+            id: Uuid::now_v7(),
+            child_id,
+            purpose,
+            granted,
+            given_by: parent.into(),
+            how: HowGiven::WrittenForm {
+                reference: format!("Admission form {}", &parent[..1]),
+            },
+            recorded_by: manager,
+            recorded_at: now,
+            review_by,
+        })
+        .collect()
 }

@@ -2,8 +2,9 @@
 //! handler can put several of them in one transaction: set-up writes the setting, the manager
 //! and their session, and consumes the code, all or nothing.
 
-use burrow_core::api::{Child, StaffMember};
+use burrow_core::api::{Child, ConsentEntry, StaffMember};
 use burrow_core::child::ValidChild;
+use burrow_core::consent::{ConsentRecord, HowGiven, Purpose};
 use burrow_core::staff::Role;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -274,4 +275,74 @@ pub fn list_children(conn: &Connection) -> rusqlite::Result<Vec<Child>> {
         })
     })?
     .collect()
+}
+
+/// A child's consent history, oldest first, with the name of who recorded each answer.
+pub fn consents_of(conn: &Connection, child_id: Uuid) -> rusqlite::Result<Vec<ConsentEntry>> {
+    consents_where(conn, "WHERE k.child_id = ?1", [child_id])
+}
+
+/// Every consent answer in the setting, oldest first.
+pub fn all_consents(conn: &Connection) -> rusqlite::Result<Vec<ConsentEntry>> {
+    consents_where(conn, "", [])
+}
+
+fn consents_where(
+    conn: &Connection,
+    filter: &str,
+    args: impl rusqlite::Params,
+) -> rusqlite::Result<Vec<ConsentEntry>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT k.id, k.child_id, k.purpose, k.granted, k.given_by, k.form_reference,
+                k.recorded_by, k.recorded_at, k.review_by, s.name
+         FROM consents k JOIN staff s ON s.id = k.recorded_by {filter}
+         ORDER BY k.recorded_at, k.id"
+    ))?;
+    stmt.query_map(args, |r| {
+        let purpose: String = r.get(2)?;
+        let reference: Option<String> = r.get(5)?;
+        Ok(ConsentEntry {
+            record: ConsentRecord {
+                id: r.get(0)?,
+                child_id: r.get(1)?,
+                // The table's CHECK allows only known purposes.
+                purpose: Purpose::parse(&purpose).unwrap_or(Purpose::SocialMedia),
+                granted: r.get(3)?,
+                given_by: r.get(4)?,
+                how: match reference {
+                    Some(reference) => HowGiven::WrittenForm { reference },
+                    None => HowGiven::SignedOnTablet,
+                },
+                recorded_by: r.get(6)?,
+                recorded_at: r.get(7)?,
+                review_by: r.get(8)?,
+            },
+            recorded_by_name: r.get(9)?,
+        })
+    })?
+    .collect()
+}
+
+pub fn insert_consent(conn: &Connection, k: &ConsentRecord) -> rusqlite::Result<()> {
+    let reference = match &k.how {
+        HowGiven::WrittenForm { reference } => Some(reference.as_str()),
+        HowGiven::SignedOnTablet => None,
+    };
+    conn.execute(
+        "INSERT INTO consents (id, child_id, purpose, granted, given_by, form_reference,
+                               recorded_by, recorded_at, review_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            k.id,
+            k.child_id,
+            k.purpose.as_str(),
+            k.granted,
+            k.given_by,
+            reference,
+            k.recorded_by,
+            k.recorded_at,
+            k.review_by
+        ],
+    )?;
+    Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod certificate;
 mod children;
+mod consents;
 mod options;
 mod session;
 mod setup;
@@ -31,6 +32,11 @@ pub fn api_router() -> Router<AppState> {
         .route("/invites/claim", post(session::claim_invite))
         .route("/staff", get(staff::list).post(staff::add))
         .route("/children", get(children::list).post(children::add))
+        .route(
+            "/children/{id}/consents",
+            get(consents::of_child).post(consents::record),
+        )
+        .route("/consents", get(consents::setting_overview))
         .route("/setting/options", get(options::get).put(options::put))
         .route(
             "/tablet-keys/{device_id}",
