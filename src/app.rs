@@ -5,8 +5,9 @@ use crate::components::lock_screen::LockScreen;
 use crate::components::offline::OfflineScreen;
 use crate::lock::{Lock, LockState, use_lock};
 use crate::pages::{
-    children::ChildrenPage, claim::ClaimPage, settings::SettingsPage, setup::SetupPage,
-    sign_in::SignInPage, staff::StaffPage,
+    child_consents::ChildConsentsPage, children::ChildrenPage, claim::ClaimPage,
+    consents::ConsentsPage, settings::SettingsPage, setup::SetupPage, sign_in::SignInPage,
+    staff::StaffPage,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -42,6 +43,8 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/sign-in") view=SignInPage/>
             <Route path=path!("/welcome") view=ClaimPage/>
             <Route path=path!("/children") view=|| view! { <SignedInOnly><ChildrenPage/></SignedInOnly> }/>
+            <Route path=path!("/children/:id/consents") view=|| view! { <SignedInOnly><ChildConsentsPage/></SignedInOnly> }/>
+            <Route path=path!("/consents") view=|| view! { <SignedInOnly><ConsentsPage/></SignedInOnly> }/>
             <Route path=path!("/staff") view=|| view! { <SignedInOnly><StaffPage/></SignedInOnly> }/>
             <Route path=path!("/settings") view=|| view! { <SignedInOnly><SettingsPage/></SignedInOnly> }/>
         </Routes>

@@ -7,4 +7,5 @@ pub mod lock_screen;
 pub mod notice;
 pub mod offline;
 pub mod passphrase_field;
+pub mod select_field;
 pub mod shell;

@@ -147,6 +147,7 @@ fn child_card(child: Child) -> impl IntoView {
             <h2>{format!("{} {}", child.first_name, child.surname)}</h2>
             <p>{format!("{} · born {}", age_label(child.date_of_birth, today), format_uk(child.date_of_birth))}</p>
             <p class="muted">{format!("Key person: {} · started {}", child.key_person_name, format_uk(child.start_date))}</p>
+            <p><a href=format!("/children/{}/consents", child.id)>{format!("{}’s consent", child.first_name)}</a></p>
         </li>
     }
 }

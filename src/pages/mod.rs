@@ -1,7 +1,9 @@
 //! One module per screen.
 
+pub mod child_consents;
 pub mod children;
 pub mod claim;
+pub mod consents;
 pub mod settings;
 pub mod setup;
 pub mod sign_in;

@@ -129,6 +129,31 @@ impl Standing {
     pub fn is_granted(self) -> bool {
         matches!(self, Standing::Granted { .. })
     }
+
+    /// In a table cell: short, and never colour alone.
+    pub fn short(self) -> &'static str {
+        match self {
+            Standing::Granted { .. } => "Yes",
+            Standing::Lapsed { .. } => "Lapsed",
+            Standing::Refused => "Refused",
+            Standing::Missing => "Not asked",
+        }
+    }
+
+    /// In a sentence, with what to do next.
+    pub fn describe(self) -> String {
+        match self {
+            Standing::Granted { review_by } => {
+                format!("Yes, until {}", format_uk(review_by))
+            }
+            Standing::Lapsed { review_by } => format!(
+                "Lapsed: due for review on {}. Ask the parent again.",
+                format_uk(review_by)
+            ),
+            Standing::Refused => "Refused".to_owned(),
+            Standing::Missing => "Not asked yet".to_owned(),
+        }
+    }
 }
 
 /// The latest record for this child and purpose decides; ties (same instant) go to the larger

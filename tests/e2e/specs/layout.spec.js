@@ -55,6 +55,18 @@ for (const screen of screens) {
     await page.getByRole("link", { name: "Staff" }).click();
     await expect(page.getByTestId("staff-list")).toContainText("Priya Shah");
     expect(await smallControls(page)).toEqual([]);
+    expect(await scrollsSideways(page)).toBe(false);
+
+    // The consent grid is wide: it scrolls inside its own box, the page does not.
+    await page.getByRole("link", { name: "Consent", exact: true }).click();
+    await expect(page.getByTestId("consent-overview")).toContainText("Ava Okafor");
+    expect(await smallControls(page)).toEqual([]);
+    expect(await scrollsSideways(page)).toBe(false);
+    await page.getByRole("link", { name: "Noah Williams" }).click();
+    await page.getByRole("button", { name: "Record an answer" }).click();
+    await expect(page.getByLabel("Parent or carer")).toBeVisible();
+    expect(await smallControls(page)).toEqual([]);
+    expect(await scrollsSideways(page)).toBe(false);
     await page.getByRole("button", { name: "Sign out" }).click();
   });
 }
