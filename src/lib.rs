@@ -4,6 +4,7 @@
 mod api;
 mod app;
 mod auth;
+mod camera;
 mod components;
 mod lock;
 mod pages;

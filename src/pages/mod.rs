@@ -4,6 +4,7 @@ pub mod child_consents;
 pub mod children;
 pub mod claim;
 pub mod consents;
+pub mod photo;
 pub mod settings;
 pub mod setup;
 pub mod sign_in;

@@ -5,6 +5,8 @@ pub mod crypto;
 pub mod db;
 pub mod health;
 pub mod keys;
+pub mod mirror;
+pub mod photos;
 pub mod roster;
 pub mod tablet;
 

@@ -1,8 +1,9 @@
 //! The children's list, kept sealed on the tablet so it can be shown when the setting's server
 //! is out of reach (the garden, an outing, the Wi-Fi down).
 
-use super::db::{NewRecord, Store, StoreError};
+use super::db::{Store, StoreError};
 use super::keys::Keys;
+use super::mirror;
 use burrow_core::api::Child;
 use burrow_core::envelope::Kind;
 use uuid::Uuid;
@@ -16,41 +17,17 @@ pub struct Kept {
 
 /// Replaces the tablet's copy with the server's list, in one transaction.
 pub async fn keep(store: &Store, keys: &Keys, children: &[Child]) -> Result<(), StoreError> {
-    let bodies: Vec<Vec<u8>> = children
-        .iter()
-        .map(|c| serde_json::to_vec(c).map_err(|e| StoreError::Failed(e.to_string())))
-        .collect::<Result<_, _>>()?;
-    let records: Vec<NewRecord<'_>> = children
-        .iter()
-        .zip(&bodies)
-        .map(|(c, body)| NewRecord {
-            id: c.id,
-            kind: Kind::Child,
-            version: 1,
-            lookups: &[],
-            body,
-        })
-        .collect();
-    store.replace_from_server(keys, Kind::Child, &records).await
+    mirror::keep(store, keys, Kind::Child, children, |c| c.id).await
 }
 
 pub async fn kept(store: &Store, keys: &Keys) -> Result<Kept, StoreError> {
-    let mut out = Kept {
-        children: Vec::new(),
-        damaged: Vec::new(),
-    };
-    for (id, opened) in store.all_of(keys, Kind::Child).await? {
-        match opened
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Child>(&b).ok())
-        {
-            Some(child) => out.children.push(child),
-            None => out.damaged.push(id),
-        }
-    }
-    out.children
-        .sort_by(|a, b| (&a.first_name, &a.surname).cmp(&(&b.first_name, &b.surname)));
-    Ok(out)
+    let kept = mirror::kept::<Child>(store, keys, Kind::Child).await?;
+    let mut children = kept.items;
+    children.sort_by(|a, b| (&a.first_name, &a.surname).cmp(&(&b.first_name, &b.surname)));
+    Ok(Kept {
+        children,
+        damaged: kept.damaged,
+    })
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]

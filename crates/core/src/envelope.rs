@@ -33,6 +33,10 @@ pub enum Kind {
     Consent = 6,
     OutboxEntry = 7,
     Meta = 8,
+    /// A photo's record: who is in it, when, which chunks hold it and its thumbnail.
+    Photo = 9,
+    /// A camera refusal, kept for the audit log (never an image).
+    RefusedCapture = 10,
 }
 
 /// Where an envelope belongs. Rebuilt by the reader; never stored beside the envelope.

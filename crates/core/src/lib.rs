@@ -14,6 +14,7 @@ pub mod keys;
 pub mod lock;
 pub mod names;
 pub mod passphrase;
+pub mod photo;
 pub mod staff;
 pub mod storage;
 pub mod throttle;

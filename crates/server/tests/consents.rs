@@ -104,6 +104,10 @@ async fn the_overview_shows_who_lacks_what_and_reviews_due() {
     assert!(lacking("Isla").contains(&"journal_photos".to_owned()));
     assert_eq!(row("Leo")["standings"][0][1]["standing"], "lapsed");
     assert_eq!(row("Maya")["reviews_due"].as_array().unwrap().len(), 2);
+
+    // Tablets keep every answer, to check consent at the camera when out of reach.
+    let records = get(&sam, server.url("/api/consent-records")).await;
+    assert_eq!(records.as_array().unwrap().len(), 6 + 1 + 1 + 2 + 2);
     server.stop().await;
 }
 

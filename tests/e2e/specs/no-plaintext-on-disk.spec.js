@@ -9,27 +9,15 @@
 import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { scanProfile } from "../support/disk-scan.js";
-import { freshProfile, openHarness } from "../support/profile.js";
+import { cleanUpAfterEach, freshProfile, openHarness, signedInOnDisk } from "../support/profile.js";
 
 const PASSPHRASE = "teapot river lantern";
 
-let server;
-let profile;
-test.afterEach(async () => {
-  await server?.stop();
-  server?.cleanUp();
-  profile?.remove();
-});
+const held = cleanUpAfterEach(test);
 
 test("nothing about any child reaches the disk in the clear", async () => {
-  server = await startServer({ args: ["--demo"] });
-  profile = freshProfile();
-  const context = await profile.launch();
-  const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(server.url);
-  await page.getByLabel("Your name").fill("Sam Patel");
-  await page.getByLabel("Passphrase").fill(PASSPHRASE);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  held.server = await startServer({ args: ["--demo"] });
+  const { context, page } = await signedInOnDisk(held, "Sam Patel", PASSPHRASE);
   await expect(page.getByTestId("children-list")).toContainText("Ava Okafor");
 
   await page.getByRole("button", { name: "Register a child" }).click();
@@ -43,14 +31,14 @@ test("nothing about any child reaches the disk in the clear", async () => {
   await expect(list).toContainText("born 17/02/2023");
 
   // The tablet holds the list: with the server gone, it still shows it once unlocked.
-  await server.stop();
+  await held.server.stop();
   await page.getByRole("link", { name: "Staff" }).click();
   await page.getByRole("link", { name: "Children" }).click();
   await expect(page.getByText("this is the list as this tablet last saw it")).toBeVisible();
   await expect(page.getByTestId("children-list")).toContainText("Marigold Thistlewaite-Quorn");
   await context.close();
 
-  const { hits, filesRead, tableBlocks } = scanProfile(profile.dir, [
+  const { hits, filesRead, tableBlocks } = scanProfile(held.profile.dir, [
     "Marigold",
     "Thistlewaite",
     "2023-02-17",
@@ -75,19 +63,19 @@ function pattern(from, len) {
 test("records and photos sealed by the store leave no trace of their content on disk", async () => {
   const appDir = process.env.BURROW_STORE_CRASH;
   if (!appDir) throw new Error("set BURROW_STORE_CRASH to the harness page's folder (cargo xtask test does)");
-  server = await startServer({ appDir });
-  profile = freshProfile();
-  const context = await profile.launch();
-  const photo = await openHarness(context, server.url, "photo", expect);
+  held.server = await startServer({ appDir });
+  held.profile = freshProfile();
+  const context = await held.profile.launch();
+  const photo = await openHarness(context, held.server.url, "photo", expect);
   expect(await photo.evaluate(() => window.photo), "the photo reads back whole").toBe(true);
   // Enough records for LevelDB to move some into compressed table files.
-  const page = await openHarness(context, server.url, "write", expect);
+  const page = await openHarness(context, held.server.url, "write", expect);
   await page.waitForFunction(() => window.saved.length >= 4000, null, { timeout: 120_000 });
   const marker = await page.evaluate(() => window.marker);
   await context.close();
 
   const control = "harness plain control marker";
-  const { hits, filesRead, tableBlocks } = scanProfile(profile.dir, [
+  const { hits, filesRead, tableBlocks } = scanProfile(held.profile.dir, [
     marker,
     { label: "photo bytes (start)", bytes: pattern(0, 48) },
     { label: "photo bytes (middle)", bytes: pattern(150_001, 48) },

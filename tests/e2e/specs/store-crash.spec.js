@@ -6,23 +6,17 @@
 import { test, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { startServer } from "../support/server.js";
-import { freshProfile, openHarness } from "../support/profile.js";
+import { cleanUpAfterEach, freshProfile, openHarness } from "../support/profile.js";
 
 const ROUNDS = 20;
 
-let server;
-let profile;
-test.afterEach(async () => {
-  await server?.stop();
-  server?.cleanUp();
-  profile?.remove();
-});
+const held = cleanUpAfterEach(test);
 
 // Every Chromium process of this profile, killed at once with no chance to flush anything.
-function killChromium() {
+function killChromium(dir) {
   let pids = "";
   try {
-    pids = execFileSync("pgrep", ["-f", `user-data-dir=${profile.dir}`], { encoding: "utf8" });
+    pids = execFileSync("pgrep", ["-f", `user-data-dir=${dir}`], { encoding: "utf8" });
   } catch {
     return 0; // pgrep finds nothing: already gone
   }
@@ -41,14 +35,14 @@ test("killing Chromium in the middle of writes never leaves a record without its
   test.setTimeout(600_000);
   const appDir = process.env.BURROW_STORE_CRASH;
   if (!appDir) throw new Error("set BURROW_STORE_CRASH to the harness page's folder (cargo xtask test does)");
-  server = await startServer({ appDir });
-  profile = freshProfile();
+  held.server = await startServer({ appDir });
+  const profile = (held.profile = freshProfile());
 
   const mustHave = new Set();
   let killedWhileWriting = 0;
   for (let round = 0; round <= ROUNDS; round++) {
     const context = await profile.launch();
-    const check = await openHarness(context, server.url, "check", expect);
+    const check = await openHarness(context, held.server.url, "check", expect);
     const report = JSON.parse(await check.evaluate(() => window.report));
     expect(report.problems, `after kill ${round}`).toEqual([]);
     const found = new Set(report.records);
@@ -62,11 +56,11 @@ test("killing Chromium in the middle of writes never leaves a record without its
       break;
     }
 
-    const page = await openHarness(context, server.url, "write", expect);
+    const page = await openHarness(context, held.server.url, "write", expect);
     await page.waitForTimeout(100 + Math.random() * 1400);
     const saved = await page.evaluate(() => window.saved.slice());
     const counterBefore = report.counter;
-    expect(killChromium(), "Chromium processes killed").toBeGreaterThan(0);
+    expect(killChromium(profile.dir), "Chromium processes killed").toBeGreaterThan(0);
     await context.close().catch(() => {});
     for (const id of saved) mustHave.add(id);
     if (saved.length > 0) killedWhileWriting++;

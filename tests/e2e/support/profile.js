@@ -33,3 +33,29 @@ export async function openHarness(context, url, mode, expect) {
   expect(failure, `the harness failed in ${mode} mode`).toBeUndefined();
   return page;
 }
+
+// For tests that keep a server and a profile on disk: both are stopped and removed after each
+// test. Set `held.server` and `held.profile` as they are made.
+export function cleanUpAfterEach(test) {
+  const held = {};
+  test.afterEach(async () => {
+    await held.server?.stop();
+    held.server?.cleanUp();
+    held.profile?.remove();
+    held.server = held.profile = undefined;
+  });
+  return held;
+}
+
+// The demo setting on a profile on disk, signed in as `name`: the context and its page.
+export async function signedInOnDisk(held, name, passphrase) {
+  held.profile = freshProfile();
+  const context = await held.profile.launch();
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(held.server.url);
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Passphrase").fill(passphrase);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByTestId("children-list").waitFor();
+  return { context, page };
+}

@@ -129,3 +129,21 @@ pub async fn setting_overview(
         .await?;
     Ok(Json(answer))
 }
+
+/// Every answer in the setting, for tablets to keep (sealed) so the camera can check consent
+/// when the server is out of reach.
+pub async fn records(
+    _: SignedIn,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<ConsentRecord>>, AppError> {
+    let records = state
+        .db
+        .call(|c| {
+            Ok(store::all_consents(c)?
+                .into_iter()
+                .map(|e| e.record)
+                .collect())
+        })
+        .await?;
+    Ok(Json(records))
+}

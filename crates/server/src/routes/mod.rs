@@ -37,6 +37,7 @@ pub fn api_router() -> Router<AppState> {
             get(consents::of_child).post(consents::record),
         )
         .route("/consents", get(consents::setting_overview))
+        .route("/consent-records", get(consents::records))
         .route("/setting/options", get(options::get).put(options::put))
         .route(
             "/tablet-keys/{device_id}",

@@ -1,0 +1,423 @@
+//! Taking a photo. The key person picks the children first; the camera opens only if core's
+//! `may_capture` allows it for every one of them, and otherwise the button stays disabled with
+//! every reason. Opening this page directly with children who may not be photographed is
+//! refused the same way and kept for the audit log. Photos go straight into the encrypted store.
+
+use crate::api::{self, ApiError};
+use crate::auth::use_auth;
+use crate::camera::{self, Facing};
+use crate::components::shell::Shell;
+use crate::lock::use_lock;
+use crate::store::photos::{self, RefusedCapture};
+use crate::store::{mirror, roster, tablet};
+use crate::today::today;
+use burrow_core::api::Child;
+use burrow_core::consent::{CaptureRefused, ConsentRecord, InFrame, Purpose, Reason, may_capture};
+use burrow_core::envelope::Kind;
+use burrow_core::photo::PhotoRecord;
+use leptos::html::Video;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use std::rc::Rc;
+use uuid::Uuid;
+use web_sys::MediaStream;
+
+/// What the page needs to decide: the children and every consent answer, from the server when
+/// it can be reached (and then kept, sealed), otherwise from the tablet.
+#[derive(Clone)]
+struct Known {
+    children: Vec<Child>,
+    consents: Vec<ConsentRecord>,
+    from_tablet: bool,
+}
+
+async fn known(keys: Option<Rc<crate::store::keys::Keys>>) -> Result<Known, ApiError> {
+    let keys = keys.ok_or(ApiError::Unreachable)?;
+    let store = tablet::open()
+        .await
+        .map_err(|e| ApiError::on_tablet(e.to_string()))?;
+    let online = async {
+        let children = api::get::<Vec<Child>>("/api/children").await?;
+        let consents = api::get::<Vec<ConsentRecord>>("/api/consent-records").await?;
+        Ok::<_, ApiError>((children, consents))
+    };
+    match online.await {
+        Ok((children, consents)) => {
+            // Kept for the garden and outings; if keeping fails the camera still checks today's answers.
+            let _ = roster::keep(&store, &keys, &children).await;
+            let _ = mirror::keep(&store, &keys, Kind::Consent, &consents, |c| c.id).await;
+            Ok(Known {
+                children,
+                consents,
+                from_tablet: false,
+            })
+        }
+        Err(ApiError::Unreachable) => {
+            let tablet_error = |e: crate::store::db::StoreError| ApiError::on_tablet(e.to_string());
+            let children = roster::kept(&store, &keys)
+                .await
+                .map_err(tablet_error)?
+                .children;
+            let consents = mirror::kept::<ConsentRecord>(&store, &keys, Kind::Consent)
+                .await
+                .map_err(tablet_error)?
+                .items;
+            Ok(Known {
+                children,
+                consents,
+                from_tablet: true,
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn chosen_from(query: &str) -> Vec<Uuid> {
+    query
+        .split(',')
+        .filter_map(|s| Uuid::parse_str(s.trim()).ok())
+        .collect()
+}
+
+#[component]
+pub fn PhotoPage() -> impl IntoView {
+    let auth = use_auth();
+    let lock = use_lock();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let chosen =
+        Memo::new(move |_| query.with(|q| chosen_from(&q.get("children").unwrap_or_default())));
+    let data = LocalResource::new(move || known(lock.keys()));
+    let not_today = RwSignal::new(Vec::<Uuid>::new());
+    let photos_taken = RwSignal::new(Vec::<(PhotoRecord, String)>::new());
+    let message = RwSignal::new(None::<String>);
+    let refusal_noted = RwSignal::new(None::<String>);
+
+    // The day's wishes and this tablet's photos, from the store.
+    Effect::new(move |_| {
+        let Some(keys) = lock.keys() else { return };
+        spawn_local(async move {
+            if let Ok(store) = tablet::open().await {
+                if let Ok(wishes) = photos::not_today(&store, &keys, today()).await {
+                    not_today.set(wishes);
+                }
+                show_taken(&store, &keys, photos_taken).await;
+            }
+        });
+    });
+
+    let verdict = Memo::new(move |_| {
+        let known = data.get()?.ok()?;
+        let in_frame: Vec<InFrame> = chosen
+            .get()
+            .iter()
+            .filter_map(|id| known.children.iter().find(|c| c.id == *id))
+            .map(|c| InFrame {
+                child_id: c.id,
+                first_name: c.first_name.clone(),
+            })
+            .collect();
+        Some(may_capture(
+            &in_frame,
+            &known.consents,
+            Purpose::JournalPhotos,
+            today(),
+            &not_today.get(),
+        ))
+    });
+
+    // Arriving with children already in the address is an attempt to open the camera: if it is
+    // refused, it is kept for the audit log (who, when, which children, why; never an image).
+    let first_verdict = StoredValue::new(true);
+    Effect::new(move |_| {
+        let Some(Err(CaptureRefused::Reasons(reasons))) = verdict.get() else {
+            if verdict.get().is_some() {
+                first_verdict.set_value(false);
+            }
+            return;
+        };
+        if !first_verdict.get_value() {
+            return;
+        }
+        first_verdict.set_value(false);
+        let (Some(keys), Some(me)) = (lock.keys(), auth.session.get_untracked()) else {
+            return;
+        };
+        spawn_local(async move {
+            let refused = RefusedCapture {
+                by: me.staff.id,
+                at: chrono::Utc::now(),
+                reasons,
+            };
+            let saved = async {
+                let store = tablet::open().await?;
+                photos::record_refusal(&store, &keys, &refused).await
+            };
+            refusal_noted.set(Some(match saved.await {
+                Ok(()) => {
+                    "This attempt to open the camera has been recorded for your manager.".into()
+                }
+                Err(e) => format!("This attempt could not be recorded on the tablet: {e}"),
+            }));
+        });
+    });
+
+    let toggle_child = {
+        let navigate = navigate.clone();
+        move |id: Uuid| {
+            let mut ids = chosen.get_untracked();
+            if let Some(i) = ids.iter().position(|c| *c == id) {
+                ids.remove(i);
+            } else {
+                ids.push(id);
+            }
+            let list: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+            navigate(
+                &format!("/photo?children={}", list.join(",")),
+                Default::default(),
+            );
+        }
+    };
+    let toggle_wish = move |id: Uuid| {
+        let mut wishes = not_today.get_untracked();
+        if let Some(i) = wishes.iter().position(|c| *c == id) {
+            wishes.remove(i);
+        } else {
+            wishes.push(id);
+        }
+        not_today.set(wishes.clone());
+        let Some(keys) = lock.keys() else { return };
+        spawn_local(async move {
+            let saved = async {
+                let store = tablet::open().await?;
+                photos::set_not_today(&store, &keys, today(), &wishes, chrono::Utc::now()).await
+            };
+            if let Err(e) = saved.await {
+                message.set(Some(format!(
+                    "The wish could not be kept on this tablet: {e}"
+                )));
+            }
+        });
+    };
+
+    let child_list = move || {
+        data.get().map(|r| match r {
+            Ok(known) => {
+                let toggle_child = toggle_child.clone();
+                view! {
+                    {known.from_tablet.then(|| view! {
+                        <p class="notice" role="status">"The setting’s server cannot be reached, so consent is checked against what this tablet last saw."</p>
+                    })}
+                    <ul class="choices" data-testid="photo-children">
+                        {known.children.into_iter().map(|c| {
+                            let id = c.id;
+                            let toggle_child = toggle_child.clone();
+                            let name = format!("{} {}", c.first_name, c.surname);
+                            let wish_label = format!("{} does not want photos today", c.first_name);
+                            view! {
+                                <li class="choice">
+                                    <label>
+                                        <input type="checkbox" prop:checked=move || chosen.get().contains(&id)
+                                            on:change=move |_| toggle_child(id)/>
+                                        {name}
+                                    </label>
+                                    <label class="wish">
+                                        <input type="checkbox" prop:checked=move || not_today.get().contains(&id)
+                                            on:change=move |_| toggle_wish(id)/>
+                                        {wish_label}
+                                    </label>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }
+            Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
+        })
+    };
+
+    let allowed = Memo::new(move |_| matches!(verdict.get(), Some(Ok(()))));
+    let reasons = move || match verdict.get() {
+        Some(Err(CaptureRefused::Reasons(reasons))) => {
+            let consent_missing = reasons.iter().any(|r| r.reason != Reason::NotToday);
+            let next = if consent_missing {
+                "Ask your manager to record the parent’s answer, or take the photo without these children."
+            } else {
+                "Respect their wish: take the photo without them."
+            };
+            Some(view! {
+                <div class="notice notice-error" role="alert" data-testid="camera-refusals">
+                    <p>"The camera stays closed:"</p>
+                    <ul>{reasons.iter().map(|r| view! { <li>{format!("{r}.")}</li> }).collect_view()}</ul>
+                    <p>{next}</p>
+                </div>
+            }.into_any())
+        }
+        Some(Err(CaptureRefused::NoChildren)) => Some(
+            view! {
+                <p class="muted" role="status">{CaptureRefused::NoChildren.to_string()}</p>
+            }
+            .into_any(),
+        ),
+        _ => None,
+    };
+
+    view! {
+        <Shell>
+            <div class="page-head"><h1>"Take a photo"</h1></div>
+            <section class="card">
+                <p class="muted">"Injuries are recorded on the body-map form, never photographed."</p>
+                <h2>"Who is in the photo?"</h2>
+                <Transition fallback=|| view! { <p class="loading">"Loading children…"</p> }>{child_list}</Transition>
+                {reasons}
+                {move || refusal_noted.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
+                {move || message.get().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
+            </section>
+            <Show when=move || allowed.get()
+                fallback=|| view! { <button class="button primary" disabled=true>"Open the camera"</button> }>
+                <Camera children=chosen photos_taken=photos_taken/>
+            </Show>
+            <section class="card">
+                <h2>"Photos on this tablet"</h2>
+                <ul class="thumbs" data-testid="photos-taken">
+                    {move || photos_taken.get().into_iter().map(|(p, url)| view! {
+                        <li><img src=url alt=format!("Photo taken {}", p.taken_at.format("%H:%M")) width="160"/></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        </Shell>
+    }
+}
+
+async fn show_taken(
+    store: &crate::store::db::Store,
+    keys: &crate::store::keys::Keys,
+    photos_taken: RwSignal<Vec<(PhotoRecord, String)>>,
+) {
+    let Ok((records, _damaged)) = photos::taken(store, keys).await else {
+        return;
+    };
+    // Object URLs of decrypted thumbnails live in memory only; the old ones are released.
+    for (_, url) in photos_taken.get_untracked() {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    }
+    let mut shown = Vec::new();
+    for record in records {
+        if let Ok(bytes) = photos::bytes(store, keys, record.thumb_id).await
+            && let Some(url) = object_url(&bytes)
+        {
+            shown.push((record, url));
+        }
+    }
+    photos_taken.set(shown);
+}
+
+fn object_url(bytes: &[u8]) -> Option<String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("image/jpeg");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+/// The open camera: a live preview, the shutter, and a switch between rear and front.
+#[component]
+fn Camera(
+    children: Memo<Vec<Uuid>>,
+    photos_taken: RwSignal<Vec<(PhotoRecord, String)>>,
+) -> impl IntoView {
+    let auth = use_auth();
+    let lock = use_lock();
+    let video = NodeRef::<Video>::new();
+    let open = RwSignal::new(false);
+    let facing = RwSignal::new(Facing::Rear);
+    let stream = StoredValue::new_local(None::<MediaStream>);
+    let status = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+
+    let close = move || {
+        if let Some(s) = stream.get_value() {
+            camera::stop(&s);
+        }
+        stream.set_value(None);
+        open.set(false);
+    };
+    let start = move || {
+        spawn_local(async move {
+            if let Some(s) = stream.get_value() {
+                camera::stop(&s);
+            }
+            match camera::open(facing.get_untracked()).await {
+                Ok(s) => {
+                    if let Some(v) = video.get_untracked() {
+                        v.set_src_object(Some(&s));
+                    }
+                    stream.set_value(Some(s));
+                    open.set(true);
+                    status.set(None);
+                }
+                Err(e) => status.set(Some(Err(e.to_string()))),
+            }
+        });
+    };
+    // Leaving the page, or the children changing to a refused set, unmounts this: light off.
+    on_cleanup(move || {
+        if let Some(s) = stream.get_value() {
+            camera::stop(&s);
+        }
+    });
+    let shoot = move |_| {
+        let (Some(v), Some(keys), Some(me)) = (
+            video.get_untracked(),
+            lock.keys(),
+            auth.session.get_untracked(),
+        ) else {
+            return;
+        };
+        busy.set(true);
+        spawn_local(async move {
+            let result = async {
+                let shot = camera::grab(&v).await.map_err(|e| e.to_string())?;
+                let store = tablet::open().await.map_err(|e| e.to_string())?;
+                photos::save(
+                    &store,
+                    &keys,
+                    &shot,
+                    &children.get_untracked(),
+                    me.staff.id,
+                    chrono::Utc::now(),
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+                show_taken(&store, &keys, photos_taken).await;
+                Ok::<_, String>("Saved on this tablet, encrypted.".to_owned())
+            };
+            status.set(Some(result.await));
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card camera">
+            <video node_ref=video autoplay=true playsinline=true muted=true class:hidden=move || !open.get()
+                aria-label="Camera preview"></video>
+            <div class="actions">
+                <Show when=move || open.get()
+                    fallback=move || view! { <button class="button primary" on:click=move |_| start()>"Open the camera"</button> }>
+                    <button class="button primary" disabled=move || busy.get() on:click=shoot>
+                        {move || if busy.get() { "Saving…" } else { "Take photo" }}
+                    </button>
+                    <button class="button quiet" on:click=move |_| {
+                        facing.update(|f| *f = if *f == Facing::Rear { Facing::Front } else { Facing::Rear });
+                        start();
+                    }>"Switch camera"</button>
+                    <button class="button quiet" on:click=move |_| close()>"Close camera"</button>
+                </Show>
+            </div>
+            {move || status.get().map(|s| match s {
+                Ok(m) => view! { <p class="notice" role="status">{m}</p> }.into_any(),
+                Err(m) => view! { <p class="notice notice-error" role="alert">{m}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
