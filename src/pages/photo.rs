@@ -12,7 +12,9 @@ use crate::store::photos::{self, RefusedCapture};
 use crate::store::{mirror, roster, tablet};
 use crate::today::today;
 use burrow_core::api::Child;
-use burrow_core::consent::{CaptureRefused, ConsentRecord, InFrame, Purpose, Reason, may_capture};
+use burrow_core::consent::{
+    CaptureRefused, ConsentRecord, InFrame, Purpose, Reason, may_capture, withdrawn_since,
+};
 use burrow_core::envelope::Kind;
 use burrow_core::photo::PhotoRecord;
 use leptos::html::Video;
@@ -263,6 +265,30 @@ pub fn PhotoPage() -> impl IntoView {
         _ => None,
     };
 
+    // A photo whose children's consent has since been withdrawn or lapsed is marked, by name.
+    let withdrawn = move |p: &PhotoRecord| -> Vec<String> {
+        let Some(Ok(known)) = data.get() else {
+            return Vec::new();
+        };
+        let in_frame: Vec<InFrame> = p
+            .children
+            .iter()
+            .map(|id| InFrame {
+                child_id: *id,
+                first_name: known
+                    .children
+                    .iter()
+                    .find(|c| c.id == *id)
+                    .map(|c| c.first_name.clone())
+                    .unwrap_or_else(|| "A child who has left".into()),
+            })
+            .collect();
+        withdrawn_since(&in_frame, &known.consents, Purpose::JournalPhotos, today())
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+
     view! {
         <Shell>
             <div class="page-head"><h1>"Take a photo"</h1></div>
@@ -281,8 +307,19 @@ pub fn PhotoPage() -> impl IntoView {
             <section class="card">
                 <h2>"Photos on this tablet"</h2>
                 <ul class="thumbs" data-testid="photos-taken">
-                    {move || photos_taken.get().into_iter().map(|(p, url)| view! {
-                        <li><img src=url alt=format!("Photo taken {}", p.taken_at.format("%H:%M")) width="160"/></li>
+                    {move || photos_taken.get().into_iter().map(|(p, url)| {
+                        let marks = withdrawn(&p);
+                        view! {
+                            <li class:withdrawn=!marks.is_empty()>
+                                <img src=url alt=format!("Photo taken {}", p.taken_at.format("%H:%M")) width="160"/>
+                                {(!marks.is_empty()).then(|| view! {
+                                    <p class="mark">{format!(
+                                        "Consent has changed since this photo was taken: {}. It will not be shared.",
+                                        marks.join("; ")
+                                    )}</p>
+                                })}
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
             </section>

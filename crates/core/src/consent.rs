@@ -308,6 +308,22 @@ pub fn may_capture(
     }
 }
 
+/// A photo already taken, checked against today's answers: the reasons it could no longer be
+/// taken (a withdrawal, a lapsed review), each naming the child. Empty if it still could. Later
+/// issues hide such photos from parents and purge them; the key person sees them marked now.
+/// The children's own "not today" wishes do not reach back to photos already taken.
+pub fn withdrawn_since(
+    children: &[InFrame],
+    history: &[ConsentRecord],
+    purpose: Purpose,
+    today: NaiveDate,
+) -> Vec<Refusal> {
+    match may_capture(children, history, purpose, today, &[]) {
+        Err(CaptureRefused::Reasons(reasons)) => reasons,
+        Ok(()) | Err(CaptureRefused::NoChildren) => Vec::new(),
+    }
+}
+
 /// A consent answer as a manager enters it (`POST /api/children/{id}/consents`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -614,6 +630,30 @@ mod tests {
             err.to_string(),
             "The camera stays closed. Ava does not want photos taken today."
         );
+    }
+
+    #[test]
+    fn a_photo_taken_before_a_withdrawal_is_marked_with_the_child() {
+        let a = ava().child_id;
+        let granted = record(a, Purpose::JournalPhotos, true, 1, day(2027, 9, 1));
+        assert!(
+            withdrawn_since(
+                &[ava()],
+                std::slice::from_ref(&granted),
+                Purpose::JournalPhotos,
+                TODAY()
+            )
+            .is_empty()
+        );
+        let withdrawn = record(a, Purpose::JournalPhotos, false, 2, day(2027, 9, 1));
+        let marks = withdrawn_since(
+            &[ava()],
+            &[granted, withdrawn],
+            Purpose::JournalPhotos,
+            TODAY(),
+        );
+        assert_eq!(marks.len(), 1);
+        assert_eq!(marks[0].child_id, a);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 // with every reason for a child without consent, for a group photo where one child may not
 // appear in others' journals, and for a child's own "not today"; opening the page directly is
 // refused the same way and recorded; a consented child's photo is saved encrypted, re-encoded
-// without EXIF, and its bytes are nowhere on disk in the clear.
+// without EXIF, marked when consent is later withdrawn, and its bytes are nowhere on disk in
+// the clear.
 import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
@@ -14,7 +15,7 @@ const held = cleanUpAfterEach(test);
 
 test("the camera opens only for children whose parents consented, and keeps the photo encrypted", async () => {
   held.server = await startServer({ args: ["--demo"] });
-  const { context, page } = await signedInOnDisk(held, "Priya Shah", PASSPHRASE);
+  const { context, page } = await signedInOnDisk(held, "Jo Bloggs", PASSPHRASE);
   await page.getByRole("link", { name: "Photo", exact: true }).click();
 
   const open = page.getByRole("button", { name: "Open the camera" });
@@ -86,6 +87,20 @@ test("the camera opens only for children whose parents consented, and keeps the 
   await expect(page.getByRole("button", { name: "Open the camera" })).toBeDisabled();
   // Ava's wish was kept through the reload.
   await expect(page.getByLabel("Ava does not want photos today")).toBeChecked();
+
+  // Ava's parent withdraws consent: the photo already taken is marked, naming her.
+  await page.getByRole("link", { name: "Consent", exact: true }).click();
+  await page.getByRole("link", { name: "Ava Okafor" }).click();
+  await page.getByRole("button", { name: "Record an answer" }).click();
+  await page.getByLabel("Their answer").selectOption({ label: "No, they do not agree" });
+  await page.getByLabel("Parent or carer").fill("Grace Okafor");
+  await page.getByLabel("How they answered").selectOption({ label: "Signed on this tablet" });
+  await page.getByRole("button", { name: "Save answer" }).click();
+  await expect(page.getByTestId("standings")).toContainText("Journal photosRefused");
+  await page.getByRole("link", { name: "Photo", exact: true }).click();
+  await expect(page.getByTestId("photos-taken").getByRole("listitem")).toContainText(
+    "Consent has changed since this photo was taken: Ava: consent for photos in their learning journal was refused. It will not be shared.",
+  );
   await context.close();
 
   const { hits } = scanProfile(held.profile.dir, [{ label: "the photo's JPEG bytes", bytes: Buffer.from(jpeg.sample) }, "Kowalski"]);

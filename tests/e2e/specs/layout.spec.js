@@ -57,6 +57,12 @@ for (const screen of screens) {
     expect(await smallControls(page)).toEqual([]);
     expect(await scrollsSideways(page)).toBe(false);
 
+    await page.getByRole("link", { name: "Photo", exact: true }).click();
+    await page.getByLabel("Isla Kowalski").check();
+    await expect(page.getByTestId("camera-refusals")).toBeVisible();
+    expect(await smallControls(page)).toEqual([]);
+    expect(await scrollsSideways(page)).toBe(false);
+
     // The consent grid is wide: it scrolls inside its own box, the page does not.
     await page.getByRole("link", { name: "Consent", exact: true }).click();
     await expect(page.getByTestId("consent-overview")).toContainText("Ava Okafor");
