@@ -9,7 +9,7 @@ use thiserror::Error;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    Blob, CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream,
+    Blob, CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, ImageBitmap, MediaStream,
     MediaStreamConstraints, MediaStreamTrack,
 };
 
@@ -25,6 +25,8 @@ pub enum CameraError {
     Busy,
     #[error("The camera has not started yet. Wait a moment and take the photo again.")]
     NotReady,
+    #[error("That file is not a picture this tablet can read. Choose a photo (JPEG or PNG).")]
+    NotAPicture,
     #[error("The photo could not be made: {0}")]
     Failed(String),
 }
@@ -137,22 +139,51 @@ pub async fn jpeg(canvas: &HtmlCanvasElement) -> Result<Vec<u8>, CameraError> {
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-/// Grabs the frame the video shows now, at most 2048 px on the long edge, plus a 320 px
-/// thumbnail, both re-encoded.
-pub async fn grab(video: &HtmlVideoElement) -> Result<Shot, CameraError> {
-    let (w, h) = (video.video_width(), video.video_height());
+/// What a picture is drawn from: the live video at the shutter, a canvas (the benchmark), or an
+/// image decoded from a file (where the browser has no getUserMedia).
+pub enum Frame<'a> {
+    Video(&'a HtmlVideoElement),
+    Canvas(&'a HtmlCanvasElement),
+    Bitmap(&'a ImageBitmap),
+}
+
+impl Frame<'_> {
+    fn size(&self) -> (u32, u32) {
+        match self {
+            Frame::Video(v) => (v.video_width(), v.video_height()),
+            Frame::Canvas(c) => (c.width(), c.height()),
+            Frame::Bitmap(b) => (b.width(), b.height()),
+        }
+    }
+
+    fn draw(&self, onto: &CanvasRenderingContext2d, w: u32, h: u32) -> Result<(), JsValue> {
+        let (w, h) = (f64::from(w), f64::from(h));
+        match self {
+            Frame::Video(v) => {
+                onto.draw_image_with_html_video_element_and_dw_and_dh(v, 0.0, 0.0, w, h)
+            }
+            Frame::Canvas(c) => {
+                onto.draw_image_with_html_canvas_element_and_dw_and_dh(c, 0.0, 0.0, w, h)
+            }
+            Frame::Bitmap(b) => onto.draw_image_with_image_bitmap_and_dw_and_dh(b, 0.0, 0.0, w, h),
+        }
+    }
+}
+
+/// Draws the frame at most 2048 px on the long edge, plus a 320 px thumbnail, both freshly
+/// re-encoded as JPEG: whatever metadata the source carried is not copied.
+pub async fn grab(frame: Frame<'_>) -> Result<Shot, CameraError> {
+    let (w, h) = frame.size();
     if w == 0 || h == 0 {
         return Err(CameraError::NotReady);
     }
     let (pw, ph) = scaled(w, h, LONG_EDGE);
     let (photo, context) = canvas(pw, ph)?;
-    context
-        .draw_image_with_html_video_element_and_dw_and_dh(video, 0.0, 0.0, pw.into(), ph.into())
-        .map_err(failed)?;
+    frame.draw(&context, pw, ph).map_err(failed)?;
     let (tw, th) = scaled(pw, ph, THUMB_LONG_EDGE);
     let (thumb, thumb_context) = canvas(tw, th)?;
-    thumb_context
-        .draw_image_with_html_canvas_element_and_dw_and_dh(&photo, 0.0, 0.0, tw.into(), th.into())
+    Frame::Canvas(&photo)
+        .draw(&thumb_context, tw, th)
         .map_err(failed)?;
     Ok(Shot {
         jpeg: jpeg(&photo).await?,
@@ -160,4 +191,17 @@ pub async fn grab(video: &HtmlVideoElement) -> Result<Shot, CameraError> {
         width: pw,
         height: ph,
     })
+}
+
+/// Decodes a picture file (from the file input) into an image the canvas can draw, turned the
+/// way its EXIF orientation says; the EXIF itself goes no further.
+pub async fn decode(file: &Blob) -> Result<ImageBitmap, CameraError> {
+    let window = web_sys::window().ok_or(CameraError::Unavailable)?;
+    let promise = window
+        .create_image_bitmap_with_blob(file)
+        .map_err(|_| CameraError::NotAPicture)?;
+    JsFuture::from(promise)
+        .await
+        .map(JsCast::unchecked_into)
+        .map_err(|_| CameraError::NotAPicture)
 }

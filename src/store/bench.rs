@@ -5,6 +5,8 @@
 //! P5: 1,000 observation records and 50 photos of ~300 KB written encrypted, against the very
 //!     same IndexedDB writes (same stores, transactions and sizes) with the bytes in the clear.
 //! P9: unlocking with the chosen PBKDF2 cost.
+//! P3: the shutter on a 1920×1080 frame until the photo and thumbnail are sealed in IndexedDB,
+//!     beside the browser's plain canvas-to-JPEG step alone.
 
 use super::crypto;
 use super::db::{NewRecord, PHOTO_CHUNK_PLAIN, Store};
@@ -270,5 +272,96 @@ async fn p9_unlock_with_the_chosen_kdf_cost() {
         1.0,
         Some(0.25),
         None,
+    );
+}
+
+/// A 1920×1080 frame like a room photo: broad gradients with fine grain, so the JPEG comes out
+/// photo-sized rather than trivially small.
+fn room_frame() -> web_sys::HtmlCanvasElement {
+    use wasm_bindgen::{Clamped, JsCast};
+    let (w, h) = (1920u32, 1080u32);
+    let mut x = 0x9e37_79b9u32;
+    let mut pixels = Vec::with_capacity((w * h * 4) as usize);
+    for y in 0..h {
+        for col in 0..w {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            let grain = x % 24;
+            pixels.extend_from_slice(&[
+                ((col * 200 / w) + grain) as u8,
+                ((y * 180 / h) + grain) as u8,
+                (((col + y) % 256 / 2) + 60 + grain) as u8,
+                255,
+            ]);
+        }
+    }
+    let canvas: web_sys::HtmlCanvasElement = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document")
+        .create_element("canvas")
+        .expect("canvas")
+        .unchecked_into();
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .expect("context")
+        .expect("2d")
+        .unchecked_into();
+    let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), w, h)
+        .expect("image");
+    context.put_image_data(&image, 0.0, 0.0).expect("put");
+    canvas
+}
+
+#[wasm_bindgen_test]
+#[ignore]
+async fn p3_shutter_to_sealed_photo() {
+    use crate::camera::{Frame, grab, jpeg};
+    use crate::store::photos;
+    let keys = keys_from(&crypto::random_bytes::<32>().expect("random"))
+        .await
+        .expect("keys");
+    let name = format!("burrow-bench-photo-{}", Uuid::now_v7());
+    let store = Store::open(&name).await.expect("open");
+    let frame = room_frame();
+    let (mut shutter, mut plain, mut sizes) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..9 {
+        let start = now_ms();
+        let shot = grab(Frame::Canvas(&frame)).await.expect("grab");
+        photos::save(
+            &store,
+            &keys,
+            &shot,
+            &[Uuid::now_v7()],
+            Uuid::now_v7(),
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("save");
+        shutter.push(now_ms() - start);
+        sizes.push(shot.jpeg.len());
+
+        let start = now_ms();
+        let bytes = jpeg(&frame).await.expect("jpeg");
+        plain.push(now_ms() - start);
+        assert!(!bytes.is_empty());
+    }
+    store.close();
+    let _ = Store::delete(&name).await;
+    let (shutter, plain) = (median(shutter), median(plain));
+    report(
+        "P3",
+        "shutter to photo + thumbnail sealed in IndexedDB, 1920×1080 frame (median of 9)",
+        shutter.round(),
+        "ms",
+        250.0,
+        None,
+        Some(plain.round()),
+    );
+    console_log!(
+        "BENCH-DETAIL P3 shutter {shutter:.0} ms; plain canvas-to-JPEG {plain:.0} ms; photo {} KB",
+        sizes[0] / 1024
     );
 }

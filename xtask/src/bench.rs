@@ -102,7 +102,7 @@ fn cold_load() -> Result<Figure> {
 /// P5 and P9: the encrypted store's benchmarks (src/store/bench.rs), `#[ignore]`d wasm tests run
 /// here in headless Chromium, release build; each prints one `BENCH {json}` line.
 fn store_benches() -> Result<Vec<Figure>> {
-    println!("==> store benchmarks in headless Chromium (P5, P9)");
+    println!("==> store benchmarks in headless Chromium (P3, P5, P9)");
     let out = Command::new(cmd::cargo())
         .current_dir(root())
         .env("CHROMEDRIVER", setup::CHROMEDRIVER)
@@ -154,9 +154,9 @@ fn store_benches() -> Result<Vec<Figure>> {
         });
     }
     figures.sort_by(|a, b| a.id.cmp(&b.id));
-    if figures.len() < 2 {
+    if figures.len() < 3 {
         return Err(format!(
-            "expected P5 and P9 from the store benchmarks, got {}",
+            "expected P3, P5 and P9 from the store benchmarks, got {}",
             figures.len()
         ));
     }

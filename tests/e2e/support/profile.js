@@ -6,14 +6,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "./chromium.js";
 
-export function freshProfile() {
+// `camera: false` starts Chromium without its fake camera: like a machine with none at all.
+export function freshProfile({ camera = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "burrow-profile-"));
+  const args = camera ? chromium.args : chromium.args.filter((a) => a !== "--use-fake-device-for-media-stream");
   return {
     dir,
     launch: () =>
       playwrightChromium.launchPersistentContext(dir, {
         headless: true,
         ...chromium,
+        args,
         viewport: { width: 1280, height: 800 },
         locale: "en-GB",
         timezoneId: "Europe/London",
@@ -48,8 +51,8 @@ export function cleanUpAfterEach(test) {
 }
 
 // The demo setting on a profile on disk, signed in as `name`: the context and its page.
-export async function signedInOnDisk(held, name, passphrase) {
-  held.profile = freshProfile();
+export async function signedInOnDisk(held, name, passphrase, options) {
+  held.profile = freshProfile(options);
   const context = await held.profile.launch();
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(held.server.url);

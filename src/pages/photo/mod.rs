@@ -5,7 +5,6 @@
 
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
-use crate::camera::{self, Facing};
 use crate::components::shell::Shell;
 use crate::lock::use_lock;
 use crate::store::photos::{self, RefusedCapture};
@@ -17,13 +16,16 @@ use burrow_core::consent::{
 };
 use burrow_core::envelope::Kind;
 use burrow_core::photo::PhotoRecord;
-use leptos::html::Video;
+use camera_card::Camera;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::rc::Rc;
+use taken::{Taken, show_taken};
 use uuid::Uuid;
-use web_sys::MediaStream;
+
+mod camera_card;
+mod taken;
 
 /// What the page needs to decide: the children and every consent answer, from the server when
 /// it can be reached (and then kept, sealed), otherwise from the tablet.
@@ -266,7 +268,7 @@ pub fn PhotoPage() -> impl IntoView {
     };
 
     // A photo whose children's consent has since been withdrawn or lapsed is marked, by name.
-    let withdrawn = move |p: &PhotoRecord| -> Vec<String> {
+    let withdrawn = move |p: PhotoRecord| -> Vec<String> {
         let Some(Ok(known)) = data.get() else {
             return Vec::new();
         };
@@ -304,157 +306,7 @@ pub fn PhotoPage() -> impl IntoView {
                 fallback=|| view! { <button class="button primary" disabled=true>"Open the camera"</button> }>
                 <Camera children=chosen photos_taken=photos_taken/>
             </Show>
-            <section class="card">
-                <h2>"Photos on this tablet"</h2>
-                <ul class="thumbs" data-testid="photos-taken">
-                    {move || photos_taken.get().into_iter().map(|(p, url)| {
-                        let marks = withdrawn(&p);
-                        view! {
-                            <li class:withdrawn=!marks.is_empty()>
-                                <img src=url alt=format!("Photo taken {}", p.taken_at.format("%H:%M")) width="160"/>
-                                {(!marks.is_empty()).then(|| view! {
-                                    <p class="mark">{format!(
-                                        "Consent has changed since this photo was taken: {}. It will not be shared.",
-                                        marks.join("; ")
-                                    )}</p>
-                                })}
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-            </section>
+            <Taken photos_taken=photos_taken withdrawn=Callback::new(withdrawn)/>
         </Shell>
-    }
-}
-
-async fn show_taken(
-    store: &crate::store::db::Store,
-    keys: &crate::store::keys::Keys,
-    photos_taken: RwSignal<Vec<(PhotoRecord, String)>>,
-) {
-    let Ok((records, _damaged)) = photos::taken(store, keys).await else {
-        return;
-    };
-    // Object URLs of decrypted thumbnails live in memory only; the old ones are released.
-    for (_, url) in photos_taken.get_untracked() {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    }
-    let mut shown = Vec::new();
-    for record in records {
-        if let Ok(bytes) = photos::bytes(store, keys, record.thumb_id).await
-            && let Some(url) = object_url(&bytes)
-        {
-            shown.push((record, url));
-        }
-    }
-    photos_taken.set(shown);
-}
-
-fn object_url(bytes: &[u8]) -> Option<String> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("image/jpeg");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
-    web_sys::Url::create_object_url_with_blob(&blob).ok()
-}
-
-/// The open camera: a live preview, the shutter, and a switch between rear and front.
-#[component]
-fn Camera(
-    children: Memo<Vec<Uuid>>,
-    photos_taken: RwSignal<Vec<(PhotoRecord, String)>>,
-) -> impl IntoView {
-    let auth = use_auth();
-    let lock = use_lock();
-    let video = NodeRef::<Video>::new();
-    let open = RwSignal::new(false);
-    let facing = RwSignal::new(Facing::Rear);
-    let stream = StoredValue::new_local(None::<MediaStream>);
-    let status = RwSignal::new(None::<Result<String, String>>);
-    let busy = RwSignal::new(false);
-
-    let close = move || {
-        if let Some(s) = stream.get_value() {
-            camera::stop(&s);
-        }
-        stream.set_value(None);
-        open.set(false);
-    };
-    let start = move || {
-        spawn_local(async move {
-            if let Some(s) = stream.get_value() {
-                camera::stop(&s);
-            }
-            match camera::open(facing.get_untracked()).await {
-                Ok(s) => {
-                    if let Some(v) = video.get_untracked() {
-                        v.set_src_object(Some(&s));
-                    }
-                    stream.set_value(Some(s));
-                    open.set(true);
-                    status.set(None);
-                }
-                Err(e) => status.set(Some(Err(e.to_string()))),
-            }
-        });
-    };
-    // Leaving the page, or the children changing to a refused set, unmounts this: light off.
-    on_cleanup(move || {
-        if let Some(s) = stream.get_value() {
-            camera::stop(&s);
-        }
-    });
-    let shoot = move |_| {
-        let (Some(v), Some(keys), Some(me)) = (
-            video.get_untracked(),
-            lock.keys(),
-            auth.session.get_untracked(),
-        ) else {
-            return;
-        };
-        busy.set(true);
-        spawn_local(async move {
-            let result = async {
-                let shot = camera::grab(&v).await.map_err(|e| e.to_string())?;
-                let store = tablet::open().await.map_err(|e| e.to_string())?;
-                photos::save(
-                    &store,
-                    &keys,
-                    &shot,
-                    &children.get_untracked(),
-                    me.staff.id,
-                    chrono::Utc::now(),
-                )
-                .await
-                .map_err(|e| e.to_string())?;
-                show_taken(&store, &keys, photos_taken).await;
-                Ok::<_, String>("Saved on this tablet, encrypted.".to_owned())
-            };
-            status.set(Some(result.await));
-            busy.set(false);
-        });
-    };
-    view! {
-        <section class="card camera">
-            <video node_ref=video autoplay=true playsinline=true muted=true class:hidden=move || !open.get()
-                aria-label="Camera preview"></video>
-            <div class="actions">
-                <Show when=move || open.get()
-                    fallback=move || view! { <button class="button primary" on:click=move |_| start()>"Open the camera"</button> }>
-                    <button class="button primary" disabled=move || busy.get() on:click=shoot>
-                        {move || if busy.get() { "Saving…" } else { "Take photo" }}
-                    </button>
-                    <button class="button quiet" on:click=move |_| {
-                        facing.update(|f| *f = if *f == Facing::Rear { Facing::Front } else { Facing::Rear });
-                        start();
-                    }>"Switch camera"</button>
-                    <button class="button quiet" on:click=move |_| close()>"Close camera"</button>
-                </Show>
-            </div>
-            {move || status.get().map(|s| match s {
-                Ok(m) => view! { <p class="notice" role="status">{m}</p> }.into_any(),
-                Err(m) => view! { <p class="notice notice-error" role="alert">{m}</p> }.into_any(),
-            })}
-        </section>
     }
 }
