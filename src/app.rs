@@ -6,8 +6,8 @@ use crate::components::offline::OfflineScreen;
 use crate::lock::{Lock, LockState, use_lock};
 use crate::pages::{
     child_consents::ChildConsentsPage, children::ChildrenPage, claim::ClaimPage,
-    consents::ConsentsPage, photo::PhotoPage, settings::SettingsPage, setup::SetupPage,
-    sign_in::SignInPage, staff::StaffPage,
+    consents::ConsentsPage, journal::JournalPage, observe::ObservePage, photo::PhotoPage,
+    settings::SettingsPage, setup::SetupPage, sign_in::SignInPage, staff::StaffPage,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -45,6 +45,9 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/children") view=|| view! { <SignedInOnly><ChildrenPage/></SignedInOnly> }/>
             <Route path=path!("/children/:id/consents") view=|| view! { <SignedInOnly><ChildConsentsPage/></SignedInOnly> }/>
             <Route path=path!("/consents") view=|| view! { <SignedInOnly><ConsentsPage/></SignedInOnly> }/>
+            <Route path=path!("/children/:id/journal") view=|| view! { <SignedInOnly><JournalPage/></SignedInOnly> }/>
+            <Route path=path!("/observe") view=|| view! { <SignedInOnly><ObservePage/></SignedInOnly> }/>
+            <Route path=path!("/observations/:id") view=|| view! { <SignedInOnly><ObservePage/></SignedInOnly> }/>
             <Route path=path!("/photo") view=|| view! { <SignedInOnly><PhotoPage/></SignedInOnly> }/>
             <Route path=path!("/staff") view=|| view! { <SignedInOnly><StaffPage/></SignedInOnly> }/>
             <Route path=path!("/settings") view=|| view! { <SignedInOnly><SettingsPage/></SignedInOnly> }/>

@@ -4,6 +4,7 @@
 mod api;
 mod app;
 mod auth;
+mod blob_url;
 mod camera;
 mod components;
 mod lock;

@@ -56,6 +56,7 @@ pub fn Shell(children: Children) -> impl IntoView {
         }}
         <nav class="tabs" aria-label="Sections">
             <A href="/children">"Children"</A>
+            <A href="/observe">"Observe"</A>
             <A href="/photo">"Photo"</A>
             <A href="/consents">"Consent"</A>
             <A href="/staff">"Staff"</A>

@@ -77,15 +77,15 @@ pub fn ChildrenPage() -> impl IntoView {
 /// The list as shown: from the server when it can be reached (and then kept, sealed, on the
 /// tablet), otherwise the tablet's own copy.
 #[derive(Clone)]
-struct Shown {
-    children: Vec<Child>,
-    from_tablet: bool,
+pub(crate) struct Shown {
+    pub children: Vec<Child>,
+    pub from_tablet: bool,
     damaged: Vec<Uuid>,
     not_kept: Option<String>,
 }
 
 impl Shown {
-    fn notes(&self) -> Vec<String> {
+    pub fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
         if self.from_tablet {
             notes.push("The setting’s server cannot be reached, so this is the list as this tablet last saw it.".to_owned());
@@ -102,7 +102,8 @@ impl Shown {
     }
 }
 
-async fn load(lock: Lock) -> Result<Shown, ApiError> {
+/// The children, from the server when it can be reached (kept on the tablet), else the tablet's copy.
+pub(crate) async fn load(lock: Lock) -> Result<Shown, ApiError> {
     let keys = lock.keys();
     match api::get::<Vec<Child>>("/api/children").await {
         Ok(children) => {
@@ -147,7 +148,11 @@ fn child_card(child: Child) -> impl IntoView {
             <h2>{format!("{} {}", child.first_name, child.surname)}</h2>
             <p>{format!("{} · born {}", age_label(child.date_of_birth, today), format_uk(child.date_of_birth))}</p>
             <p class="muted">{format!("Key person: {} · started {}", child.key_person_name, format_uk(child.start_date))}</p>
-            <p><a href=format!("/children/{}/consents", child.id)>{format!("{}’s consent", child.first_name)}</a></p>
+            <p class="links">
+                <a href=format!("/children/{}/journal", child.id)>{format!("{}’s journal", child.first_name)}</a>
+                <a href=format!("/observe?children={}", child.id)>"New observation"</a>
+                <a href=format!("/children/{}/consents", child.id)>{format!("{}’s consent", child.first_name)}</a>
+            </p>
         </li>
     }
 }

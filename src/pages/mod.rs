@@ -4,6 +4,8 @@ pub mod child_consents;
 pub mod children;
 pub mod claim;
 pub mod consents;
+pub mod journal;
+pub mod observe;
 pub mod photo;
 pub mod settings;
 pub mod setup;

@@ -11,6 +11,7 @@ use burrow_core::api::SettingOptions;
 use burrow_core::lock::{MAX_LOCK_AFTER_MINUTES, MIN_LOCK_AFTER_MINUTES, check_lock_after};
 use burrow_core::storage::human_size;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -18,6 +19,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Shell>
             <div class="page-head"><h1>"Settings"</h1></div>
             <LockSettings/>
+            <ValidationSetting/>
             <ThisTablet/>
         </Shell>
     }
@@ -27,12 +29,14 @@ pub fn SettingsPage() -> impl IntoView {
 fn LockSettings() -> impl IntoView {
     let auth = use_auth();
     let minutes = RwSignal::new(String::new());
+    let validation_required = RwSignal::new(true);
     let saved = RwSignal::new(None::<String>);
     let errors = FormErrors::new(&["lock_after_minutes"]);
     let current = LocalResource::new(|| api::get::<SettingOptions>("/api/setting/options"));
     Effect::new(move |_| {
         if let Some(Ok(options)) = current.get() {
             minutes.set(options.lock_after_minutes.to_string());
+            validation_required.set(options.validation_required);
         }
     });
     let save = Action::new_local(move |req: &SettingOptions| {
@@ -64,6 +68,7 @@ fn LockSettings() -> impl IntoView {
             Ok(m) => {
                 save.dispatch(SettingOptions {
                     lock_after_minutes: m,
+                    validation_required: validation_required.get_untracked(),
                 });
             }
             Err(()) => errors.set(api::ApiError::invalid(
@@ -100,6 +105,67 @@ fn LockSettings() -> impl IntoView {
                     {move || saved.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
                 </form>
             </Show>
+        </section>
+    }
+}
+
+/// The switch "validation required before parents see".
+#[component]
+fn ValidationSetting() -> impl IntoView {
+    let auth = use_auth();
+    let options = RwSignal::new(None::<SettingOptions>);
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let current = LocalResource::new(|| api::get::<SettingOptions>("/api/setting/options"));
+    Effect::new(move |_| {
+        if let Some(Ok(o)) = current.get() {
+            options.set(Some(o));
+        }
+    });
+    let toggle = move |_| {
+        let Some(mut o) = options.get_untracked() else {
+            return;
+        };
+        o.validation_required = !o.validation_required;
+        spawn_local(async move {
+            match api::put::<_, SettingOptions>("/api/setting/options", &o).await {
+                Ok(saved) => {
+                    auth.session.update(|s| {
+                        if let Some(s) = s {
+                            s.validation_required = saved.validation_required;
+                        }
+                    });
+                    message.set(Some(Ok(if saved.validation_required {
+                        "Saved. Observations now wait for a manager or deputy to validate them before parents see them.".into()
+                    } else {
+                        "Saved. Observations are shared with parents as soon as they are submitted.".into()
+                    })));
+                    options.set(Some(saved));
+                }
+                Err(e) => message.set(Some(Err(e.to_string()))),
+            }
+        });
+    };
+    let on = move || options.get().is_some_and(|o| o.validation_required);
+    view! {
+        <section class="card" aria-labelledby="validation-heading">
+            <h2 id="validation-heading">"Validation"</h2>
+            <Show when=move || auth.may_manage()
+                fallback=move || view! {
+                    <p>{move || if on() {
+                        "Observations wait for a manager or deputy to validate them before parents see them."
+                    } else {
+                        "Observations are shared with parents as soon as they are submitted."
+                    }}</p>
+                }>
+                <label class="choice">
+                    <input type="checkbox" prop:checked=on on:change=toggle disabled=move || options.get().is_none()/>
+                    "Observations wait for a manager or deputy to validate them before parents see them"
+                </label>
+            </Show>
+            {move || message.get().map(|m| match m {
+                Ok(m) => view! { <p class="notice" role="status">{m}</p> }.into_any(),
+                Err(m) => view! { <p class="notice notice-error" role="alert">{m}</p> }.into_any(),
+            })}
         </section>
     }
 }

@@ -6,6 +6,7 @@ pub mod db;
 pub mod health;
 pub mod keys;
 pub mod mirror;
+pub mod observations;
 pub mod photos;
 pub mod roster;
 pub mod tablet;

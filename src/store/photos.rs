@@ -66,6 +66,20 @@ pub async fn save(
     Ok(record)
 }
 
+/// One photo's record (who is in it, its thumbnail), if this tablet holds it.
+pub async fn record(
+    store: &Store,
+    keys: &Keys,
+    id: Uuid,
+) -> Result<Option<PhotoRecord>, StoreError> {
+    match store.get_record(keys, Kind::Photo, id).await? {
+        Some(body) => serde_json::from_slice(&body)
+            .map(Some)
+            .map_err(|_| StoreError::Damaged { record_id: id }),
+        None => Ok(None),
+    }
+}
+
 /// Every photo this tablet holds, newest first, and the ids of any record that would not open.
 pub async fn taken(
     store: &Store,

@@ -56,6 +56,8 @@ pub struct Session {
     pub setting_name: String,
     /// Seconds without a touch before the tablet locks itself (the setting's choice).
     pub lock_after_seconds: u32,
+    /// The setting's switch: observations wait for a manager's validation before parents see them.
+    pub validation_required: bool,
 }
 
 /// `GET /api/setting/options` (anyone signed in) and `PUT` (managers): how the setting runs Burrow.
@@ -64,6 +66,8 @@ pub struct Session {
 pub struct SettingOptions {
     /// Minutes without a touch before a tablet locks (see `lock::check_lock_after`).
     pub lock_after_minutes: u32,
+    /// Observations wait for a manager's or deputy's validation before parents see them.
+    pub validation_required: bool,
 }
 
 /// `PUT /api/tablet-keys/{device_id}` and its `GET`: a tablet's data key, held by the server so

@@ -238,6 +238,162 @@ pub fn describe(version: &str, aspect_code: &str) -> String {
     }
 }
 
+/// Words that often mean an aspect is involved, for suggesting tags while the key person types.
+/// Suggestions only: the key person chooses.
+const CUES: &[(&str, &[&str])] = &[
+    (
+        "CL.LAU",
+        &[
+            "listen",
+            "story",
+            "stories",
+            "instruction",
+            "understood",
+            "answered",
+        ],
+    ),
+    (
+        "CL.S",
+        &[
+            "said",
+            "says",
+            "talk",
+            "words",
+            "sentence",
+            "told",
+            "asked",
+            "explained",
+        ],
+    ),
+    (
+        "PSED.SR",
+        &["waited", "calm", "upset", "feelings", "angry", "frustrat"],
+    ),
+    (
+        "PSED.MS",
+        &[
+            "coat",
+            "toilet",
+            "wash",
+            "dressed",
+            "tidied",
+            "independent",
+            "shoes",
+        ],
+    ),
+    (
+        "PSED.BR",
+        &[
+            "friend",
+            "share",
+            "shared",
+            "turns",
+            "together",
+            "helped",
+            "played with",
+        ],
+    ),
+    (
+        "PD.GM",
+        &[
+            "climb", "run", "jump", "balance", "ball", "bike", "hop", "crawl",
+        ],
+    ),
+    (
+        "PD.FM",
+        &[
+            "scissors",
+            "pencil",
+            "threading",
+            "pincer",
+            "spoon",
+            "button",
+            "grip",
+            "cut",
+        ],
+    ),
+    ("L.C", &["book", "rhyme", "retold", "retell", "characters"]),
+    ("L.WR", &["read", "phonics", "sounds out", "letters"]),
+    (
+        "L.W",
+        &["wrote", "write", "writing", "mark making", "name", "marks"],
+    ),
+    (
+        "M.N",
+        &[
+            "count", "number", "how many", "more", "fewer", "one", "two", "three", "five",
+        ],
+    ),
+    (
+        "M.NP",
+        &[
+            "pattern", "shape", "sort", "bigger", "smaller", "longer", "heavier", "taller",
+        ],
+    ),
+    (
+        "UW.PP",
+        &[
+            "grandma",
+            "grandad",
+            "yesterday",
+            "when i was",
+            "family",
+            "baby photos",
+        ],
+    ),
+    (
+        "UW.PCC",
+        &[
+            "festival",
+            "diwali",
+            "eid",
+            "christmas",
+            "culture",
+            "community",
+            "map",
+        ],
+    ),
+    (
+        "UW.NW",
+        &[
+            "plant", "seed", "bug", "insect", "leaf", "leaves", "weather", "garden", "worm",
+            "snail",
+        ],
+    ),
+    (
+        "EAD.CM",
+        &[
+            "paint", "draw", "build", "built", "junk", "collage", "blocks", "clay", "model",
+        ],
+    ),
+    (
+        "EAD.BIE",
+        &[
+            "sang",
+            "sing",
+            "song",
+            "dance",
+            "pretend",
+            "role play",
+            "music",
+            "story-telling",
+        ],
+    ),
+];
+
+/// The aspects the text suggests, most cues first, at most `limit`.
+pub fn suggest(text: &str, limit: usize) -> Vec<&'static str> {
+    let text = text.to_lowercase();
+    let mut scored: Vec<(usize, &'static str)> = CUES
+        .iter()
+        .map(|(code, cues)| (cues.iter().filter(|c| text.contains(*c)).count(), *code))
+        .filter(|(n, _)| *n > 0)
+        .collect();
+    // Stable: equal scores keep catalogue order.
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
+    scored.into_iter().take(limit).map(|(_, c)| c).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +435,18 @@ mod tests {
         assert_eq!(describe(CURRENT, "M.N"), "Maths: Number");
         assert_eq!(describe("eyfs-2031", "M.X"), "M.X (eyfs-2031)");
         assert!(catalogue("eyfs-2031").is_none());
+    }
+
+    #[test]
+    fn suggestions_come_from_what_was_written_and_name_real_aspects() {
+        let got = suggest("Ava counted five ducks and said the number out loud", 3);
+        assert_eq!(got[0], "M.N");
+        assert!(got.contains(&"CL.S"));
+        assert!(suggest("", 3).is_empty());
+        for (code, _) in CUES {
+            assert!(current().aspect(code).is_some(), "{code}");
+        }
+        assert!(suggest("paint draw build climb run jump count", 2).len() == 2);
     }
 
     #[test]

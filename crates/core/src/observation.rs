@@ -74,6 +74,8 @@ pub struct Observation {
     pub next_steps: String,
     pub observed_at: DateTime<Utc>,
     pub status: Status,
+    /// Counts the saves of this observation (each one an outbox entry for sync).
+    pub version: u64,
     pub updated_at: DateTime<Utc>,
     pub steps: Vec<Step>,
 }
@@ -91,6 +93,7 @@ impl Observation {
             next_steps: String::new(),
             observed_at: now,
             status: Status::Draft,
+            version: 0,
             updated_at: now,
             steps: Vec::new(),
         }

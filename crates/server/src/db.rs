@@ -84,6 +84,10 @@ const MIGRATIONS: &[&str] = &[
         SELECT RAISE(ABORT, 'consent records are never changed; add a new one');
     END;
 "#,
+    r#"
+    -- The workflow's switch: "validation required before parents see" (on unless a manager turns it off).
+    ALTER TABLE setting ADD COLUMN validation_required INTEGER NOT NULL DEFAULT 1;
+"#,
 ];
 
 impl Db {

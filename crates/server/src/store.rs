@@ -24,10 +24,24 @@ pub fn lock_after_minutes(conn: &Connection) -> rusqlite::Result<Option<u32>> {
     .optional()
 }
 
-pub fn set_lock_after_minutes(conn: &Connection, minutes: u32) -> rusqlite::Result<bool> {
+pub fn validation_required(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT validation_required FROM setting WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )
+    .optional()
+    .map(|v| v.unwrap_or(true))
+}
+
+pub fn set_options(
+    conn: &Connection,
+    minutes: u32,
+    validation_required: bool,
+) -> rusqlite::Result<bool> {
     Ok(conn.execute(
-        "UPDATE setting SET lock_after_minutes = ?1 WHERE id = 1",
-        params![minutes],
+        "UPDATE setting SET lock_after_minutes = ?1, validation_required = ?2 WHERE id = 1",
+        params![minutes, validation_required],
     )? == 1)
 }
 

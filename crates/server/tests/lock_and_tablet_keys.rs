@@ -1,4 +1,5 @@
-//! The setting's idle-lock time (a manager's choice, told to every tablet at sign-in) and each
+//! The setting's idle-lock time and validation switch (a manager's choice, told to every tablet
+//! at sign-in) and each
 //! tablet's data key held for the staff who sign in there.
 
 mod support;
@@ -19,21 +20,30 @@ async fn tablets_lock_after_five_minutes_until_a_manager_chooses_otherwise() {
         .await
         .unwrap();
     assert_eq!(me["lock_after_seconds"], 300);
+    assert_eq!(me["validation_required"], true);
 
     let r = manager
         .put(server.url("/api/setting/options"))
-        .json(&json!({"lock_after_minutes": 45}))
+        .json(&json!({"lock_after_minutes": 45, "validation_required": true}))
         .send()
         .await
         .unwrap();
     let (status, error, field) = refusal(r).await;
+    // Half a request is refused, not half applied.
+    let partial = manager
+        .put(server.url("/api/setting/options"))
+        .json(&json!({"lock_after_minutes": 10}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(partial.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field.as_deref(), Some("lock_after_minutes"));
     assert!(error.contains("between 1 and 30 minutes"), "{error}");
 
     let r = manager
         .put(server.url("/api/setting/options"))
-        .json(&json!({"lock_after_minutes": 2}))
+        .json(&json!({"lock_after_minutes": 2, "validation_required": false}))
         .send()
         .await
         .unwrap();
@@ -52,6 +62,7 @@ async fn tablets_lock_after_five_minutes_until_a_manager_chooses_otherwise() {
         .unwrap();
     let session: Value = r.json().await.unwrap();
     assert_eq!(session["lock_after_seconds"], 120);
+    assert_eq!(session["validation_required"], false);
     let options: Value = priya
         .get(server.url("/api/setting/options"))
         .send()
@@ -61,9 +72,10 @@ async fn tablets_lock_after_five_minutes_until_a_manager_chooses_otherwise() {
         .await
         .unwrap();
     assert_eq!(options["lock_after_minutes"], 2);
+    assert_eq!(options["validation_required"], false);
     let r = priya
         .put(server.url("/api/setting/options"))
-        .json(&json!({"lock_after_minutes": 30}))
+        .json(&json!({"lock_after_minutes": 30, "validation_required": true}))
         .send()
         .await
         .unwrap();

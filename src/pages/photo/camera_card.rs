@@ -5,8 +5,8 @@ use super::taken::show_taken;
 use crate::auth::use_auth;
 use crate::camera::{self, CameraError, Facing};
 use crate::lock::use_lock;
-use crate::store::photos;
 use crate::store::tablet;
+use crate::store::{observations, photos};
 use burrow_core::photo::PhotoRecord;
 use leptos::html::Video;
 use leptos::prelude::*;
@@ -25,6 +25,8 @@ enum Frame {
 pub fn Camera(
     children: Memo<Vec<Uuid>>,
     photos_taken: RwSignal<Vec<(PhotoRecord, String)>>,
+    /// The observation each photo is added to, when the camera was opened from one.
+    attach_to: Memo<Option<Uuid>>,
 ) -> impl IntoView {
     let auth = use_auth();
     let lock = use_lock();
@@ -96,7 +98,7 @@ pub fn Camera(
                 .await
                 .map_err(|e| e.to_string())?;
                 let store = tablet::open().await.map_err(|e| e.to_string())?;
-                photos::save(
+                let record = photos::save(
                     &store,
                     &keys,
                     &shot,
@@ -106,6 +108,17 @@ pub fn Camera(
                 )
                 .await
                 .map_err(|e| e.to_string())?;
+                if let Some(id) = attach_to.get_untracked() {
+                    observations::add_photo(&store, &keys, id, record.id, chrono::Utc::now())
+                        .await
+                        .map_err(|e| {
+                            format!("The photo is saved, but not added to the observation: {e}")
+                        })?;
+                    show_taken(&store, &keys, photos_taken).await;
+                    return Ok(
+                        "Saved on this tablet, encrypted, and added to the observation.".to_owned(),
+                    );
+                }
                 show_taken(&store, &keys, photos_taken).await;
                 Ok::<_, String>("Saved on this tablet, encrypted.".to_owned())
             };

@@ -92,6 +92,9 @@ pub fn PhotoPage() -> impl IntoView {
     let navigate = use_navigate();
     let chosen =
         Memo::new(move |_| query.with(|q| chosen_from(&q.get("children").unwrap_or_default())));
+    // Arriving from an observation: photos taken here are added to it.
+    let for_observation =
+        Memo::new(move |_| query.with(|q| q.get("for").and_then(|s| Uuid::parse_str(&s).ok())));
     let data = LocalResource::new(move || known(lock.keys()));
     let not_today = RwSignal::new(Vec::<Uuid>::new());
     let photos_taken = RwSignal::new(Vec::<(PhotoRecord, String)>::new());
@@ -177,8 +180,12 @@ pub fn PhotoPage() -> impl IntoView {
                 ids.push(id);
             }
             let list: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+            let back = for_observation
+                .get_untracked()
+                .map(|id| format!("&for={id}"))
+                .unwrap_or_default();
             navigate(
-                &format!("/photo?children={}", list.join(",")),
+                &format!("/photo?children={}{back}", list.join(",")),
                 Default::default(),
             );
         }
@@ -293,7 +300,12 @@ pub fn PhotoPage() -> impl IntoView {
 
     view! {
         <Shell>
-            <div class="page-head"><h1>"Take a photo"</h1></div>
+            <div class="page-head">
+                <h1>"Take a photo"</h1>
+                {move || for_observation.get().map(|id| view! {
+                    <a class="button" href=format!("/observations/{id}")>"Back to the observation"</a>
+                })}
+            </div>
             <section class="card">
                 <p class="muted">"Injuries are recorded on the body-map form, never photographed."</p>
                 <h2>"Who is in the photo?"</h2>
@@ -304,7 +316,7 @@ pub fn PhotoPage() -> impl IntoView {
             </section>
             <Show when=move || allowed.get()
                 fallback=|| view! { <button class="button primary" disabled=true>"Open the camera"</button> }>
-                <Camera children=chosen photos_taken=photos_taken/>
+                <Camera children=chosen photos_taken=photos_taken attach_to=for_observation/>
             </Show>
             <Taken photos_taken=photos_taken withdrawn=Callback::new(withdrawn)/>
         </Shell>

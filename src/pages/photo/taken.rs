@@ -23,20 +23,12 @@ pub async fn show_taken(
     let mut shown = Vec::new();
     for record in records {
         if let Ok(bytes) = photos::bytes(store, keys, record.thumb_id).await
-            && let Some(url) = object_url(&bytes)
+            && let Some(url) = crate::blob_url::jpeg(&bytes)
         {
             shown.push((record, url));
         }
     }
     photos_taken.set(shown);
-}
-
-fn object_url(bytes: &[u8]) -> Option<String> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("image/jpeg");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
-    web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
 /// The list of photos; a tap on one decrypts the full picture and shows it over the page.
@@ -66,7 +58,7 @@ pub fn Taken(
                     .map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
             };
-            match bytes.map(|b| object_url(&b)) {
+            match bytes.map(|b| crate::blob_url::jpeg(&b)) {
                 Ok(Some(url)) => {
                     close();
                     problem.set(None);

@@ -1,4 +1,5 @@
-//! How the setting runs Burrow: for now, how soon an idle tablet locks itself.
+//! How the setting runs Burrow: how soon an idle tablet locks itself, and whether observations
+//! wait for validation before parents see them.
 
 use crate::auth::{Manager, SignedIn};
 use crate::error::{ApiJson, AppError};
@@ -13,9 +14,18 @@ pub async fn get(
     _: SignedIn,
     State(state): State<AppState>,
 ) -> Result<Json<SettingOptions>, AppError> {
-    let minutes = state.db.call(|c| Ok(store::lock_after_minutes(c)?)).await?;
+    let (minutes, validation_required) = state
+        .db
+        .call(|c| {
+            Ok((
+                store::lock_after_minutes(c)?,
+                store::validation_required(c)?,
+            ))
+        })
+        .await?;
     Ok(Json(SettingOptions {
         lock_after_minutes: minutes.unwrap_or(DEFAULT_LOCK_AFTER_MINUTES),
+        validation_required,
     }))
 }
 
@@ -26,18 +36,20 @@ pub async fn put(
 ) -> Result<Json<SettingOptions>, AppError> {
     let minutes = check_lock_after(req.lock_after_minutes)
         .map_err(|e| AppError::invalid("lock_after_minutes", e.to_string()))?;
+    let validation_required = req.validation_required;
     state
         .db
         .call(move |c| {
-            if store::set_lock_after_minutes(c, minutes)? {
+            if store::set_options(c, minutes, validation_required)? {
                 Ok(())
             } else {
                 Err(AppError::internal("no setting row"))
             }
         })
         .await?;
-    tracing::info!(minutes, "idle-lock time changed");
+    tracing::info!(minutes, validation_required, "setting options changed");
     Ok(Json(SettingOptions {
         lock_after_minutes: minutes,
+        validation_required,
     }))
 }

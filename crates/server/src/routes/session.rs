@@ -62,15 +62,17 @@ where
                 .ok_or_else(|| AppError::internal("staff row vanished"))?;
             let setting_name = store::setting_name(&tx)?.unwrap_or_default();
             let minutes = store::lock_after_minutes(&tx)?;
+            let validation_required = store::validation_required(&tx)?;
             tx.commit()?;
-            Ok((staff, setting_name, minutes))
+            Ok((staff, setting_name, minutes, validation_required))
         })
         .await?;
-    let (staff, setting_name, minutes) = session;
+    let (staff, setting_name, minutes, validation_required) = session;
     let session = Session {
         staff,
         setting_name,
         lock_after_seconds: state.lock_after_seconds(minutes),
+        validation_required,
     };
     Ok((
         [(header::SET_COOKIE, session_cookie(&token, scheme))],
@@ -120,12 +122,13 @@ pub async fn current(
     signed_in: SignedIn,
     State(state): State<AppState>,
 ) -> Result<Json<Session>, AppError> {
-    let (setting_name, minutes) = state
+    let (setting_name, minutes, validation_required) = state
         .db
         .call(|c| {
             Ok((
                 store::setting_name(c)?.unwrap_or_default(),
                 store::lock_after_minutes(c)?,
+                store::validation_required(c)?,
             ))
         })
         .await?;
@@ -133,6 +136,7 @@ pub async fn current(
         staff: signed_in.staff,
         setting_name,
         lock_after_seconds: state.lock_after_seconds(minutes),
+        validation_required,
     }))
 }
 
