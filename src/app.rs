@@ -7,7 +7,8 @@ use crate::lock::{Lock, LockState, use_lock};
 use crate::pages::{
     child_consents::ChildConsentsPage, children::ChildrenPage, claim::ClaimPage,
     consents::ConsentsPage, journal::JournalPage, observe::ObservePage, photo::PhotoPage,
-    settings::SettingsPage, setup::SetupPage, sign_in::SignInPage, staff::StaffPage,
+    progress::ProgressPage, settings::SettingsPage, setup::SetupPage, sign_in::SignInPage,
+    staff::StaffPage, today::TodayPage,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -42,10 +43,12 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/setup") view=SetupPage/>
             <Route path=path!("/sign-in") view=SignInPage/>
             <Route path=path!("/welcome") view=ClaimPage/>
+            <Route path=path!("/today") view=|| view! { <SignedInOnly><TodayPage/></SignedInOnly> }/>
             <Route path=path!("/children") view=|| view! { <SignedInOnly><ChildrenPage/></SignedInOnly> }/>
             <Route path=path!("/children/:id/consents") view=|| view! { <SignedInOnly><ChildConsentsPage/></SignedInOnly> }/>
             <Route path=path!("/consents") view=|| view! { <SignedInOnly><ConsentsPage/></SignedInOnly> }/>
             <Route path=path!("/children/:id/journal") view=|| view! { <SignedInOnly><JournalPage/></SignedInOnly> }/>
+            <Route path=path!("/children/:id/progress") view=|| view! { <SignedInOnly><ProgressPage/></SignedInOnly> }/>
             <Route path=path!("/observe") view=|| view! { <SignedInOnly><ObservePage/></SignedInOnly> }/>
             <Route path=path!("/observations/:id") view=|| view! { <SignedInOnly><ObservePage/></SignedInOnly> }/>
             <Route path=path!("/photo") view=|| view! { <SignedInOnly><PhotoPage/></SignedInOnly> }/>

@@ -55,6 +55,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             seconds.map(|seconds| view! { <AutoLock seconds=seconds/> })
         }}
         <nav class="tabs" aria-label="Sections">
+            <A href="/today">"Today"</A>
             <A href="/children">"Children"</A>
             <A href="/observe">"Observe"</A>
             <A href="/photo">"Photo"</A>

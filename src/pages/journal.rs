@@ -122,6 +122,7 @@ pub fn JournalPage() -> impl IntoView {
         <Shell>
             <div class="page-head">
                 <h1>{title}</h1>
+                <a class="button" href=move || child.get().map(|c| format!("/children/{c}/progress"))>"Progress"</a>
                 <a class="button primary" href=new_link>"New observation"</a>
             </div>
             {notes}

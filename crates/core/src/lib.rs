@@ -17,6 +17,7 @@ pub mod names;
 pub mod observation;
 pub mod passphrase;
 pub mod photo;
+pub mod progress;
 pub mod staff;
 pub mod storage;
 pub mod throttle;

@@ -73,6 +73,33 @@ for (const screen of screens) {
     await expect(page.getByLabel("Parent or carer")).toBeVisible();
     expect(await smallControls(page)).toEqual([]);
     expect(await scrollsSideways(page)).toBe(false);
+
+    // Writing an observation, with every tag showing.
+    await page.getByRole("link", { name: "Observe", exact: true }).click();
+    await page.getByTestId("observation-children").getByLabel("Ava Okafor").check();
+    await page.getByLabel("What did you see?").fill("Ava counted the ducks and sang a song");
+    await page.getByText("All areas").click();
+    await expect(page.getByTestId("saved")).toBeVisible();
+    expect(await smallControls(page)).toEqual([]);
+    expect(await scrollsSideways(page)).toBe(false);
+
+    // The day, the journal and the progress chart (wide: it scrolls in its own box).
+    await page.getByRole("link", { name: "Today", exact: true }).click();
+    await expect(page.getByTestId("drafts")).toContainText("Ava counted the ducks");
+    expect(await smallControls(page)).toEqual([]);
+    expect(await scrollsSideways(page)).toBe(false);
+    await page.goto(`${server.url}/children`);
+    await page.getByLabel("Passphrase").fill("teapot river lantern");
+    await page.getByRole("button", { name: "Unlock" }).click();
+    await page.getByRole("link", { name: "Ava’s journal" }).click();
+    await expect(page.getByTestId("journal-count")).toHaveText("1 observation");
+    expect(await smallControls(page)).toEqual([]);
+    expect(await scrollsSideways(page)).toBe(false);
+    await page.getByRole("link", { name: "Progress" }).click();
+    // Nothing was tagged: the areas are all there, at nought.
+    await expect(page.getByTestId("progress")).toContainText("Mathematics (0)");
+    expect(await smallControls(page)).toEqual([]);
+    expect(await scrollsSideways(page)).toBe(false);
     await page.getByRole("button", { name: "Sign out" }).click();
   });
 }

@@ -87,6 +87,23 @@ test("a group observation with a photo and tags is kept through a reload, submit
   await page.getByLabel("From").fill("");
   await expect(page.getByTestId("journal-count")).toHaveText("1 observation");
 
+  // Progress at a glance counts it, with the band it was tagged with.
+  await page.getByRole("link", { name: "Progress" }).click();
+  const progress = page.getByTestId("progress");
+  await expect(progress).toContainText("Mathematics (1)");
+  await expect(progress).toContainText("Personal, social and emotional development (1)");
+  await expect(progress).toContainText("Communication and language (0)");
+  await expect(progress.locator("[data-area=M]")).toContainText("Three and four-year-olds");
+  await expect(progress.locator("[data-area=CL]")).toContainText("No age band yet");
+
+  // Priya's day: Noah, her other key child, has not been observed; Ava has, today.
+  await page.getByRole("link", { name: "Today", exact: true }).click();
+  const key = page.getByTestId("key-children");
+  await expect(key.getByRole("listitem").first()).toContainText("Noah Williams · Not observed yet");
+  await expect(key.getByRole("listitem").first()).toContainText("Due an observation");
+  await expect(key).toContainText("Ava Okafor · Observed today");
+  await expect(page.getByTestId("drafts")).toContainText("No drafts on this tablet.");
+
   // The same entry in Maya's journal; submitted, it is no longer open to change.
   await page.getByRole("link", { name: "Children", exact: true }).click();
   await page.getByRole("link", { name: "Maya’s journal" }).click();
@@ -107,5 +124,8 @@ test("an observation is not submitted without a child or words, and says which",
   await expect(page.getByText("Choose at least one child.")).toBeVisible();
   await expect(page.getByText("Write what you saw, or add a photo.")).toBeVisible();
   await expect(page.getByTestId("observation-status")).toHaveText("Draft");
+  // Kept as a draft to finish, on the key person's day.
+  await page.getByRole("link", { name: "Today", exact: true }).click();
+  await expect(page.getByTestId("drafts")).toContainText("(Nothing written yet)");
   await context.close();
 });
