@@ -5,7 +5,7 @@ mod api;
 mod app;
 mod auth;
 mod blob_url;
-mod camera;
+pub mod camera;
 mod components;
 mod lock;
 mod pages;
