@@ -172,13 +172,15 @@ fn Entries(
     let viewport = NodeRef::<Div>::new();
     let scroll_top = RwSignal::new(0.0);
     let height = RwSignal::new(700.0);
-    let thumbs = StoredValue::new_local(HashMap::<Uuid, RwSignal<Option<String>>>::new());
+    // Decrypted thumbnails by photo, kept while the journal is open: rows come and go as it
+    // scrolls or is filtered, so each row has its own signal and the URLs live here.
+    let thumbs = StoredValue::new_local(HashMap::<Uuid, String>::new());
     on_cleanup(move || {
-        thumbs.with_value(|t| {
-            for url in t.values().filter_map(|s| s.get_untracked()) {
-                let _ = web_sys::Url::revoke_object_url(&url);
+        thumbs.try_with_value(|t| {
+            for url in t.values() {
+                let _ = web_sys::Url::revoke_object_url(url);
             }
-        })
+        });
     });
     // A new filter starts at the top.
     Effect::new(move |_| {
@@ -202,15 +204,14 @@ fn Entries(
     });
     let total = move || entries.with(|(all, _)| all.len() as f64 * ROW);
 
-    // The thumbnail of a row's first photo, decrypted once when the row first shows.
+    // The thumbnail of a row's first photo: from the journal's cache, or decrypted when the row
+    // first shows. The signal belongs to the row and may be gone by the time the photo is ready.
     let thumb = move |photo: Uuid| -> RwSignal<Option<String>> {
-        if let Some(s) = thumbs.with_value(|t| t.get(&photo).copied()) {
-            return s;
+        let cached = thumbs.with_value(|t| t.get(&photo).cloned());
+        let signal = RwSignal::new(cached.clone());
+        if cached.is_some() {
+            return signal;
         }
-        let signal = RwSignal::new(None);
-        thumbs.update_value(|t| {
-            t.insert(photo, signal);
-        });
         if let Some(keys) = lock.keys() {
             spawn_local(async move {
                 let Ok(store) = tablet::open().await else {
@@ -218,8 +219,28 @@ fn Entries(
                 };
                 if let Ok(Some(record)) = photos::record(&store, &keys, photo).await
                     && let Ok(bytes) = photos::bytes(&store, &keys, record.thumb_id).await
+                    && let Some(url) = crate::blob_url::jpeg(&bytes)
                 {
-                    signal.set(crate::blob_url::jpeg(&bytes));
+                    let kept = thumbs.try_update_value(|t| match t.get(&photo) {
+                        // Another row for the same photo was quicker: use its URL.
+                        Some(first) => first.clone(),
+                        None => {
+                            t.insert(photo, url.clone());
+                            url.clone()
+                        }
+                    });
+                    match kept {
+                        Some(kept) => {
+                            if kept != url {
+                                let _ = web_sys::Url::revoke_object_url(&url);
+                            }
+                            signal.try_set(Some(kept));
+                        }
+                        // The journal was closed meanwhile.
+                        None => {
+                            let _ = web_sys::Url::revoke_object_url(&url);
+                        }
+                    }
                 }
             });
         }

@@ -46,6 +46,14 @@ test("a journal of a thousand observations scrolls with a bounded number of rows
   await expect(page.getByTestId("journal-count")).toHaveText("1 of 1000 observations match");
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText("Observation 512:");
+  // Nothing matches, then the search is cleared: the whole journal is back, with its pictures.
+  await page.getByLabel("Search").fill("nothing matches this");
+  await expect(page.getByTestId("journal-count")).toHaveText("0 of 1000 observations match");
+  await expect(rows).toHaveCount(0);
+  await page.getByLabel("Search").fill("");
+  await expect(page.getByTestId("journal-count")).toHaveText("1000 observations");
+  await expect(rows.first()).toContainText("Observation 0:");
+  await expect(journal.getByRole("img").first()).toBeVisible();
 
   // Every fifth was a group observation with Noah.
   await page.getByRole("link", { name: "Children", exact: true }).click();

@@ -38,14 +38,17 @@ export async function openHarness(context, url, mode, expect) {
 }
 
 // For tests that keep a server and a profile on disk: both are stopped and removed after each
-// test. Set `held.server` and `held.profile` as they are made.
+// test. Set `held.server` and `held.profile` as they are made. A panic in the app's code on a
+// profile launched by `signedInOnDisk` fails the test, even if the screen looked right.
 export function cleanUpAfterEach(test) {
-  const held = {};
+  const held = { panics: [] };
   test.afterEach(async () => {
     await held.server?.stop();
     held.server?.cleanUp();
     held.profile?.remove();
     held.server = held.profile = undefined;
+    const panics = held.panics.splice(0);
+    if (panics.length > 0) throw new Error(`the app panicked:\n${panics.join("\n")}`);
   });
   return held;
 }
@@ -54,6 +57,12 @@ export function cleanUpAfterEach(test) {
 export async function signedInOnDisk(held, name, passphrase, options) {
   held.profile = freshProfile(options);
   const context = await held.profile.launch();
+  const watch = (p) =>
+    p.on("console", (m) => {
+      if (m.type() === "error" && m.text().includes("panicked at")) held.panics.push(m.text().split("\n")[0]);
+    });
+  context.pages().forEach(watch);
+  context.on("page", watch);
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(held.server.url);
   await page.getByLabel("Your name").fill(name);
