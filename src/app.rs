@@ -7,9 +7,10 @@ use crate::lock::{Lock, LockState, use_lock};
 use crate::pages::{
     child_consents::ChildConsentsPage, children::ChildrenPage, claim::ClaimPage,
     consents::ConsentsPage, journal::JournalPage, observe::ObservePage, photo::PhotoPage,
-    progress::ProgressPage, settings::SettingsPage, setup::SetupPage, sign_in::SignInPage,
-    staff::StaffPage, today::TodayPage,
+    progress::ProgressPage, progress_check::ProgressCheckPage, settings::SettingsPage,
+    setup::SetupPage, sign_in::SignInPage, staff::StaffPage, today::TodayPage,
 };
+use burrow_core::staff::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Redirect, Route, Router, Routes};
@@ -49,6 +50,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/consents") view=|| view! { <SignedInOnly><ConsentsPage/></SignedInOnly> }/>
             <Route path=path!("/children/:id/journal") view=|| view! { <SignedInOnly><JournalPage/></SignedInOnly> }/>
             <Route path=path!("/children/:id/progress") view=|| view! { <SignedInOnly><ProgressPage/></SignedInOnly> }/>
+            <Route path=path!("/children/:id/progress-check") view=|| view! { <SignedInOnly><ProgressCheckPage/></SignedInOnly> }/>
             <Route path=path!("/observe") view=|| view! { <SignedInOnly><ObservePage/></SignedInOnly> }/>
             <Route path=path!("/observations/:id") view=|| view! { <SignedInOnly><ObservePage/></SignedInOnly> }/>
             <Route path=path!("/photo") view=|| view! { <SignedInOnly><PhotoPage/></SignedInOnly> }/>
@@ -58,7 +60,9 @@ fn AppRoutes() -> impl IntoView {
     }
 }
 
-/// Sends people where they need to be: set-up first, then sign-in, then the children.
+/// Sends people where they need to be: set-up first, then sign-in; then a practitioner's day
+/// (their key children, drafts and returns), or for managers and deputies, who look after the
+/// whole setting, the children.
 #[component]
 fn Home() -> impl IntoView {
     let auth = use_auth();
@@ -68,8 +72,12 @@ fn Home() -> impl IntoView {
             .with(|s| s.as_ref().is_some_and(|s| s.setup_needed));
         let path = if setup_needed {
             "/setup"
-        } else if auth.session.with(Option::is_some) {
-            "/children"
+        } else if let Some(role) = auth.session.with(|s| s.as_ref().map(|s| s.staff.role)) {
+            if role == Role::Practitioner {
+                "/today"
+            } else {
+                "/children"
+            }
         } else {
             "/sign-in"
         };

@@ -3,7 +3,9 @@
 
 use crate::api::{self, ApiError};
 use burrow_core::api::{Session, Status};
+use burrow_core::workflow::{Actor, Setting};
 use leptos::prelude::*;
+use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Boot {
@@ -78,6 +80,25 @@ impl Auth {
     pub fn session_ended(self, error: &ApiError) {
         self.ended.set(Some(error.to_string()));
         self.session.set(None);
+    }
+
+    /// The signed-in member of staff as core's workflow sees them, their id, and the setting's
+    /// validation switch. Not tracked: read when an action is taken.
+    pub fn workflow_actor(self) -> Option<(Actor, Uuid, Setting)> {
+        self.session.with_untracked(|s| {
+            s.as_ref().map(|s| {
+                (
+                    Actor::Staff {
+                        id: s.staff.id,
+                        role: s.staff.role,
+                    },
+                    s.staff.id,
+                    Setting {
+                        validation_required: s.validation_required,
+                    },
+                )
+            })
+        })
     }
 
     pub fn may_manage(self) -> bool {

@@ -4,6 +4,7 @@
 mod api;
 mod app;
 mod auth;
+mod autosave;
 mod blob_url;
 pub mod camera;
 mod components;

@@ -8,6 +8,7 @@ pub mod journal;
 pub mod observe;
 pub mod photo;
 pub mod progress;
+pub mod progress_check;
 pub mod settings;
 pub mod setup;
 pub mod sign_in;

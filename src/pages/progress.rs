@@ -5,9 +5,10 @@
 use crate::components::shell::Shell;
 use crate::lock::use_lock;
 use crate::pages::children::load as load_children;
-use crate::store::{observations, tablet};
+use crate::store::{observations, progress_checks, tablet};
 use crate::today::today;
 use burrow_core::progress::{Chart, chart};
+use burrow_core::progress_check::{ProgressCheck, due};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
@@ -47,6 +48,40 @@ pub fn ProgressPage() -> impl IntoView {
             Ok(chart(&all, child, today(), MONTHS))
         }
     });
+    let check = LocalResource::new(move || {
+        let keys = lock.keys();
+        let child = child.get();
+        async move {
+            let (Some(keys), Some(child)) = (keys, child) else {
+                return Ok(None);
+            };
+            let store = tablet::open().await.map_err(|e| e.to_string())?;
+            progress_checks::latest_of_child(&store, &keys, child)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    });
+    let born = move || {
+        let id = child.get()?;
+        children
+            .get()
+            .and_then(Result::ok)
+            .and_then(|s| s.children.into_iter().find(|c| c.id == id))
+            .map(|c| c.date_of_birth)
+    };
+    let check_body = move || {
+        let due_line = born().map(|b| due(b, today()).describe());
+        let link = child.get().map(|c| format!("/children/{c}/progress-check"));
+        check.get().map(|r| match r {
+            Ok(found) => view! {
+                <p class="muted">{due_line}</p>
+                {found.as_ref().map(check_summary)}
+                <a class="button" href=link>{if found.is_some() { "Open the two-year check" } else { "Write the two-year check" }}</a>
+            }
+            .into_any(),
+            Err(e) => view! { <p class="notice notice-error" role="alert">{e}</p> }.into_any(),
+        })
+    };
     let body = move || {
         data.get().map(|r| match r {
             Ok(c) => view! { <AreaChart chart=c/> }.into_any(),
@@ -64,7 +99,27 @@ pub fn ProgressPage() -> impl IntoView {
                 <p class="muted">"Each bar is one month; the number is how many observations touched that area. Group observations count for each child in them."</p>
                 <Transition fallback=|| view! { <p class="loading">"Counting…"</p> }>{body}</Transition>
             </section>
+            <section class="card" data-testid="progress-check">
+                <h2>"Two-year progress check"</h2>
+                <Transition fallback=|| view! { <p class="loading">"Opening…"</p> }>{check_body}</Transition>
+            </section>
         </Shell>
+    }
+}
+
+/// Where the check stands, and its strengths and concerns by area.
+fn check_summary(check: &ProgressCheck) -> impl IntoView + use<> {
+    let list = |areas: Vec<&'static str>| {
+        if areas.is_empty() {
+            "none".to_owned()
+        } else {
+            areas.join(", ")
+        }
+    };
+    view! {
+        <p><span class="badge">{check.status.label()}</span></p>
+        <p>{format!("Strengths: {}.", list(check.strengths()))}</p>
+        <p>{format!("Areas of concern: {}.", list(check.concerns()))}</p>
     }
 }
 

@@ -5,11 +5,13 @@ use crate::auth::use_auth;
 use crate::components::shell::Shell;
 use crate::lock::use_lock;
 use crate::pages::children::load as load_children;
-use crate::store::{observations, tablet};
+use crate::store::{observations, progress_checks, tablet};
 use crate::today::today;
 use burrow_core::api::Child;
+use burrow_core::dates::format_uk;
 use burrow_core::observation::Observation;
 use burrow_core::progress::{QUIET_DAYS, is_quiet, last_observed};
+use burrow_core::progress_check::{Due, due};
 use burrow_core::workflow::Status;
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -18,7 +20,8 @@ use uuid::Uuid;
 #[derive(Clone)]
 struct Day {
     mine: Vec<Observation>,
-    key_children: Vec<(Child, Option<NaiveDate>)>,
+    /// With the day they were last observed, and where their two-year check stands if it is due.
+    key_children: Vec<(Child, Option<NaiveDate>, Option<String>)>,
     names: Vec<Child>,
 }
 
@@ -73,10 +76,29 @@ pub fn TodayPage() -> impl IntoView {
                 }
             }
             let ids: Vec<Uuid> = key.iter().map(|c| c.id).collect();
-            let key_children = last_observed(&ids, &seen)
-                .into_iter()
-                .filter_map(|(id, last)| key.iter().find(|c| c.id == id).map(|c| (c.clone(), last)))
-                .collect();
+            let mut key_children = Vec::new();
+            for (id, last) in last_observed(&ids, &seen) {
+                let Some(c) = key.iter().find(|c| c.id == id) else {
+                    continue;
+                };
+                let check = match due(c.date_of_birth, today()) {
+                    Due::Now { by } => {
+                        let written = progress_checks::latest_of_child(&store, &keys, id)
+                            .await
+                            .ok()
+                            .flatten();
+                        match written.map(|w| w.status) {
+                            None => Some(format!("Two-year check due before {}", format_uk(by))),
+                            Some(s @ (Status::Draft | Status::Returned)) => {
+                                Some(format!("Two-year check: {}", s.label()))
+                            }
+                            Some(_) => None,
+                        }
+                    }
+                    _ => None,
+                };
+                key_children.push((c.clone(), last, check));
+            }
             Ok(Day {
                 mine,
                 key_children,
@@ -152,16 +174,19 @@ pub fn TodayPage() -> impl IntoView {
                         } else {
                             view! {
                                 <ul class="plain">
-                                    {day.key_children.into_iter().map(|(c, last)| {
+                                    {day.key_children.into_iter().map(|(c, last, check)| {
+                                        let check_link = check.as_ref().map(|_| format!("/children/{}/progress-check", c.id));
                                         let quiet = is_quiet(last, today, QUIET_DAYS);
                                         view! {
                                             <li class:quiet=quiet>
                                                 <strong>{format!("{} {}", c.first_name, c.surname)}</strong>
                                                 <span class="muted">{format!(" · {}", ago(last, today))}</span>
                                                 {quiet.then(|| view! { <span class="badge">"Due an observation"</span> })}
+                                                {check.map(|t| view! { <span class="badge" data-testid="check-due">{t}</span> })}
                                                 <p class="links">
                                                     <a href=format!("/observe?children={}", c.id)>"New observation"</a>
                                                     <a href=format!("/children/{}/journal", c.id)>"Journal"</a>
+                                                    {check_link.map(|l| view! { <a href=l>"Two-year check"</a> })}
                                                 </p>
                                             </li>
                                         }

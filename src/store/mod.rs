@@ -8,6 +8,7 @@ pub mod keys;
 pub mod mirror;
 pub mod observations;
 pub mod photos;
+pub mod progress_checks;
 pub mod roster;
 pub mod tablet;
 

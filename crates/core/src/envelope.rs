@@ -37,6 +37,8 @@ pub enum Kind {
     Photo = 9,
     /// A camera refusal, kept for the audit log (never an image).
     RefusedCapture = 10,
+    /// A child's two-year progress check.
+    ProgressCheck = 11,
 }
 
 /// Where an envelope belongs. Rebuilt by the reader; never stored beside the envelope.

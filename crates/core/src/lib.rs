@@ -18,6 +18,7 @@ pub mod observation;
 pub mod passphrase;
 pub mod photo;
 pub mod progress;
+pub mod progress_check;
 pub mod staff;
 pub mod storage;
 pub mod throttle;

@@ -6,12 +6,13 @@
 mod tags;
 
 use crate::auth::use_auth;
+use crate::autosave::{Autosave, saved_note};
 use crate::lock::use_lock;
 use crate::pages::children::load as load_children;
 use crate::store::{observations, photos, tablet};
 use burrow_core::eyfs::{AgeBand, Characteristic};
 use burrow_core::observation::{Incomplete, Observation, Step, ready_to_submit};
-use burrow_core::workflow::{self, Action, Actor, Setting, Subject};
+use burrow_core::workflow::{self, Action, Subject};
 use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -193,22 +194,7 @@ pub fn ObservePage() -> impl IntoView {
         }
     });
 
-    let me = move || {
-        auth.session.with_untracked(|s| {
-            s.as_ref().map(|s| {
-                (
-                    Actor::Staff {
-                        id: s.staff.id,
-                        role: s.staff.role,
-                    },
-                    s.staff.id,
-                    Setting {
-                        validation_required: s.validation_required,
-                    },
-                )
-            })
-        })
-    };
+    let me = move || auth.workflow_actor();
     let subject = move || {
         base.with(|b| {
             b.as_ref().map(|b| Subject {
@@ -226,25 +212,19 @@ pub fn ObservePage() -> impl IntoView {
     };
     let read_only = Signal::derive(move || !may(Action::Edit));
 
-    // Saves now if nothing is being saved; otherwise once more when the current save ends, so
-    // the last keystroke is always written and saves never overlap.
-    let saving = StoredValue::new(false);
-    let again = StoredValue::new(false);
+    // Saves never overlap and the last keystroke is always written (see `Autosave`).
+    let autosave = Autosave::new();
     let persist = move || {
         if base.with_untracked(Option::is_none) || read_only.get_untracked() {
             return;
         }
-        if saving.get_value() {
-            again.set_value(true);
-            return;
-        }
         let Some(keys) = lock.keys() else { return };
-        saving.set_value(true);
-        spawn_local(async move {
-            loop {
-                again.set_value(false);
-                let Some(mut obs) = base.get_untracked().map(|b| fields.onto(&b)) else {
-                    break;
+        autosave.request(move || {
+            let keys = keys.clone();
+            async move {
+                let Some(mut obs) = base.try_get_untracked().flatten().map(|b| fields.onto(&b))
+                else {
+                    return;
                 };
                 obs.version += 1;
                 obs.updated_at = Utc::now();
@@ -258,7 +238,11 @@ pub fn ObservePage() -> impl IntoView {
                         // A new observation gets its own address, so a reload finds it (the page
                         // is not re-rendered: the key person may be mid-word).
                         if let Some(w) = web_sys::window()
-                            && !w.location().pathname().unwrap_or_default().starts_with("/observations/")
+                            && !w
+                                .location()
+                                .pathname()
+                                .unwrap_or_default()
+                                .starts_with("/observations/")
                         {
                             let _ = w.history().and_then(|h| {
                                 h.replace_state_with_url(
@@ -268,21 +252,17 @@ pub fn ObservePage() -> impl IntoView {
                                 )
                             });
                         }
-                        saved.set(Some(Ok(format!(
-                            "Saved on this tablet, encrypted, at {}.",
-                            Local::now().format("%H:%M")
-                        ))));
-                        base.set(Some(obs));
+                        saved.try_set(Some(saved_note(
+                            &result,
+                            "Saved on this tablet, encrypted,",
+                        )));
+                        base.try_set(Some(obs));
                     }
-                    Err(e) => saved.set(Some(Err(format!(
-                        "Not saved on this tablet: {e}. What you wrote is still here; Burrow will try again as you type."
-                    )))),
-                }
-                if !again.get_value() {
-                    break;
+                    Err(_) => {
+                        saved.try_set(Some(saved_note(&result, "")));
+                    }
                 }
             }
-            saving.set_value(false);
         });
     };
     let changed = Callback::new(move |()| persist());

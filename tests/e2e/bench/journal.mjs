@@ -70,7 +70,7 @@ try {
   await page.getByLabel("Your name").fill("Priya Shah");
   await page.getByLabel("Passphrase").fill(PASSPHRASE);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("children-list").waitFor();
+  await page.getByTestId("signed-in-as").waitFor();
   await seedJournal(page, { passphrase: PASSPHRASE, children: ["Ava", "Noah"], observations: 1000, photos: 300 });
   const open = [];
   const baseline = [];

@@ -16,6 +16,8 @@ async function signIn(page, name) {
   await page.getByLabel("Your name").fill(name);
   await page.getByLabel("Passphrase").fill(PASSPHRASE);
   await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("signed-in-as")).toBeVisible();
+  await page.getByRole("link", { name: "Children", exact: true }).click();
   await expect(page.getByTestId("children-list")).toBeVisible();
 }
 

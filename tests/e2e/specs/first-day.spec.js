@@ -121,6 +121,9 @@ test("a manager sets up the setting, adds staff and a child, and the app opens o
   await page.getByLabel("Passphrase again").fill("marble kettle orchard");
   await page.getByRole("button", { name: "Choose passphrase and sign in" }).click();
   await expect(page.getByTestId("signed-in-as")).toHaveText("Priya Shah · Practitioner");
+  // A practitioner starts on their day: Ava is her key child.
+  await expect(page.getByTestId("key-children")).toContainText("Ava Okafor");
+  await page.getByRole("link", { name: "Children", exact: true }).click();
   await expect(page.getByTestId("children-list")).toContainText("Ava Okafor");
   await expect(page.getByRole("button", { name: "Register a child" })).toHaveCount(0);
 

@@ -100,6 +100,10 @@ for (const screen of screens) {
     await expect(page.getByTestId("progress")).toContainText("Mathematics (0)");
     expect(await smallControls(page)).toEqual([]);
     expect(await scrollsSideways(page)).toBe(false);
+    await page.getByRole("link", { name: "Write the two-year check" }).click();
+    await expect(page.getByTestId("check-status")).toHaveText("Status: Draft");
+    expect(await smallControls(page)).toEqual([]);
+    expect(await scrollsSideways(page)).toBe(false);
     await page.getByRole("button", { name: "Sign out" }).click();
   });
 }

@@ -48,7 +48,9 @@ test("an idle tablet locks, hides the children, and unlocks for each member of s
   await page.getByRole("button", { name: "Sign in with your name" }).click();
   await signInWithName(page, "Priya Shah");
   await expect(page.getByTestId("signed-in-as")).toHaveText("Priya Shah · Practitioner");
-  await expect(page.getByTestId("children-list")).toContainText("Ava Okafor");
+  // A practitioner starts on their day, with their key children.
+  await expect(page.getByRole("heading", { name: "Priya’s day" })).toBeVisible();
+  await expect(page.getByTestId("key-children")).toContainText("Ava Okafor");
 
   // Now both can unlock this tablet; Sam takes it back with his own passphrase.
   await page.getByRole("button", { name: "Lock" }).click();

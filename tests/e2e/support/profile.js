@@ -53,7 +53,8 @@ export function cleanUpAfterEach(test) {
   return held;
 }
 
-// The demo setting on a profile on disk, signed in as `name`: the context and its page.
+// The demo setting on a profile on disk, signed in as `name` and on the Children screen (a
+// practitioner lands on their day first): the context and its page.
 export async function signedInOnDisk(held, name, passphrase, options) {
   held.profile = freshProfile(options);
   const context = await held.profile.launch();
@@ -68,6 +69,8 @@ export async function signedInOnDisk(held, name, passphrase, options) {
   await page.getByLabel("Your name").fill(name);
   await page.getByLabel("Passphrase").fill(passphrase);
   await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByTestId("signed-in-as").waitFor();
+  await page.getByRole("link", { name: "Children", exact: true }).click();
   await page.getByTestId("children-list").waitFor();
   return { context, page };
 }
