@@ -3,9 +3,9 @@
 
 use crate::auth::use_auth;
 use crate::components::shell::Shell;
+use crate::known::known;
 use crate::lock::use_lock;
-use crate::pages::children::load as load_children;
-use crate::store::{observations, progress_checks, tablet};
+use crate::store::{observations, photos, progress_checks, tablet};
 use crate::today::today;
 use burrow_core::api::Child;
 use burrow_core::dates::format_uk;
@@ -15,6 +15,7 @@ use burrow_core::progress_check::{Due, due};
 use burrow_core::workflow::Status;
 use chrono::NaiveDate;
 use leptos::prelude::*;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(Clone)]
@@ -22,6 +23,8 @@ struct Day {
     mine: Vec<Observation>,
     /// With the day they were last observed, and where their two-year check stands if it is due.
     key_children: Vec<(Child, Option<NaiveDate>, Option<String>)>,
+    /// Unfinished observations with a photo that consent no longer covers, with the reasons.
+    affected: HashMap<Uuid, Vec<String>>,
     names: Vec<Child>,
 }
 
@@ -56,14 +59,32 @@ pub fn TodayPage() -> impl IntoView {
             let (Some(keys), Some((me, _))) = (keys, me) else {
                 return Err("Unlock the tablet to see your day.".to_owned());
             };
-            let children = load_children(lock)
-                .await
-                .map_err(|e| e.to_string())?
-                .children;
+            let known = known(Some(keys.clone())).await.map_err(|e| e.to_string())?;
+            let children = known.children.clone();
             let store = tablet::open().await.map_err(|e| e.to_string())?;
             let (mine, _) = observations::by_author(&store, &keys, me)
                 .await
                 .map_err(|e| e.to_string())?;
+            // Photos in unfinished observations, checked against today's consent answers.
+            let mut affected = HashMap::new();
+            for o in mine
+                .iter()
+                .filter(|o| matches!(o.status, Status::Draft | Status::Returned))
+            {
+                let mut reasons = Vec::new();
+                for photo in &o.photos {
+                    if let Ok(Some(record)) = photos::record(&store, &keys, *photo).await {
+                        for r in known.withdrawn(&record.children) {
+                            if !reasons.contains(&r) {
+                                reasons.push(r);
+                            }
+                        }
+                    }
+                }
+                if !reasons.is_empty() {
+                    affected.insert(o.id, reasons);
+                }
+            }
             let key: Vec<Child> = children
                 .iter()
                 .filter(|c| c.key_person_id == me)
@@ -103,6 +124,7 @@ pub fn TodayPage() -> impl IntoView {
                 mine,
                 key_children,
                 names: children,
+                affected,
             })
         }
     });
@@ -137,15 +159,23 @@ pub fn TodayPage() -> impl IntoView {
                 returned.sort_by_key(|o| std::cmp::Reverse(o.updated_at));
                 let mut drafts: Vec<Observation> = day.mine.iter().filter(|o| o.status == Status::Draft).cloned().collect();
                 drafts.sort_by_key(|o| std::cmp::Reverse(o.updated_at));
+                let affected = day.affected.clone();
                 let item = {
                     let who = who.clone();
                     move |o: Observation| {
                         let comment = o.return_comment().map(str::to_owned);
+                        let consent = affected.get(&o.id).map(|reasons| {
+                            format!(
+                                "Consent has changed since a photo in this observation was taken: {}. Open it and remove the photo.",
+                                reasons.join(". ")
+                            )
+                        });
                         view! {
                             <li>
                                 <a href=format!("/observations/{}", o.id)>{first_words(&o.text)}</a>
                                 <span class="muted">{format!(" · {}", who(&o))}</span>
                                 {comment.map(|c| view! { <p class="mark">{format!("Comment: {c}")}</p> })}
+                                {consent.map(|c| view! { <p class="mark" data-testid="consent-changed">{c}</p> })}
                             </li>
                         }
                     }

@@ -453,8 +453,15 @@ pub fn ObservePage() -> impl IntoView {
                 <div class="field">
                     <p class="label">"Photos"</p>
                     <ul class="thumbs" data-testid="observation-photos">
-                        {move || thumbs.get().into_iter().map(|(_, url)| view! {
-                            <li><img src=url alt="Photo in this observation" width="120"/></li>
+                        {move || thumbs.get().into_iter().map(|(id, url)| view! {
+                            <li>
+                                <img src=url alt="Photo in this observation" width="120"/>
+                                <button type="button" class="button" disabled=read_only
+                                    on:click=move |_| {
+                                        fields.photos.update(|p| p.retain(|x| *x != id));
+                                        persist();
+                                    }>"Remove photo"</button>
+                            </li>
                         }).collect_view()}
                     </ul>
                     <button type="button" class="button" on:click=add_photo

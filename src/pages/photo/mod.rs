@@ -3,79 +3,24 @@
 //! every reason. Opening this page directly with children who may not be photographed is
 //! refused the same way and kept for the audit log. Photos go straight into the encrypted store.
 
-use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::shell::Shell;
+use crate::known::known;
 use crate::lock::use_lock;
 use crate::store::photos::{self, RefusedCapture};
-use crate::store::{mirror, roster, tablet};
+use crate::store::tablet;
 use crate::today::today;
-use burrow_core::api::Child;
-use burrow_core::consent::{
-    CaptureRefused, ConsentRecord, InFrame, Purpose, Reason, may_capture, withdrawn_since,
-};
-use burrow_core::envelope::Kind;
+use burrow_core::consent::{CaptureRefused, InFrame, Purpose, Reason, may_capture};
 use burrow_core::photo::PhotoRecord;
 use camera_card::Camera;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use std::rc::Rc;
 use taken::{Taken, show_taken};
 use uuid::Uuid;
 
 mod camera_card;
 mod taken;
-
-/// What the page needs to decide: the children and every consent answer, from the server when
-/// it can be reached (and then kept, sealed), otherwise from the tablet.
-#[derive(Clone)]
-struct Known {
-    children: Vec<Child>,
-    consents: Vec<ConsentRecord>,
-    from_tablet: bool,
-}
-
-async fn known(keys: Option<Rc<crate::store::keys::Keys>>) -> Result<Known, ApiError> {
-    let keys = keys.ok_or(ApiError::Unreachable)?;
-    let store = tablet::open()
-        .await
-        .map_err(|e| ApiError::on_tablet(e.to_string()))?;
-    let online = async {
-        let children = api::get::<Vec<Child>>("/api/children").await?;
-        let consents = api::get::<Vec<ConsentRecord>>("/api/consent-records").await?;
-        Ok::<_, ApiError>((children, consents))
-    };
-    match online.await {
-        Ok((children, consents)) => {
-            // Kept for the garden and outings; if keeping fails the camera still checks today's answers.
-            let _ = roster::keep(&store, &keys, &children).await;
-            let _ = mirror::keep(&store, &keys, Kind::Consent, &consents, |c| c.id).await;
-            Ok(Known {
-                children,
-                consents,
-                from_tablet: false,
-            })
-        }
-        Err(ApiError::Unreachable) => {
-            let tablet_error = |e: crate::store::db::StoreError| ApiError::on_tablet(e.to_string());
-            let children = roster::kept(&store, &keys)
-                .await
-                .map_err(tablet_error)?
-                .children;
-            let consents = mirror::kept::<ConsentRecord>(&store, &keys, Kind::Consent)
-                .await
-                .map_err(tablet_error)?
-                .items;
-            Ok(Known {
-                children,
-                consents,
-                from_tablet: true,
-            })
-        }
-        Err(e) => Err(e),
-    }
-}
 
 fn chosen_from(query: &str) -> Vec<Uuid> {
     query
@@ -276,26 +221,10 @@ pub fn PhotoPage() -> impl IntoView {
 
     // A photo whose children's consent has since been withdrawn or lapsed is marked, by name.
     let withdrawn = move |p: PhotoRecord| -> Vec<String> {
-        let Some(Ok(known)) = data.get() else {
-            return Vec::new();
-        };
-        let in_frame: Vec<InFrame> = p
-            .children
-            .iter()
-            .map(|id| InFrame {
-                child_id: *id,
-                first_name: known
-                    .children
-                    .iter()
-                    .find(|c| c.id == *id)
-                    .map(|c| c.first_name.clone())
-                    .unwrap_or_else(|| "A child who has left".into()),
-            })
-            .collect();
-        withdrawn_since(&in_frame, &known.consents, Purpose::JournalPhotos, today())
-            .iter()
-            .map(ToString::to_string)
-            .collect()
+        match data.get() {
+            Some(Ok(known)) => known.withdrawn(&p.children),
+            _ => Vec::new(),
+        }
     };
 
     view! {

@@ -129,3 +129,48 @@ test("an observation is not submitted without a child or words, and says which",
   await expect(page.getByTestId("drafts")).toContainText("(Nothing written yet)");
   await context.close();
 });
+
+test("a draft whose photo consent no longer covers is marked on the key person's day, and the photo can be taken out", async () => {
+  held.server = await startServer({ args: ["--demo"] });
+  // Jo is Maya's key person, and as deputy records consent answers too.
+  const { context, page } = await signedInOnDisk(held, "Jo Bloggs", PASSPHRASE);
+  await page.getByRole("link", { name: "Observe", exact: true }).click();
+  await page.getByTestId("observation-children").getByLabel("Maya Begum").check();
+  await page.getByLabel("What did you see?").fill("Maya poured water between jugs and said 'full'.");
+  await page.getByRole("button", { name: "Add a photo" }).click();
+  await page.getByRole("button", { name: "Open the camera" }).click();
+  await page.getByRole("button", { name: "Take photo" }).click();
+  await expect(page.getByText("Saved on this tablet, encrypted, and added to the observation.")).toBeVisible();
+  await page.getByRole("link", { name: "Back to the observation" }).click();
+  await expect(page.getByTestId("observation-photos").getByRole("img")).toHaveCount(1);
+  const draft = page.url();
+
+  await page.getByRole("link", { name: "Today", exact: true }).click();
+  await expect(page.getByTestId("drafts")).toContainText("Maya poured water");
+  await expect(page.getByTestId("consent-changed")).toHaveCount(0);
+
+  // Maya's parent withdraws photo consent.
+  await page.getByRole("link", { name: "Consent", exact: true }).click();
+  await page.getByRole("link", { name: "Maya Begum" }).click();
+  await page.getByRole("button", { name: "Record an answer" }).click();
+  await page.getByLabel("Their answer").selectOption({ label: "No, they do not agree" });
+  await page.getByLabel("Parent or carer").fill("Amira Begum");
+  await page.getByLabel("How they answered").selectOption({ label: "Signed on this tablet" });
+  await page.getByRole("button", { name: "Save answer" }).click();
+  await expect(page.getByTestId("standings")).toContainText("Journal photosRefused");
+
+  await page.getByRole("link", { name: "Today", exact: true }).click();
+  await expect(page.getByTestId("drafts").getByTestId("consent-changed")).toHaveText(
+    "Consent has changed since a photo in this observation was taken: Maya: consent for photos in their learning journal was refused. Open it and remove the photo.",
+  );
+  await page.getByTestId("drafts").getByRole("link", { name: /Maya poured water/ }).click();
+  await expect(page).toHaveURL(draft);
+  await page.getByTestId("observation-photos").getByRole("button", { name: "Remove photo" }).click();
+  await expect(page.getByTestId("observation-photos").getByRole("img")).toHaveCount(0);
+  await expect(page.getByTestId("saved")).toBeVisible();
+  await page.waitForTimeout(300);
+  await page.getByRole("link", { name: "Today", exact: true }).click();
+  await expect(page.getByTestId("drafts")).toContainText("Maya poured water");
+  await expect(page.getByTestId("consent-changed")).toHaveCount(0);
+  await context.close();
+});
