@@ -33,6 +33,11 @@ impl Autosave {
         }
     }
 
+    /// A save is running (or about to run again).
+    pub fn busy(self) -> bool {
+        self.saving.try_get_value().unwrap_or(false)
+    }
+
     /// Asks for a save. `save` reads what is on screen when it runs, so a save that waited
     /// writes the latest change.
     pub fn request<F, Fut>(self, save: F)

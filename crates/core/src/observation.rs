@@ -352,3 +352,42 @@ mod tests {
         }
     }
 }
+
+/// What is left of a record its author deleted: the next version of the record, so sync sends
+/// the deletion like any other change, with nothing of what it said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tombstone {
+    pub id: Uuid,
+    pub deleted_by: Uuid,
+    pub deleted_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tombstone_tests {
+    use super::*;
+
+    /// A tombstone is never read as an observation, nor an observation as a tombstone.
+    #[test]
+    fn tombstones_and_observations_do_not_mix() {
+        let obs = Observation::new(
+            Uuid::from_u128(1),
+            Uuid::from_u128(2),
+            vec![],
+            DateTime::<Utc>::MIN_UTC,
+        );
+        let gone = Tombstone {
+            id: obs.id,
+            deleted_by: obs.author,
+            deleted_at: DateTime::<Utc>::MIN_UTC,
+        };
+        let gone_json = serde_json::to_vec(&gone).unwrap();
+        let obs_json = serde_json::to_vec(&obs).unwrap();
+        assert!(serde_json::from_slice::<Observation>(&gone_json).is_err());
+        assert!(serde_json::from_slice::<Tombstone>(&obs_json).is_err());
+        assert_eq!(
+            serde_json::from_slice::<Tombstone>(&gone_json).unwrap(),
+            gone
+        );
+    }
+}

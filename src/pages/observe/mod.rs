@@ -3,6 +3,7 @@
 //! itself into the store as the key person types (each save with its outbox entry), so nothing
 //! is lost when the tablet sleeps or the app reloads. Submitting goes through core's workflow.
 
+mod delete;
 mod tags;
 
 use crate::auth::use_auth;
@@ -14,6 +15,7 @@ use burrow_core::eyfs::{AgeBand, Characteristic};
 use burrow_core::observation::{Incomplete, Observation, Step, ready_to_submit};
 use burrow_core::workflow::{self, Action, Subject};
 use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
+use delete::DeleteDraft;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -128,6 +130,8 @@ pub fn ObservePage() -> impl IntoView {
     let problems = RwSignal::new(Vec::<Incomplete>::new());
     let refused = RwSignal::new(None::<String>);
     let thumbs = RwSignal::new(Vec::<(Uuid, String)>::new());
+    // On the tablet already (opened, or saved once): only then is there anything to delete.
+    let stored = RwSignal::new(false);
 
     // Open the observation named in the address, or start a new one for the children given.
     Effect::new(move |_| {
@@ -148,7 +152,10 @@ pub fn ObservePage() -> impl IntoView {
             }
             let obs = match id {
                 Some(id) => match observations::get(&store, &keys, id).await {
-                    Ok(Some(obs)) => obs,
+                    Ok(Some(obs)) => {
+                        stored.set(true);
+                        obs
+                    }
                     Ok(None) => {
                         missing.set(Some("This observation is not on this tablet. It may have been written on another tablet.".into()));
                         return;
@@ -210,7 +217,8 @@ pub fn ObservePage() -> impl IntoView {
         };
         workflow::next(s, actor, action, setting).is_ok()
     };
-    let read_only = Signal::derive(move || !may(Action::Edit));
+    let deleting = RwSignal::new(false);
+    let read_only = Signal::derive(move || !may(Action::Edit) || deleting.get());
 
     // Saves never overlap and the last keystroke is always written (see `Autosave`).
     let autosave = Autosave::new();
@@ -257,6 +265,7 @@ pub fn ObservePage() -> impl IntoView {
                             "Saved on this tablet, encrypted,",
                         )));
                         base.try_set(Some(obs));
+                        stored.try_set(true);
                     }
                     Err(_) => {
                         saved.try_set(Some(saved_note(&result, "")));
@@ -488,8 +497,12 @@ pub fn ObservePage() -> impl IntoView {
                     Err(m) => view! { <p class="notice notice-error" role="alert">{m}</p> }.into_any(),
                 })}
                 {move || refused.get().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
-                <Show when=move || may(Action::Submit)>
+                <Show when=move || may(Action::Submit) && !deleting.get()>
                     <button type="button" class="button primary" on:click=submit.clone()>{submit_label}</button>
+                </Show>
+                // Only what was saved can be deleted; a new, untouched draft is simply left.
+                <Show when=move || may(Action::Delete) && stored.get() || deleting.get()>
+                    <DeleteDraft base=base autosave=autosave deleting=deleting/>
                 </Show>
             </section>
         })

@@ -130,7 +130,7 @@ test("an observation is not submitted without a child or words, and says which",
   await context.close();
 });
 
-test("a draft whose photo consent no longer covers is marked on the key person's day, and the photo can be taken out", async () => {
+test("a draft whose photo consent no longer covers is marked on the key person's day, the photo can be taken out, and the draft deleted", async () => {
   held.server = await startServer({ args: ["--demo"] });
   // Jo is Maya's key person, and as deputy records consent answers too.
   const { context, page } = await signedInOnDisk(held, "Jo Bloggs", PASSPHRASE);
@@ -172,5 +172,23 @@ test("a draft whose photo consent no longer covers is marked on the key person's
   await page.getByRole("link", { name: "Today", exact: true }).click();
   await expect(page.getByTestId("drafts")).toContainText("Maya poured water");
   await expect(page.getByTestId("consent-changed")).toHaveCount(0);
+
+  // Jo decides against it: deleted, asked twice; gone from her day and from Maya's journal.
+  await page.getByTestId("drafts").getByRole("link", { name: /Maya poured water/ }).click();
+  await page.getByRole("button", { name: "Delete this draft" }).click();
+  await expect(page.getByLabel("What did you see?")).toBeDisabled();
+  await page.getByRole("button", { name: "Keep it" }).click();
+  await expect(page.getByLabel("What did you see?")).toBeEnabled();
+  await page.getByRole("button", { name: "Delete this draft" }).click();
+  await page.getByRole("button", { name: "Yes, delete it" }).click();
+  await expect(page.getByRole("heading", { name: "Jo’s day" })).toBeVisible();
+  await expect(page.getByTestId("drafts")).toHaveText(/No drafts on this tablet\./);
+  await page.goto(draft);
+  await page.getByLabel("Passphrase").fill(PASSPHRASE);
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await expect(page.getByText("This observation is not on this tablet.", { exact: false })).toBeVisible();
+  await page.getByRole("link", { name: "Children", exact: true }).click();
+  await page.getByRole("link", { name: "Maya’s journal" }).click();
+  await expect(page.getByTestId("journal-count")).toHaveText("0 observations");
   await context.close();
 });
