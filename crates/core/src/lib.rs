@@ -9,6 +9,7 @@ pub mod child;
 pub mod codes;
 pub mod consent;
 pub mod dates;
+pub mod device;
 pub mod envelope;
 pub mod eyfs;
 pub mod keys;

@@ -88,6 +88,28 @@ const MIGRATIONS: &[&str] = &[
     -- The workflow's switch: "validation required before parents see" (on unless a manager turns it off).
     ALTER TABLE setting ADD COLUMN validation_required INTEGER NOT NULL DEFAULT 1;
 "#,
+    r#"
+    -- Tablets (and later parents' phones) that asked to be enrolled, by their P-256 public key.
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        public_key BLOB NOT NULL UNIQUE,
+        code TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'enrolled', 'revoked')),
+        name TEXT,
+        requested_at TEXT NOT NULL,
+        approved_by TEXT REFERENCES staff (id),
+        approved_at TEXT,
+        revoked_by TEXT REFERENCES staff (id),
+        revoked_at TEXT
+    );
+    -- Each signed request's unique id, kept while its time could still pass: a replay is refused.
+    CREATE TABLE device_nonces (
+        device_id TEXT NOT NULL REFERENCES devices (id),
+        nonce TEXT NOT NULL,
+        seen_at INTEGER NOT NULL,
+        PRIMARY KEY (device_id, nonce)
+    ) WITHOUT ROWID;
+"#,
 ];
 
 impl Db {

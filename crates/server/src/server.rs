@@ -32,6 +32,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let db = Db::open(&config.data_dir.join("burrow.sqlite3")).context("opening the database")?;
     let (names, ips) = tls::local_names_and_ips();
     let tls = tls::load_or_create(&config.data_dir, &names, &ips)?;
+    let identity = crate::identity::Identity::load_or_create(&config.data_dir)?;
 
     let demo_created = config.demo
         && demo::create_if_new(&db)
@@ -55,6 +56,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         config.session_idle,
         config.session_lifetime,
         tls.ca_pem.clone(),
+        identity,
         config.lock_after_seconds,
     );
     let premises = Arc::new(Premises::new(&config.premises));

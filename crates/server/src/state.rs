@@ -17,6 +17,8 @@ pub struct Inner {
     /// PEM of the setting's certificate authority, offered for download to install on tablets.
     pub ca_certificate_pem: String,
     pub throttles: Throttles,
+    /// The key this server proves itself with; tablets pin its public half.
+    pub identity: crate::identity::Identity,
     /// Overrides the setting's idle-lock time (`--lock-after-seconds`), for demos and tests.
     pub lock_after_seconds: Option<u32>,
 }
@@ -41,6 +43,7 @@ impl AppState {
         session_idle: Duration,
         session_lifetime: Duration,
         ca_certificate_pem: String,
+        identity: crate::identity::Identity,
         lock_after_seconds: Option<u32>,
     ) -> AppState {
         AppState(Arc::new(Inner {
@@ -49,6 +52,7 @@ impl AppState {
             session_lifetime,
             ca_certificate_pem,
             throttles: Throttles::default(),
+            identity,
             lock_after_seconds,
         }))
     }

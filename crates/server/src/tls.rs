@@ -35,7 +35,7 @@ pub fn load_or_create(data_dir: &Path, names: &[String], ips: &[IpAddr]) -> anyh
         let cert = ca_params()
             .self_signed(&key)
             .context("signing the CA certificate")?;
-        write_private(&key_path, &key.serialize_pem())?;
+        write_private(&key_path, key.serialize_pem())?;
         std::fs::write(&cert_path, cert.pem())?;
         (cert.pem(), key)
     };
@@ -85,7 +85,8 @@ fn ca_params() -> CertificateParams {
     params
 }
 
-fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+/// Creates a file only the server's user can read; never overwrites one.
+pub(crate) fn write_private(path: &Path, contents: impl AsRef<[u8]>) -> anyhow::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -94,7 +95,7 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     let mut f = options
         .open(path)
         .with_context(|| format!("creating {}", path.display()))?;
-    f.write_all(contents.as_bytes())?;
+    f.write_all(contents.as_ref())?;
     Ok(())
 }
 

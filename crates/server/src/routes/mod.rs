@@ -3,6 +3,7 @@
 mod certificate;
 mod children;
 mod consents;
+mod devices;
 mod options;
 mod session;
 mod setup;
@@ -22,6 +23,12 @@ pub use children::today_in_england;
 pub fn api_router() -> Router<AppState> {
     Router::new()
         .route("/status", get(status::status))
+        .route("/server/identity", post(devices::identity))
+        .route("/devices", get(devices::list).post(devices::request))
+        .route("/devices/{id}", get(devices::status))
+        .route("/devices/{id}/approve", post(devices::approve))
+        .route("/devices/{id}/revoke", post(devices::revoke))
+        .route("/device/hello", post(devices::hello))
         .route("/setup", post(setup::setup))
         .route(
             "/session",

@@ -2,6 +2,8 @@
 //! handler can put several of them in one transaction: set-up writes the setting, the manager
 //! and their session, and consumes the code, all or nothing.
 
+pub mod devices;
+
 use burrow_core::api::{Child, ConsentEntry, StaffMember};
 use burrow_core::child::ValidChild;
 use burrow_core::consent::{ConsentRecord, HowGiven, Purpose};

@@ -1,0 +1,122 @@
+//! Signed requests from enrolled devices. Each carries its device id, the time, a unique id and
+//! an ECDSA P-256 signature over core's `proof_message` (method, path, body hash, time, id).
+//! The extractor checks all of it before a handler sees the body: an unknown, pending or revoked
+//! device, a changed request, an old one or a replay is refused with the reason.
+
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::devices;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, OriginalUri, Request};
+use axum::http::{HeaderMap, StatusCode};
+use burrow_core::device::{DeviceStatus, ProofError, SIGNATURE_LEN, fresh, header, proof_message};
+use ring::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};
+use uuid::Uuid;
+
+/// A request proven to come from an enrolled device, with its body.
+pub struct Signed {
+    pub device: Uuid,
+    pub body: Bytes,
+}
+
+fn refused(status: StatusCode, why: ProofError) -> AppError {
+    AppError::refused(status, why.to_string())
+}
+
+fn malformed(what: &str) -> AppError {
+    AppError::refused(
+        StatusCode::BAD_REQUEST,
+        format!("The request's {what} header is not in the right form."),
+    )
+}
+
+struct Headers {
+    device: Uuid,
+    time: i64,
+    nonce: String,
+    signature: Vec<u8>,
+}
+
+fn read(headers: &HeaderMap) -> Result<Headers, AppError> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let (Some(device), Some(time), Some(nonce), Some(proof)) = (
+        text(header::DEVICE),
+        text(header::TIME),
+        text(header::NONCE),
+        text(header::PROOF),
+    ) else {
+        return Err(refused(StatusCode::UNAUTHORIZED, ProofError::Missing));
+    };
+    let nonce_ok = (8..=64).contains(&nonce.len())
+        && nonce
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !nonce_ok {
+        return Err(malformed(header::NONCE));
+    }
+    Ok(Headers {
+        device: Uuid::parse_str(device).map_err(|_| malformed(header::DEVICE))?,
+        time: time.parse().map_err(|_| malformed(header::TIME))?,
+        nonce: nonce.to_owned(),
+        signature: hex::decode(proof)
+            .ok()
+            .filter(|s| s.len() == SIGNATURE_LEN)
+            .ok_or_else(|| malformed(header::PROOF))?,
+    })
+}
+
+impl FromRequest<AppState> for Signed {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let proof = read(req.headers())?;
+        let method = req.method().as_str().to_owned();
+        // The path as the device sent it, before the /api prefix was stripped for routing.
+        let path = req
+            .extensions()
+            .get::<OriginalUri>()
+            .map(|u| u.0.clone())
+            .unwrap_or_else(|| req.uri().clone());
+        let path = path
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| path.path().to_owned());
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| AppError::refused(e.status(), "The request's body could not be read."))?;
+
+        let device = proof.device;
+        let known = state
+            .db
+            .call(move |c| Ok(devices::known(c, device)?))
+            .await?
+            .ok_or_else(|| refused(StatusCode::UNAUTHORIZED, ProofError::UnknownDevice))?;
+        let body_hash: [u8; 32] = crate::secrets::sha256(&body)
+            .try_into()
+            .map_err(|_| AppError::internal("sha256 gave the wrong length"))?;
+        let message = proof_message(&method, &path, &body_hash, proof.time, &proof.nonce);
+        UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, &known.public_key)
+            .verify(&message, &proof.signature)
+            .map_err(|_| refused(StatusCode::UNAUTHORIZED, ProofError::BadSignature))?;
+        // A revoked device hears so whatever its clock says, so it can wipe itself.
+        match known.status {
+            DeviceStatus::Enrolled => {}
+            DeviceStatus::Pending => {
+                return Err(refused(StatusCode::FORBIDDEN, ProofError::NotApproved));
+            }
+            // 410: the device's cue to wipe itself (DESIGN §2.5).
+            DeviceStatus::Revoked => return Err(refused(StatusCode::GONE, ProofError::Revoked)),
+        }
+        let now = chrono::Utc::now().timestamp();
+        fresh(proof.time, now).map_err(|e| refused(StatusCode::UNAUTHORIZED, e))?;
+        let nonce = proof.nonce;
+        let first = state
+            .db
+            .call(move |c| Ok(devices::use_nonce(c, device, &nonce, now)?))
+            .await?;
+        if !first {
+            return Err(refused(StatusCode::CONFLICT, ProofError::Replayed));
+        }
+        Ok(Signed { device, body })
+    }
+}

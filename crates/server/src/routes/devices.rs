@@ -1,0 +1,195 @@
+//! Enrolling devices: a new tablet registers its public key and shows a code; a manager or
+//! deputy types that code to approve it and names it; they can revoke it at any time. The
+//! server proves its identity to tablets by signing their nonce. `hello` is the first route
+//! that only enrolled devices may call (sync's routes use the same proof).
+
+use crate::auth::Manager;
+use crate::error::{ApiJson, AppError};
+use crate::proof::Signed;
+use crate::state::AppState;
+use crate::store::devices;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use burrow_core::codes::normalise_code;
+use burrow_core::device::{
+    ApproveRequest, Device, DeviceError, EnrolRequest, EnrolResponse, IdentityRequest,
+    IdentityResponse, NONCE_LEN, check_public_key, device_name, enrol_code,
+};
+use chrono::Utc;
+use uuid::Uuid;
+
+/// More tablets than this waiting at once is not a nursery: someone is filling the table.
+const MOST_PENDING: u32 = 50;
+
+fn device_id(raw: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| {
+        AppError::refused(
+            StatusCode::BAD_REQUEST,
+            "That is not a device's identifier.",
+        )
+    })
+}
+
+fn not_found() -> AppError {
+    AppError::refused(
+        StatusCode::NOT_FOUND,
+        "The setting's server does not know this tablet. Start its enrolment again.",
+    )
+}
+
+pub async fn identity(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<IdentityRequest>,
+) -> Result<Json<IdentityResponse>, AppError> {
+    let nonce: [u8; NONCE_LEN] = hex::decode(&req.nonce)
+        .ok()
+        .and_then(|n| n.try_into().ok())
+        .ok_or_else(|| AppError::invalid("nonce", "A nonce is 64 hexadecimal digits."))?;
+    let signature = state
+        .identity
+        .prove(&nonce)
+        .ok_or_else(|| AppError::internal("signing the identity nonce failed"))?;
+    Ok(Json(IdentityResponse {
+        public_key: hex::encode(state.identity.public_key()),
+        signature: hex::encode(signature),
+    }))
+}
+
+pub async fn request(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<EnrolRequest>,
+) -> Result<(StatusCode, Json<EnrolResponse>), AppError> {
+    let key = hex::decode(&req.public_key)
+        .ok()
+        .filter(|k| check_public_key(k).is_ok())
+        .ok_or_else(|| AppError::invalid("public_key", DeviceError::BadKey.to_string()))?;
+    let hash: [u8; 32] = crate::secrets::sha256(&key)
+        .try_into()
+        .map_err(|_| AppError::internal("sha256 gave the wrong length"))?;
+    let code = enrol_code(&hash);
+    let new_id = Uuid::now_v7();
+    let (id, created) = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let existing = devices::has_key(&tx, &key)?;
+            if !existing && devices::pending_count(&tx)? >= MOST_PENDING {
+                return Err(AppError::refused(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too many tablets are waiting to be approved. Ask your manager to approve or remove them first.",
+                ));
+            }
+            let id = devices::request(&tx, new_id, &key, &code, Utc::now())?;
+            tx.commit()?;
+            Ok((id, !existing))
+        })
+        .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(EnrolResponse {
+            id,
+            code: enrol_code(&hash),
+        }),
+    ))
+}
+
+/// Where a device stands, for the tablet waiting on its approval.
+pub async fn status(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Json<Device>, AppError> {
+    let id = device_id(&raw)?;
+    state
+        .db
+        .call(move |c| Ok(devices::get(c, id)?))
+        .await?
+        .map(Json)
+        .ok_or_else(not_found)
+}
+
+pub async fn list(
+    _: Manager,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<Device>>, AppError> {
+    Ok(Json(state.db.call(|c| Ok(devices::list(c)?)).await?))
+}
+
+pub async fn approve(
+    Manager(staff): Manager,
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    ApiJson(req): ApiJson<ApproveRequest>,
+) -> Result<Json<Device>, AppError> {
+    let id = device_id(&raw)?;
+    let name = device_name(&req.name).map_err(|e| AppError::invalid("name", e.to_string()))?;
+    let typed = normalise_code(&req.code);
+    let device = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let Some(code) = devices::pending_code(&tx, id)? else {
+                return Err(match devices::get(&tx, id)? {
+                    None => not_found(),
+                    Some(_) => AppError::conflict(
+                        None,
+                        "This tablet is not waiting for approval: it is already enrolled or was removed.",
+                    ),
+                });
+            };
+            if normalise_code(&code) != typed {
+                return Err(AppError::invalid("code", DeviceError::WrongCode.to_string()));
+            }
+            devices::approve(&tx, id, &name, staff.id, Utc::now())?;
+            let device = devices::get(&tx, id)?.ok_or_else(not_found)?;
+            tx.commit()?;
+            Ok(device)
+        })
+        .await?;
+    tracing::info!(device = %id, "device enrolled");
+    Ok(Json(device))
+}
+
+pub async fn revoke(
+    Manager(staff): Manager,
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Json<Device>, AppError> {
+    let id = device_id(&raw)?;
+    let device = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            if devices::get(&tx, id)?.is_none() {
+                return Err(not_found());
+            }
+            if !devices::revoke(&tx, id, staff.id, Utc::now())? {
+                return Err(AppError::conflict(None, "This tablet was already removed."));
+            }
+            let device = devices::get(&tx, id)?.ok_or_else(not_found)?;
+            tx.commit()?;
+            Ok(device)
+        })
+        .await?;
+    tracing::info!(device = %id, "device revoked");
+    Ok(Json(device))
+}
+
+/// An enrolled device says hello with a signed request; the answer is how it stands.
+pub async fn hello(
+    State(state): State<AppState>,
+    signed: Signed,
+) -> Result<Json<Device>, AppError> {
+    let id = signed.device;
+    state
+        .db
+        .call(move |c| Ok(devices::get(c, id)?))
+        .await?
+        .map(Json)
+        .ok_or_else(not_found)
+}
