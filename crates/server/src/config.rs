@@ -8,7 +8,7 @@ use chrono::Duration;
 use clap::Parser;
 use ipnet::IpNet;
 use serde::Deserialize;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -21,6 +21,8 @@ pub struct Config {
     pub https: Option<SocketAddr>,
     /// Networks whose devices may use the API. Empty means: loopback and this machine's subnets.
     pub premises: Vec<IpNet>,
+    /// Reverse proxies whose X-Forwarded-For is believed. Empty: no header is believed.
+    pub trusted_proxies: Vec<IpAddr>,
     pub session_idle: Duration,
     pub session_lifetime: Duration,
     /// Create a demo setting with staff and children if the setting is not yet set up.
@@ -38,6 +40,7 @@ impl Config {
             http: Some(SocketAddr::from(([127, 0, 0, 1], 8080))),
             https: Some(SocketAddr::from(([0, 0, 0, 0], 8443))),
             premises: Vec::new(),
+            trusted_proxies: Vec::new(),
             session_idle: Duration::minutes(30),
             session_lifetime: Duration::hours(12),
             demo: false,
@@ -72,6 +75,10 @@ struct Cli {
     /// A premises network in CIDR form (repeat for several). Default: loopback and this machine's subnets.
     #[arg(long = "premises")]
     premises: Vec<IpNet>,
+    /// A reverse proxy in front of Burrow whose X-Forwarded-For is believed (repeat for several).
+    /// Default: none, and no forwarded-for header is ever believed.
+    #[arg(long = "trusted-proxy")]
+    trusted_proxies: Vec<IpAddr>,
     /// Minutes without activity after which a sign-in ends. Default 30.
     #[arg(long)]
     session_idle_minutes: Option<i64>,
@@ -94,6 +101,7 @@ struct FileConfig {
     http: Option<String>,
     https: Option<String>,
     premises: Option<Vec<IpNet>>,
+    trusted_proxies: Option<Vec<IpAddr>>,
     session_idle_minutes: Option<i64>,
     session_lifetime_hours: Option<i64>,
     lock_after_seconds: Option<u32>,
@@ -119,6 +127,11 @@ impl Cli {
             file.premises.unwrap_or_default()
         } else {
             self.premises
+        };
+        config.trusted_proxies = if self.trusted_proxies.is_empty() {
+            file.trusted_proxies.unwrap_or_default()
+        } else {
+            self.trusted_proxies
         };
         if let Some(m) = self.session_idle_minutes.or(file.session_idle_minutes) {
             anyhow::ensure!(m > 0, "session_idle_minutes must be at least 1");

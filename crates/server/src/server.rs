@@ -59,7 +59,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         identity,
         config.lock_after_seconds,
     );
-    let premises = Arc::new(Premises::new(&config.premises));
+    let premises = Arc::new(Premises::new(&config.premises, &config.trusted_proxies));
     let (stop, stopped) = watch::channel(false);
     let tls_handle = axum_server::Handle::new();
     let mut tasks = JoinSet::new();

@@ -112,3 +112,42 @@ fn rcgen_other_ca() -> String {
         .unwrap()
         .ca_pem
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_only_the_address_it_saw_counts() {
+    // The proxy is 127.0.0.1; the premises network is one no test machine is on.
+    let server = TestServer::start_with(|c| {
+        c.premises = vec!["10.9.0.0/16".parse().unwrap()];
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let via_proxy = |xff: Option<&str>| {
+        let mut req = client().get(server.url("/api/status"));
+        if let Some(xff) = xff {
+            req = req.header("X-Forwarded-For", xff);
+        }
+        async move { req.send().await.unwrap().status() }
+    };
+    assert_eq!(via_proxy(Some("10.9.1.2")).await, StatusCode::OK);
+    assert_eq!(via_proxy(Some("192.0.2.7")).await, StatusCode::FORBIDDEN);
+    // A client off the premises that writes its own header: the proxy appends what it saw.
+    assert_eq!(
+        via_proxy(Some("10.9.1.2, 192.0.2.7")).await,
+        StatusCode::FORBIDDEN
+    );
+    // The proxy did not say who its client is: refused.
+    assert_eq!(via_proxy(None).await, StatusCode::FORBIDDEN);
+    // Not the proxy: a header changes nothing.
+    let other = reqwest::Client::builder()
+        .local_address("127.0.0.2".parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap();
+    let r = other
+        .get(server.url("/api/status"))
+        .header("X-Forwarded-For", "10.9.1.2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    server.stop().await;
+}
