@@ -8,6 +8,7 @@ mod autosave;
 mod blob_url;
 pub mod camera;
 mod components;
+mod enrolment;
 mod known;
 mod lock;
 mod pages;

@@ -247,3 +247,87 @@ pub async fn index_token(
     let mac = resolve(subtle()?.sign_with_str_and_u8_array("HMAC", index_key, &message)).await?;
     Ok(index_token_from_mac(&Uint8Array::new(&mac).to_vec()))
 }
+
+fn ecdsa_p256() -> Object {
+    object(&[("name", "ECDSA".into()), ("namedCurve", "P-256".into())])
+}
+
+fn ecdsa_sha256() -> Object {
+    object(&[("name", "ECDSA".into()), ("hash", "SHA-256".into())])
+}
+
+/// A new P-256 signing key for this device: its private half as PKCS#8 (to be sealed at once,
+/// never stored as a CryptoKey) and its public half as the 65-byte uncompressed point.
+pub async fn new_signing_key() -> Result<(Vec<u8>, Vec<u8>), CryptoError> {
+    let subtle = subtle()?;
+    let pair =
+        resolve(subtle.generate_key_with_object(&ecdsa_p256(), true, &usages(&["sign", "verify"])))
+            .await?;
+    let half = |name: &str| -> Result<CryptoKey, CryptoError> {
+        Reflect::get(&pair, &name.into())
+            .map_err(failed)?
+            .dyn_into::<CryptoKey>()
+            .map_err(failed)
+    };
+    let private = resolve(subtle.export_key("pkcs8", &half("privateKey")?)).await?;
+    let public = resolve(subtle.export_key("raw", &half("publicKey")?)).await?;
+    Ok((
+        Uint8Array::new(&private).to_vec(),
+        Uint8Array::new(&public).to_vec(),
+    ))
+}
+
+/// The device's signing key in memory, no longer extractable.
+pub async fn import_signing_key(pkcs8: &[u8]) -> Result<CryptoKey, CryptoError> {
+    let key_data: Object = Uint8Array::from(pkcs8).into();
+    into_key(
+        resolve(subtle()?.import_key_with_object(
+            "pkcs8",
+            &key_data,
+            &ecdsa_p256(),
+            false,
+            &usages(&["sign"]),
+        ))
+        .await?,
+    )
+    .await
+}
+
+/// An ECDSA P-256 / SHA-256 signature in the 64-byte r‖s form.
+pub async fn sign(key: &CryptoKey, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    let sig = resolve(subtle()?.sign_with_object_and_u8_array(&ecdsa_sha256(), key, data)).await?;
+    Ok(Uint8Array::new(&sig).to_vec())
+}
+
+/// Does `signature` verify `data` under the 65-byte public key?
+pub async fn verify(public_raw: &[u8], signature: &[u8], data: &[u8]) -> Result<bool, CryptoError> {
+    let subtle = subtle()?;
+    let key_data: Object = Uint8Array::from(public_raw).into();
+    let key = into_key(
+        resolve(subtle.import_key_with_object(
+            "raw",
+            &key_data,
+            &ecdsa_p256(),
+            false,
+            &usages(&["verify"]),
+        ))
+        .await?,
+    )
+    .await?;
+    let ok = resolve(subtle.verify_with_object_and_u8_array_and_u8_array(
+        &ecdsa_sha256(),
+        &key,
+        signature,
+        data,
+    ))
+    .await?;
+    Ok(ok.as_bool().unwrap_or(false))
+}
+
+pub async fn sha256(data: &[u8]) -> Result<[u8; 32], CryptoError> {
+    let digest = resolve(subtle()?.digest_with_str_and_u8_array("SHA-256", data)).await?;
+    Uint8Array::new(&digest)
+        .to_vec()
+        .try_into()
+        .map_err(|_| CryptoError::Failed("SHA-256 gave the wrong length".into()))
+}

@@ -39,6 +39,8 @@ pub enum Kind {
     RefusedCapture = 10,
     /// A child's two-year progress check.
     ProgressCheck = 11,
+    /// This tablet's enrolment: its signing key (PKCS#8) and the server key it pinned.
+    Device = 12,
 }
 
 /// Where an envelope belongs. Rebuilt by the reader; never stored beside the envelope.

@@ -1,5 +1,8 @@
 //! Settings: how soon tablets lock (managers choose), and this tablet's storage and the people
-//! who can unlock it (everyone sees).
+//! who can unlock it (everyone sees); this tablet's enrolment, and for managers, every tablet.
+
+mod enrolment;
+mod tablets;
 
 use crate::api;
 use crate::auth::use_auth;
@@ -15,12 +18,17 @@ use leptos::task::spawn_local;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    let auth = use_auth();
     view! {
         <Shell>
             <div class="page-head"><h1>"Settings"</h1></div>
             <LockSettings/>
             <ValidationSetting/>
             <ThisTablet/>
+            <enrolment::TabletEnrolment/>
+            <Show when=move || auth.may_manage()>
+                <tablets::Tablets/>
+            </Show>
         </Shell>
     }
 }

@@ -1,0 +1,140 @@
+//! This tablet's enrolment with the setting's server. The tablet makes a P-256 key pair, pins the
+//! server's identity key after the server signs a fresh nonce with it, registers its public key
+//! and shows the code a manager types to approve it. The private key is kept only sealed with
+//! the tablet's data key (a stored CryptoKey would sit on disk in the clear), so signing is
+//! possible only while the tablet is unlocked. Every signed request proves the server first.
+
+use crate::api::{self, ApiError};
+use crate::store::crypto::{self, CryptoError};
+use crate::store::db::StoreError;
+use crate::store::keys::Keys;
+use crate::store::{mirror, tablet};
+use burrow_core::device::{
+    Device, EnrolRequest, EnrolResponse, IdentityRequest, IdentityResponse, NONCE_LEN, header,
+    identity_message, proof_message,
+};
+use burrow_core::envelope::Kind;
+use gloo_net::http::Request;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// What this tablet keeps, sealed, about its enrolment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Enrolment {
+    pub id: Uuid,
+    pub code: String,
+    /// PKCS#8 of the signing key.
+    private_key: Vec<u8>,
+    /// The server's identity key, pinned when this tablet asked to enrol.
+    server_key: Vec<u8>,
+}
+
+fn on_tablet(e: impl std::fmt::Display) -> ApiError {
+    ApiError::on_tablet(e.to_string())
+}
+
+fn crypto_error(e: CryptoError) -> ApiError {
+    on_tablet(e)
+}
+
+fn impostor() -> ApiError {
+    ApiError::on_tablet(
+        "The server on this network did not prove it is the setting’s server, so Burrow sent it nothing. Tell your manager.".into(),
+    )
+}
+
+/// This tablet's enrolment, if it asked for one.
+pub async fn current(keys: &Keys) -> Result<Option<Enrolment>, StoreError> {
+    let store = tablet::open().await?;
+    Ok(mirror::kept::<Enrolment>(&store, keys, Kind::Device)
+        .await?
+        .items
+        .into_iter()
+        .next())
+}
+
+/// The server signs a fresh nonce; returns its public key once the signature verifies.
+async fn identity() -> Result<Vec<u8>, ApiError> {
+    let nonce: [u8; NONCE_LEN] = crypto::random_bytes().map_err(crypto_error)?;
+    let answer: IdentityResponse = api::post(
+        "/api/server/identity",
+        &IdentityRequest {
+            nonce: hex::encode(nonce),
+        },
+    )
+    .await?;
+    let (Ok(key), Ok(signature)) = (
+        hex::decode(&answer.public_key),
+        hex::decode(&answer.signature),
+    ) else {
+        return Err(impostor());
+    };
+    match crypto::verify(&key, &signature, &identity_message(&nonce)).await {
+        Ok(true) => Ok(key),
+        _ => Err(impostor()),
+    }
+}
+
+/// Asks the setting's server to enrol this tablet; returns the enrolment with its code.
+pub async fn ask(keys: &Keys) -> Result<Enrolment, ApiError> {
+    if let Some(existing) = current(keys).await.map_err(on_tablet)? {
+        return Ok(existing);
+    }
+    let server_key = identity().await?;
+    let (private_key, public_key) = crypto::new_signing_key().await.map_err(crypto_error)?;
+    let answer: EnrolResponse = api::post(
+        "/api/devices",
+        &EnrolRequest {
+            public_key: hex::encode(&public_key),
+        },
+    )
+    .await?;
+    let enrolment = Enrolment {
+        id: answer.id,
+        code: answer.code,
+        private_key,
+        server_key,
+    };
+    let store = tablet::open().await.map_err(on_tablet)?;
+    mirror::keep(
+        &store,
+        keys,
+        Kind::Device,
+        std::slice::from_ref(&enrolment),
+        |e| e.id,
+    )
+    .await
+    .map_err(on_tablet)?;
+    Ok(enrolment)
+}
+
+/// Where this tablet stands, asked with a signed request after the server proves itself
+/// against the pinned key. A pending tablet hears it is waiting (403); a revoked one 410.
+pub async fn hello(enrolment: &Enrolment) -> Result<Device, ApiError> {
+    if identity().await? != enrolment.server_key {
+        return Err(impostor());
+    }
+    let path = "/api/device/hello";
+    let body = b"{}";
+    let key = crypto::import_signing_key(&enrolment.private_key)
+        .await
+        .map_err(crypto_error)?;
+    let hash = crypto::sha256(body).await.map_err(crypto_error)?;
+    let time = (js_sys::Date::now() / 1000.0) as i64;
+    let nonce = hex::encode(crypto::random_bytes::<16>().map_err(crypto_error)?);
+    let signature = crypto::sign(&key, &proof_message("POST", path, &hash, time, &nonce))
+        .await
+        .map_err(crypto_error)?;
+    let response = Request::post(path)
+        .header("Content-Type", "application/json")
+        .header(header::DEVICE, &enrolment.id.to_string())
+        .header(header::TIME, &time.to_string())
+        .header(header::NONCE, &nonce)
+        .header(header::PROOF, &hex::encode(signature))
+        .body(String::from_utf8_lossy(body).into_owned())
+        .map_err(|_| ApiError::BadAnswer)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)?;
+    api::read(response).await
+}
