@@ -22,5 +22,6 @@ pub mod progress;
 pub mod progress_check;
 pub mod staff;
 pub mod storage;
+pub mod sync;
 pub mod throttle;
 pub mod workflow;

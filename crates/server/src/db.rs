@@ -110,6 +110,27 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (device_id, nonce)
     ) WITHOUT ROWID;
 "#,
+    r#"
+    -- Sync: the last outbox counter answered for each device, and the records tablets pushed,
+    -- each change numbered by one sequence so pull can ask for what came after.
+    ALTER TABLE devices ADD COLUMN last_counter INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE records (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        -- The observation's status; NULL once deleted (the body is then its tombstone).
+        status TEXT,
+        author TEXT NOT NULL,
+        from_home INTEGER NOT NULL CHECK (from_home IN (0, 1)),
+        body TEXT NOT NULL,
+        seq INTEGER NOT NULL UNIQUE,
+        changed_by TEXT NOT NULL REFERENCES staff (id),
+        device_id TEXT NOT NULL REFERENCES devices (id),
+        changed_at TEXT NOT NULL
+    );
+    CREATE TABLE sync_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
+    INSERT INTO sync_sequence (id, last) VALUES (1, 0);
+"#,
 ];
 
 impl Db {

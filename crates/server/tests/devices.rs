@@ -4,63 +4,12 @@
 //! one is refused with the reason; once revoked it is told so (410) at its next contact.
 
 mod support;
-use burrow_core::device::{header, identity_message, proof_message};
+use burrow_core::device::identity_message;
 use reqwest::{Client, StatusCode};
-use ring::rand::SystemRandom;
-use ring::signature::{
-    ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair,
-    UnparsedPublicKey,
-};
+use ring::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
+use support::device::Tablet;
 use support::{TestServer, client, refusal};
-
-/// A tablet's key pair, as WebCrypto would make it.
-struct Tablet {
-    key: EcdsaKeyPair,
-    rng: SystemRandom,
-    id: String,
-}
-
-impl Tablet {
-    fn new() -> Tablet {
-        let rng = SystemRandom::new();
-        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
-        let key = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng)
-            .unwrap();
-        Tablet {
-            key,
-            rng,
-            id: String::new(),
-        }
-    }
-
-    fn public_hex(&self) -> String {
-        hex::encode(self.key.public_key().as_ref())
-    }
-
-    /// The proof headers for `method path body` at `time` with `nonce`.
-    fn proof(
-        &self,
-        method: &str,
-        path: &str,
-        body: &[u8],
-        time: i64,
-        nonce: &str,
-    ) -> Vec<(&'static str, String)> {
-        let hash: [u8; 32] = Sha256::digest(body).into();
-        let sig = self
-            .key
-            .sign(&self.rng, &proof_message(method, path, &hash, time, nonce))
-            .unwrap();
-        vec![
-            (header::DEVICE, self.id.clone()),
-            (header::TIME, time.to_string()),
-            (header::NONCE, nonce.to_owned()),
-            (header::PROOF, hex::encode(sig.as_ref())),
-        ]
-    }
-}
 
 async fn send(
     server: &TestServer,
@@ -197,17 +146,7 @@ async fn a_tablet_is_enrolled_with_its_code_and_its_signed_requests_are_checked(
     assert_eq!(error, "This tablet is waiting for a manager to approve it.");
 
     // Only a manager or deputy approves, only with the code the tablet shows, and with a name.
-    let (_, invite) = server
-        .add_staff(&manager, "Priya Shah", "practitioner")
-        .await;
-    let practitioner = client();
-    let r = practitioner
-        .post(server.url("/api/invites/claim"))
-        .json(&json!({"name": "Priya Shah", "code": invite, "passphrase": "marble kettle orchard"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
+    let (practitioner, _) = server.practitioner(&manager, "Priya Shah").await;
     let approve = format!("/api/devices/{}/approve", tablet.id);
     let r = practitioner
         .post(server.url(&approve))

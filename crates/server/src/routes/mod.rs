@@ -9,11 +9,13 @@ mod session;
 mod setup;
 mod staff;
 mod status;
+mod sync;
 mod tablet_keys;
 
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 
@@ -29,6 +31,11 @@ pub fn api_router() -> Router<AppState> {
         .route("/devices/{id}/approve", post(devices::approve))
         .route("/devices/{id}/revoke", post(devices::revoke))
         .route("/device/hello", post(devices::hello))
+        // A batch of observations is bigger than a form; photos will have their own route.
+        .route(
+            "/sync/push",
+            post(sync::push).layer(DefaultBodyLimit::max(sync::BODY_LIMIT)),
+        )
         .route("/setup", post(setup::setup))
         .route(
             "/session",

@@ -3,6 +3,7 @@
 //! and their session, and consumes the code, all or nothing.
 
 pub mod devices;
+pub mod sync;
 
 use burrow_core::api::{Child, ConsentEntry, StaffMember};
 use burrow_core::child::ValidChild;

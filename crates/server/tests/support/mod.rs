@@ -1,6 +1,8 @@
 //! A real burrow-server on loopback ports with its own SQLite file, and clients for it.
 #![allow(dead_code)]
 
+pub mod device;
+
 use burrow_server::{Config, Running};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
@@ -91,6 +93,21 @@ impl TestServer {
             .send()
             .await
             .unwrap()
+    }
+
+    /// A practitioner added by `manager` who has claimed their invite: their signed-in client
+    /// and id.
+    pub async fn practitioner(&self, manager: &Client, name: &str) -> (Client, String) {
+        let (id, invite) = self.add_staff(manager, name, "practitioner").await;
+        let c = client();
+        let r = c
+            .post(self.url("/api/invites/claim"))
+            .json(&json!({"name": name, "code": invite, "passphrase": "marble kettle orchard"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        (c, id)
     }
 
     /// Adds a practitioner as the given manager; returns their id and invite code.

@@ -1,0 +1,105 @@
+//! A tablet's device key and signed requests, made with ring as WebCrypto would make them.
+
+use super::TestServer;
+use burrow_core::device::{header, proof_message};
+use reqwest::{Client, StatusCode};
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+pub struct Tablet {
+    key: EcdsaKeyPair,
+    rng: SystemRandom,
+    pub id: String,
+    nonces: std::cell::Cell<u64>,
+}
+
+impl Tablet {
+    pub fn new() -> Tablet {
+        let rng = SystemRandom::new();
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
+        let key = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng)
+            .unwrap();
+        Tablet {
+            key,
+            rng,
+            id: String::new(),
+            nonces: std::cell::Cell::new(0),
+        }
+    }
+
+    pub fn public_hex(&self) -> String {
+        hex::encode(self.key.public_key().as_ref())
+    }
+
+    /// The proof headers for `method path body` at `time` with `nonce`.
+    pub fn proof(
+        &self,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        time: i64,
+        nonce: &str,
+    ) -> Vec<(&'static str, String)> {
+        let hash: [u8; 32] = Sha256::digest(body).into();
+        let sig = self
+            .key
+            .sign(&self.rng, &proof_message(method, path, &hash, time, nonce))
+            .unwrap();
+        vec![
+            (header::DEVICE, self.id.clone()),
+            (header::TIME, time.to_string()),
+            (header::NONCE, nonce.to_owned()),
+            (header::PROOF, hex::encode(sig.as_ref())),
+        ]
+    }
+
+    /// A fresh proof for a POST of `body` to `path` now.
+    pub fn sign_post(&self, path: &str, body: &[u8]) -> Vec<(&'static str, String)> {
+        let n = self.nonces.get() + 1;
+        self.nonces.set(n);
+        let nonce = format!("{}-{n:08}", &self.id[..8]);
+        self.proof("POST", path, body, chrono::Utc::now().timestamp(), &nonce)
+    }
+
+    /// Asks to enrol and has `manager` approve it with its code.
+    pub async fn enrol(server: &TestServer, manager: &Client, name: &str) -> Tablet {
+        let mut tablet = Tablet::new();
+        let r = Client::new()
+            .post(server.url("/api/devices"))
+            .json(&json!({"public_key": tablet.public_hex()}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let asked: Value = r.json().await.unwrap();
+        tablet.id = asked["id"].as_str().unwrap().to_owned();
+        let r = manager
+            .post(server.url(&format!("/api/devices/{}/approve", tablet.id)))
+            .json(&json!({"code": asked["code"], "name": name}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        tablet
+    }
+
+    /// POSTs `body` to `path` signed by this tablet, as `client` (whose cookie says who).
+    pub async fn post(
+        &self,
+        client: &Client,
+        server: &TestServer,
+        path: &str,
+        body: &[u8],
+    ) -> reqwest::Response {
+        let mut req = client
+            .post(server.url(path))
+            .header("content-type", "application/json")
+            .body(body.to_vec());
+        for (k, v) in self.sign_post(path, body) {
+            req = req.header(k, v);
+        }
+        req.send().await.unwrap()
+    }
+}
