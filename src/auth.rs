@@ -66,6 +66,10 @@ impl Auth {
             setting_name: Some(session.setting_name.clone()),
         }));
         self.ended.set(None);
+        // Someone signed in: the note that this tablet was wiped has been read.
+        if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+            let _ = s.remove_item(crate::enrolment::WIPED);
+        }
         self.session.set(Some(session));
     }
 

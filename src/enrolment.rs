@@ -138,3 +138,32 @@ pub async fn hello(enrolment: &Enrolment) -> Result<Device, ApiError> {
         .map_err(|_| ApiError::Unreachable)?;
     api::read(response).await
 }
+
+/// Set for the sign-in screen after a wipe, so it can say what happened.
+pub const WIPED: &str = "burrow-wiped";
+
+/// A manager removed this tablet. Its wrapped keys go first (nothing here can be read after),
+/// then its database and the cached app; the person is signed out and Burrow starts afresh.
+pub async fn wipe(auth: crate::auth::Auth) -> Result<(), String> {
+    tablet::wipe().await.map_err(|e| {
+        format!("Burrow could not wipe this tablet: {e}. Close Burrow and open it again.")
+    })?;
+    if let Some(caches) = web_sys::window().and_then(|w| w.caches().ok())
+        && let Ok(names) = wasm_bindgen_futures::JsFuture::from(caches.keys()).await
+    {
+        for name in js_sys::Array::from(&names)
+            .iter()
+            .filter_map(|n| n.as_string())
+        {
+            let _ = wasm_bindgen_futures::JsFuture::from(caches.delete(&name)).await;
+        }
+    }
+    let _ = auth.sign_out().await;
+    if let Some(w) = web_sys::window() {
+        if let Ok(Some(s)) = w.session_storage() {
+            let _ = s.set_item(WIPED, "1");
+        }
+        let _ = w.location().replace("/");
+    }
+    Ok(())
+}

@@ -43,9 +43,18 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
+/// After a manager removed this tablet and Burrow wiped it, until someone signs in again.
+fn was_wiped() -> bool {
+    web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .and_then(|s| s.get_item(crate::enrolment::WIPED).ok().flatten())
+        .is_some()
+}
+
 #[component]
 fn SignInForm(known_people: bool) -> impl IntoView {
     let auth = use_auth();
+    let wiped = was_wiped();
     let lock = use_lock();
     let name = RwSignal::new(String::new());
     let passphrase = RwSignal::new(String::new());
@@ -81,6 +90,7 @@ fn SignInForm(known_people: bool) -> impl IntoView {
         <section class="card narrow">
             <p class="eyebrow">{setting}</p>
             <h1>"Sign in"</h1>
+            {wiped.then(|| view! { <p class="notice" role="status" data-testid="wiped">"A manager removed this tablet from the setting, so Burrow wiped everything on it. To use it again, a manager enrols it afresh."</p> })}
             {move || auth.ended.get().map(|why| view! { <p class="notice" role="status">{why}</p> })}
             <p class="muted">"The first time you use this tablet, sign in while it is on the setting’s Wi-Fi. After that you can unlock it anywhere."</p>
             <form on:submit=on_submit novalidate>

@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use thiserror::Error;
 use uuid::Uuid;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 const VERSION: u32 = 1;
 /// Photo chunks are stored as ArrayBuffers of at most 1 MiB, envelope included: small enough
@@ -147,7 +147,18 @@ impl Store {
             let _ = db.create_object_store(OUTBOX, outbox);
             let _ = db.create_object_store(META, ObjectStoreParams::new());
         });
-        let db = request.await.map_err(failed)?;
+        let mut db = request.await.map_err(failed)?;
+        // A wipe (or a later upgrade) must not wait on connections this page still holds: each
+        // closes itself when asked. The handler is handed to JavaScript, which outlives `Store`.
+        db.on_version_change(|event| {
+            if let Some(db) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::IdbDatabase>().ok())
+            {
+                db.close();
+            }
+        });
+        db.forget_callbacks();
         Ok(Store { db })
     }
 
@@ -195,6 +206,11 @@ impl Store {
             .await
             .map_err(failed)?;
         commit(tx, "the change was not saved").await
+    }
+
+    /// Forgets every wrapped copy of the data key: nothing on the tablet can be read after.
+    pub async fn forget_wrapped_keys(&self) -> Result<(), StoreError> {
+        self.set_meta(WRAPPED_KEYS, &Vec::<WrappedKey>::new()).await
     }
 
     pub async fn wrapped_keys(&self) -> Result<Vec<WrappedKey>, StoreError> {
@@ -633,7 +649,6 @@ async fn open_row(keys: &Keys, kind: Kind, id: Uuid, row: &JsValue) -> Result<Ve
 mod tests {
     use super::*;
     use crate::store::keys::{keys_from, unlock, wrap_with_cost};
-    use wasm_bindgen::JsCast;
     use wasm_bindgen_test::*;
 
     wasm_bindgen_test_configure!(run_in_browser);

@@ -95,6 +95,15 @@ pub async fn open() -> Result<Store, StoreError> {
     Store::open(STORE_NAME).await
 }
 
+/// A manager removed this tablet: every wrapped key goes first (from then on nothing here can be
+/// read, even if the rest were interrupted), then the whole database.
+pub async fn wipe() -> Result<(), StoreError> {
+    let store = open().await?;
+    store.forget_wrapped_keys().await?;
+    store.close();
+    Store::delete(STORE_NAME).await
+}
+
 /// The people who may unlock this tablet, in the order they first signed in here.
 pub async fn people(store: &Store) -> Result<Vec<Person>, StoreError> {
     let wrapped = store.wrapped_keys().await?;

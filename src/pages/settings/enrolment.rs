@@ -3,6 +3,7 @@
 //! it is the setting's server.
 
 use crate::api::ApiError;
+use crate::auth::use_auth;
 use crate::enrolment::{self, Enrolment};
 use crate::lock::use_lock;
 use burrow_core::device::DeviceStatus;
@@ -21,6 +22,7 @@ enum Standing {
 #[component]
 pub fn TabletEnrolment() -> impl IntoView {
     let lock = use_lock();
+    let auth = use_auth();
     let standing = RwSignal::new(None::<Standing>);
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -45,6 +47,9 @@ pub fn TabletEnrolment() -> impl IntoView {
                 }
                 Err(ApiError::Refused { status: 410, .. }) => {
                     standing.try_set(Some(Standing::Removed));
+                    if let Err(e) = enrolment::wipe(auth).await {
+                        problem.try_set(Some(e));
+                    }
                 }
                 Err(e) => {
                     standing.try_set(Some(Standing::Waiting(enrolment)));
@@ -106,7 +111,7 @@ pub fn TabletEnrolment() -> impl IntoView {
                     <p role="status">{format!("Enrolled as “{name}”. The setting’s server proved its identity.")}</p>
                 }.into_any(),
                 Standing::Removed => view! {
-                    <p class="notice notice-error" role="alert">"A manager removed this tablet. It can no longer sync."</p>
+                    <p class="notice notice-error" role="alert">"A manager removed this tablet. Burrow is wiping it."</p>
                 }.into_any(),
             })}
             {move || problem.get().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}

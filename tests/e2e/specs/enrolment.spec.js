@@ -1,7 +1,7 @@
 // Enrolling a tablet: it asks (after the setting's server proves its identity), shows a code,
 // and a manager approves it with that code and a name; a wrong code is refused with the
 // reason. The tablet's signed check then says it is enrolled, also after a reload; once a
-// manager removes it, it says so.
+// manager removes it, the tablet wipes itself at its next contact.
 import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
@@ -9,7 +9,7 @@ import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
 const PASSPHRASE = "teapot river lantern";
 const held = cleanUpAfterEach(test);
 
-test("a manager approves this tablet with the code it shows, then removes it", async () => {
+test("a manager approves this tablet with the code it shows, then removes it and it wipes itself", async () => {
   held.server = await startServer({ args: ["--demo"] });
   const { context, page } = await signedInOnDisk(held, "Sam Patel", PASSPHRASE);
   await page.getByRole("link", { name: "Settings", exact: true }).click();
@@ -49,6 +49,40 @@ test("a manager approves this tablet with the code it shows, then removes it", a
   await page.reload();
   await page.getByLabel("Passphrase").fill(PASSPHRASE);
   await page.getByRole("button", { name: "Unlock" }).click();
-  await expect(enrolment).toContainText("A manager removed this tablet. It can no longer sync.");
+  // Told so at its next contact, it wipes itself: keys, database and cached app, then signs out.
+  await expect(page.getByTestId("wiped")).toHaveText(
+    "A manager removed this tablet from the setting, so Burrow wiped everything on it. To use it again, a manager enrols it afresh.",
+  );
+  await expect(page.getByLabel("Your name")).toBeVisible();
+  const left = await page.evaluate(async () => {
+    const cached = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) cached.push(new URL(request.url).pathname);
+    }
+    // The app opens a fresh, empty store as it starts again: count what is in it.
+    const db = await new Promise((ok, no) => {
+      const r = indexedDB.open("burrow");
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => no(r.error);
+    });
+    const count = (store) =>
+      new Promise((ok) => {
+        if (!db.objectStoreNames.contains(store)) return ok(0);
+        const r = db.transaction(store).objectStore(store).count();
+        r.onsuccess = () => ok(r.result);
+      });
+    const wrapped = await new Promise((ok) => {
+      if (!db.objectStoreNames.contains("meta")) return ok(null);
+      const r = db.transaction("meta").objectStore("meta").get("wrapped_keys");
+      r.onsuccess = () => ok(r.result ?? null);
+    });
+    const rows = { records: await count("records"), outbox: await count("outbox"), photo_chunks: await count("photo_chunks") };
+    db.close();
+    return { cached, rows, wrapped };
+  });
+  expect(left.rows, "nothing left in the store").toEqual({ records: 0, outbox: 0, photo_chunks: 0 });
+  expect(left.wrapped, "no wrapped key left").toBeNull();
+  // The app shell may be cached again as the app reloads; nothing from the API ever is.
+  expect(left.cached.filter((p) => p.startsWith("/api/"))).toEqual([]);
   await context.close();
 });
