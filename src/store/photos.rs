@@ -2,13 +2,14 @@
 //! (who is in it, when) written with its outbox entry. Camera refusals are kept the same way,
 //! for the audit log, without any image.
 
+use super::crypto;
 use super::db::{NewRecord, Store, StoreError};
 use super::keys::Keys;
-use burrow_core::consent::Refusal;
 use burrow_core::envelope::Kind;
 use burrow_core::photo::PhotoRecord;
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use burrow_core::sync::{NotToday, not_today_id};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 use uuid::Uuid;
 
 /// A frame as the camera gave it, already scaled and re-encoded.
@@ -38,6 +39,9 @@ pub async fn save(
     taken_by: Uuid,
     taken_at: DateTime<Utc>,
 ) -> Result<PhotoRecord, StoreError> {
+    // The hashes name the photo to the server when it syncs (DESIGN §5: photos go first).
+    let sha256 = hex::encode(crypto::sha256(&shot.jpeg).await?);
+    let thumb_sha256 = hex::encode(crypto::sha256(&shot.thumb).await?);
     let record = PhotoRecord {
         id: Uuid::now_v7(),
         thumb_id: Uuid::now_v7(),
@@ -46,6 +50,8 @@ pub async fn save(
         taken_at,
         width: shot.width,
         height: shot.height,
+        sha256: Some(sha256),
+        thumb_sha256: Some(thumb_sha256),
     };
     store.put_photo(keys, record.id, &shot.jpeg).await?;
     store.put_photo(keys, record.thumb_id, &shot.thumb).await?;
@@ -100,14 +106,7 @@ pub async fn taken(
     Ok((photos, damaged))
 }
 
-/// A refused attempt to open the camera, as the audit log will receive it: who, when, which
-/// children and why. Never an image.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RefusedCapture {
-    pub by: Uuid,
-    pub at: DateTime<Utc>,
-    pub reasons: Vec<Refusal>,
-}
+pub use burrow_core::sync::RefusedCapture;
 
 pub async fn record_refusal(
     store: &Store,
@@ -137,24 +136,17 @@ pub async fn refusals(store: &Store, keys: &Keys) -> Result<usize, StoreError> {
     Ok(store.all_of(keys, Kind::RefusedCapture).await?.len())
 }
 
-/// The record holding which children said "no photos" on `day` (one per day, replaced whole).
-fn wishes_id(day: NaiveDate) -> Uuid {
-    Uuid::from_u128(
-        (0x6e6f_7420_746f_6461_u128 << 64) | day.num_days_from_ce().unsigned_abs() as u128,
-    )
-}
-
 /// The children who have said they do not want photos taken on `day`.
 pub async fn not_today(
     store: &Store,
     keys: &Keys,
     day: NaiveDate,
 ) -> Result<Vec<Uuid>, StoreError> {
-    let id = wishes_id(day);
+    let id = not_today_id(day);
     match store.get_record(keys, Kind::Meta, id).await? {
-        Some(body) => {
-            serde_json::from_slice(&body).map_err(|_| StoreError::Damaged { record_id: id })
-        }
+        Some(body) => serde_json::from_slice::<NotToday>(&body)
+            .map(|w| w.children)
+            .map_err(|_| StoreError::Damaged { record_id: id }),
         None => Ok(Vec::new()),
     }
 }
@@ -167,12 +159,15 @@ pub async fn set_not_today(
     children: &[Uuid],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let body = json(&children)?;
+    let body = json(&NotToday {
+        day,
+        children: children.to_vec(),
+    })?;
     store
         .put_record(
             keys,
             &NewRecord {
-                id: wishes_id(day),
+                id: not_today_id(day),
                 kind: Kind::Meta,
                 version: now.timestamp_millis().unsigned_abs(),
                 lookups: &[],

@@ -62,6 +62,12 @@ pub struct PhotoRecord {
     pub taken_at: chrono::DateTime<chrono::Utc>,
     pub width: u32,
     pub height: u32,
+    /// SHA-256 (hex) of the photo and of its thumbnail: how the server knows it has them.
+    /// Absent only on records written before photos synced.
+    #[serde(default)]
+    pub sha256: Option<String>,
+    #[serde(default)]
+    pub thumb_sha256: Option<String>,
 }
 
 #[cfg(test)]

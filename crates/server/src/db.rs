@@ -131,6 +131,16 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE sync_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
     INSERT INTO sync_sequence (id, last) VALUES (1, 0);
 "#,
+    r#"
+    -- Photos by SHA-256: the bytes are sealed on disk, apart from the database; here only how
+    -- far each upload got, so a cut connection resumes where it stopped.
+    CREATE TABLE photos (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        received INTEGER NOT NULL,
+        complete INTEGER NOT NULL CHECK (complete IN (0, 1))
+    ) WITHOUT ROWID;
+"#,
 ];
 
 impl Db {

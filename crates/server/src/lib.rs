@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod identity;
+pub mod photos;
 pub mod premises;
 pub mod proof;
 pub mod routes;

@@ -33,6 +33,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let (names, ips) = tls::local_names_and_ips();
     let tls = tls::load_or_create(&config.data_dir, &names, &ips)?;
     let identity = crate::identity::Identity::load_or_create(&config.data_dir)?;
+    let photos = crate::photos::PhotoVault::load_or_create(&config.data_dir)?;
 
     let demo_created = config.demo
         && demo::create_if_new(&db)
@@ -57,6 +58,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         config.session_lifetime,
         tls.ca_pem.clone(),
         identity,
+        photos,
         config.lock_after_seconds,
     );
     let premises = Arc::new(Premises::new(&config.premises, &config.trusted_proxies));

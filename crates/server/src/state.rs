@@ -19,6 +19,8 @@ pub struct Inner {
     pub throttles: Throttles,
     /// The key this server proves itself with; tablets pin its public half.
     pub identity: crate::identity::Identity,
+    /// Photos, sealed on disk under a key kept apart from the database.
+    pub photos: crate::photos::PhotoVault,
     /// Overrides the setting's idle-lock time (`--lock-after-seconds`), for demos and tests.
     pub lock_after_seconds: Option<u32>,
 }
@@ -44,6 +46,7 @@ impl AppState {
         session_lifetime: Duration,
         ca_certificate_pem: String,
         identity: crate::identity::Identity,
+        photos: crate::photos::PhotoVault,
         lock_after_seconds: Option<u32>,
     ) -> AppState {
         AppState(Arc::new(Inner {
@@ -53,6 +56,7 @@ impl AppState {
             ca_certificate_pem,
             throttles: Throttles::default(),
             identity,
+            photos,
             lock_after_seconds,
         }))
     }

@@ -11,8 +11,13 @@ use support::device::Tablet;
 use support::{TestServer, client, refusal};
 use uuid::Uuid;
 
+/// An observation change made on the tablet by its author.
 fn op(counter: u64, obs: &Observation) -> Value {
-    json!({"counter": counter, "record_id": obs.id, "kind": "observation", "version": obs.version, "body": obs})
+    op_by(counter, obs, obs.author)
+}
+
+fn op_by(counter: u64, obs: &Observation, by: Uuid) -> Value {
+    json!({"counter": counter, "record_id": obs.id, "kind": "observation", "version": obs.version, "by": by, "body": obs})
 }
 
 async fn push(tablet: &Tablet, who: &Client, server: &TestServer, ops: Vec<Value>) -> Vec<Value> {
@@ -71,7 +76,14 @@ async fn a_tablets_outbox_is_applied_once_in_order_and_every_change_is_answered(
     let mut validated = v3.clone();
     validated.version = 4;
     validated.status = Status::Validated;
-    let answers = push(&office, &manager, &server, vec![op(1, &validated)]).await;
+    let manager_id = server.whoami(&manager).await;
+    let answers = push(
+        &office,
+        &manager,
+        &server,
+        vec![op_by(1, &validated, manager_id)],
+    )
+    .await;
     assert_eq!(answers[0]["outcome"], "accepted", "{answers:?}");
 
     // Priya's tablet had not synced: its edit is stale; a newer-numbered one is locked. An
@@ -89,7 +101,7 @@ async fn a_tablets_outbox_is_applied_once_in_order_and_every_change_is_answered(
         chrono::Utc::now(),
     );
     another.text = "Shared the paints".into();
-    let unknown = json!({"counter": 6, "record_id": Uuid::now_v7(), "kind": "photo_album", "version": 1, "body": {}});
+    let unknown = json!({"counter": 6, "record_id": Uuid::now_v7(), "kind": "photo_album", "version": 1, "by": priya_id, "body": {}});
     let answers = push(
         &room2,
         &priya,
@@ -128,7 +140,11 @@ async fn a_tablets_outbox_is_applied_once_in_order_and_every_change_is_answered(
         &room2,
         &priya,
         &server,
-        vec![op(8, &own), op(9, &self_validated), op(10, &not_mine)],
+        vec![
+            op(8, &own),
+            op(9, &self_validated),
+            op_by(10, &not_mine, priya_id),
+        ],
     )
     .await;
     assert_eq!(answers[0]["outcome"], "accepted");
@@ -185,7 +201,7 @@ async fn a_push_needs_a_signed_in_person_on_an_enrolled_tablet_and_a_readable_ba
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let ops: Vec<Value> = (1..=201)
-        .map(|n| json!({"counter": n, "record_id": Uuid::now_v7(), "kind": "observation", "version": 1, "body": {}}))
+        .map(|n| json!({"counter": n, "record_id": Uuid::now_v7(), "kind": "observation", "version": 1, "by": Uuid::now_v7(), "body": {}}))
         .collect();
     let big = serde_json::to_vec(&json!({ "ops": ops })).unwrap();
     let r = tablet.post(&manager, &server, "/api/sync/push", &big).await;

@@ -5,6 +5,7 @@ mod children;
 mod consents;
 mod devices;
 mod options;
+mod photos;
 mod session;
 mod setup;
 mod staff;
@@ -31,10 +32,18 @@ pub fn api_router() -> Router<AppState> {
         .route("/devices/{id}/approve", post(devices::approve))
         .route("/devices/{id}/revoke", post(devices::revoke))
         .route("/device/hello", post(devices::hello))
-        // A batch of observations is bigger than a form; photos will have their own route.
+        // A batch of observations is bigger than a form; a photo piece bigger still.
         .route(
             "/sync/push",
             post(sync::push).layer(DefaultBodyLimit::max(sync::BODY_LIMIT)),
+        )
+        .route("/sync/pull", get(sync::pull))
+        .route("/photos/missing", post(photos::missing))
+        .route(
+            "/photos/{sha256}",
+            get(photos::download)
+                .put(photos::upload)
+                .layer(DefaultBodyLimit::max(photos::BODY_LIMIT)),
         )
         .route("/setup", post(setup::setup))
         .route(

@@ -3,6 +3,7 @@
 //! and their session, and consumes the code, all or nothing.
 
 pub mod devices;
+pub mod photos;
 pub mod sync;
 
 use burrow_core::api::{Child, ConsentEntry, StaffMember};

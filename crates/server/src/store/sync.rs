@@ -1,6 +1,6 @@
 //! Records pushed by tablets, the sync sequence, and each device's last answered counter.
 
-use burrow_core::sync::Held;
+use burrow_core::sync::{Held, RecordKind};
 use burrow_core::workflow::{Status, Subject};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -31,31 +31,56 @@ pub fn next_seq(conn: &Connection) -> rusqlite::Result<u64> {
     )
 }
 
-/// What the server holds of an observation: None if it never had it; Some(None) if deleted.
-pub fn held_observation(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<Option<Held>>> {
-    conn.query_row(
-        "SELECT version, status, author, from_home FROM records WHERE id = ?1 AND kind = 'observation'",
-        params![id],
-        |r| {
-            let version: u64 = r.get(0)?;
-            let status: Option<String> = r.get(1)?;
-            let author: Uuid = r.get(2)?;
-            let from_home: bool = r.get(3)?;
-            Ok(status.and_then(|s| Status::parse(&s)).map(|status| Held {
-                version,
-                subject: Subject {
-                    status,
-                    author,
-                    from_home,
-                },
-            }))
-        },
-    )
-    .optional()
+/// What the server holds of a record of `kind`, for the rules.
+pub enum Kept {
+    Never,
+    /// Deleted by its author: only the tombstone is left.
+    Deleted,
+    Workflow(Held),
+    /// A record outside the workflow (a photo, a day's wishes): only its version matters.
+    Plain {
+        version: u64,
+    },
+}
+
+pub fn kept(conn: &Connection, kind: RecordKind, id: Uuid) -> rusqlite::Result<Kept> {
+    let row = conn
+        .query_row(
+            "SELECT version, status, author, from_home FROM records WHERE id = ?1 AND kind = ?2",
+            params![id, kind.as_str()],
+            |r| {
+                Ok((
+                    r.get::<_, u64>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Uuid>(2)?,
+                    r.get::<_, bool>(3)?,
+                ))
+            },
+        )
+        .optional()?;
+    let workflow = matches!(kind, RecordKind::Observation | RecordKind::ProgressCheck);
+    Ok(match row {
+        None => Kept::Never,
+        Some((version, _, _, _)) if !workflow => Kept::Plain { version },
+        Some((version, status, author, from_home)) => {
+            match status.as_deref().and_then(Status::parse) {
+                None => Kept::Deleted,
+                Some(status) => Kept::Workflow(Held {
+                    version,
+                    subject: Subject {
+                        status,
+                        author,
+                        from_home,
+                    },
+                }),
+            }
+        }
+    })
 }
 
 /// A change as the server keeps it.
 pub struct Change<'a> {
+    pub kind: RecordKind,
     pub id: Uuid,
     pub version: u64,
     pub status: Option<Status>,
@@ -68,10 +93,10 @@ pub struct Change<'a> {
     pub at: DateTime<Utc>,
 }
 
-pub fn put_observation(conn: &Connection, c: &Change) -> rusqlite::Result<()> {
+pub fn put(conn: &Connection, c: &Change) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO records (id, kind, version, status, author, from_home, body, seq, changed_by, device_id, changed_at)
-         VALUES (?1, 'observation', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         VALUES (?1, ?11, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (id) DO UPDATE SET version = ?2, status = ?3, body = ?6, seq = ?7,
              changed_by = ?8, device_id = ?9, changed_at = ?10",
         params![
@@ -84,8 +109,71 @@ pub fn put_observation(conn: &Connection, c: &Change) -> rusqlite::Result<()> {
             c.seq,
             c.by,
             c.device,
-            c.at
+            c.at,
+            c.kind.as_str(),
         ],
     )?;
     Ok(())
+}
+
+/// A kept record as pull reads it.
+pub struct Row {
+    pub seq: u64,
+    pub kind: String,
+    pub id: Uuid,
+    pub version: u64,
+    pub status: Option<String>,
+    pub author: Uuid,
+    pub body: String,
+}
+
+/// Up to `limit` records changed after `after`, in the order they changed.
+pub fn after(conn: &Connection, after: u64, limit: usize) -> rusqlite::Result<Vec<Row>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, kind, id, version, status, author, body FROM records
+         WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    stmt.query_map(params![after, limit as i64], |r| {
+        Ok(Row {
+            seq: r.get(0)?,
+            kind: r.get(1)?,
+            id: r.get(2)?,
+            version: r.get(3)?,
+            status: r.get(4)?,
+            author: r.get(5)?,
+            body: r.get(6)?,
+        })
+    })?
+    .collect()
+}
+
+/// The children on a day's "no photos" list, as the server last heard it.
+pub fn not_today(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT body FROM records WHERE id = ?1 AND kind = 'not_today'",
+        params![id],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+pub fn date_of_birth(
+    conn: &Connection,
+    child: Uuid,
+) -> rusqlite::Result<Option<chrono::NaiveDate>> {
+    conn.query_row(
+        "SELECT date_of_birth FROM children WHERE id = ?1",
+        params![child],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+pub fn first_name(conn: &Connection, child: Uuid) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT first_name FROM children WHERE id = ?1",
+        params![child],
+        |r| r.get(0),
+    )
+    .optional()
 }

@@ -57,10 +57,36 @@ impl Tablet {
 
     /// A fresh proof for a POST of `body` to `path` now.
     pub fn sign_post(&self, path: &str, body: &[u8]) -> Vec<(&'static str, String)> {
+        self.sign("POST", path, body)
+    }
+
+    /// A fresh proof for `method path body` now.
+    pub fn sign(&self, method: &str, path: &str, body: &[u8]) -> Vec<(&'static str, String)> {
         let n = self.nonces.get() + 1;
         self.nonces.set(n);
         let nonce = format!("{}-{n:08}", &self.id[..8]);
-        self.proof("POST", path, body, chrono::Utc::now().timestamp(), &nonce)
+        self.proof(method, path, body, chrono::Utc::now().timestamp(), &nonce)
+    }
+
+    /// Any request signed by this tablet, as `client`.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        client: &Client,
+        server: &TestServer,
+        path: &str,
+        body: &[u8],
+    ) -> reqwest::Response {
+        let mut req = client
+            .request(method.clone(), server.url(path))
+            .body(body.to_vec());
+        if !body.is_empty() {
+            req = req.header("content-type", "application/json");
+        }
+        for (k, v) in self.sign(method.as_str(), path, body) {
+            req = req.header(k, v);
+        }
+        req.send().await.unwrap()
     }
 
     /// Asks to enrol and has `manager` approve it with its code.

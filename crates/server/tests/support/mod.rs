@@ -110,6 +110,14 @@ impl TestServer {
         (c, id)
     }
 
+    /// The id of whoever `client` is signed in as.
+    pub async fn whoami(&self, client: &Client) -> uuid::Uuid {
+        let r = client.get(self.url("/api/session")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let body: Value = r.json().await.unwrap();
+        uuid::Uuid::parse_str(body["staff"]["id"].as_str().unwrap()).unwrap()
+    }
+
     /// Adds a practitioner as the given manager; returns their id and invite code.
     pub async fn add_staff(&self, manager: &Client, name: &str, role: &str) -> (String, String) {
         let r = manager

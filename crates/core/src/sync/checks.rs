@@ -1,91 +1,15 @@
-//! Sync's rules (DESIGN §5), run by the server on every operation a tablet pushes: the
-//! per-device counter (a retry is skipped, a gap refused), and for an observation, who may make
-//! the change it carries — the same workflow the tablet ran, so a tablet that skipped it, or
-//! was stale, is refused with the reason the tablet then shows against the record.
+//! The workflow's records — observations and two-year checks — as the server checks them: the
+//! same `workflow::next` the tablet ran, for the person who made the change there, so a tablet
+//! that skipped it, or was stale, is refused with the reason it then shows against the record.
 
-use crate::observation::{Incomplete, Observation, Tombstone, ready_to_submit};
+use super::SyncRefusal;
+use crate::observation::{Observation, Tombstone, ready_to_submit};
+use crate::progress_check::{self, ProgressCheck};
 use crate::workflow::{self, Action, Actor, Refused, Setting, Status, Subject};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use thiserror::Error;
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-/// Most operations in one push; the tablet sends the rest in the next batch.
-pub const BATCH_MAX: usize = 200;
-
-/// Where an operation's counter stands against what the server applied from that device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CounterCheck {
-    /// Applied before (a retry): skipped, and said so.
-    Applied,
-    /// The next one expected: applied now (or refused, which also counts as answered).
-    Next,
-    /// Something in between never arrived: refused until it does.
-    Gap { expected: u64 },
-}
-
-pub fn counter(last_answered: u64, counter: u64) -> CounterCheck {
-    if counter <= last_answered {
-        CounterCheck::Applied
-    } else if counter == last_answered + 1 {
-        CounterCheck::Next
-    } else {
-        CounterCheck::Gap {
-            expected: last_answered + 1,
-        }
-    }
-}
-
-/// The kinds of record the server takes from tablets so far.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RecordKind {
-    Observation,
-}
-
-/// One change from a tablet's outbox: the record as it is now on the tablet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PushOp {
-    pub counter: u64,
-    pub record_id: Uuid,
-    /// As text, so an unknown kind is refused for that one operation, not the whole batch.
-    pub kind: String,
-    pub version: u64,
-    pub body: serde_json::Value,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PushRequest {
-    pub ops: Vec<PushOp>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum Outcome {
-    /// Kept on the server, at this sequence number.
-    Accepted { seq: u64 },
-    /// Already kept from an earlier push.
-    AlreadyApplied,
-    /// Not kept, with the reason to show against the record.
-    Refused { reason: String },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OpAnswer {
-    pub counter: u64,
-    pub record_id: Uuid,
-    #[serde(flatten)]
-    pub outcome: Outcome,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PushAnswer {
-    pub answers: Vec<OpAnswer>,
-}
-
-/// An observation as the server holds it, for the rules.
+/// A workflow record as the server holds it, for the rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Held {
     pub version: u64,
@@ -108,51 +32,15 @@ impl Incoming {
             .map(Incoming::Deleted)
             .map_err(|_| SyncRefusal::Unreadable)
     }
-
-    fn id(&self) -> Uuid {
-        match self {
-            Incoming::Observation(o) => o.id,
-            Incoming::Deleted(t) => t.id,
-        }
-    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum SyncRefusal {
-    #[error(
-        "Changes made on this tablet before this one never reached the server (expected number {expected}). Sync again."
-    )]
-    Gap { expected: u64 },
-    #[error("The server does not take records of the kind “{0}” from tablets.")]
-    UnknownKind(String),
-    #[error("The record could not be read. Tell your manager.")]
-    Unreadable,
-    #[error("The record's identifier does not match the change.")]
-    WrongRecord,
-    #[error(
-        "It was changed elsewhere since this tablet last synced, and the server keeps the newer version."
-    )]
-    Stale,
-    #[error("Only its author may create an observation.")]
-    NotTheAuthor,
-    #[error("An observation's author cannot change.")]
-    AuthorChanged,
-    #[error("{0}")]
-    Workflow(#[from] Refused),
-    #[error("It is not ready to submit: {}", join(.0))]
-    Incomplete(Vec<Incomplete>),
-    #[error("It is not on the server, so there is nothing to delete.")]
-    NothingToDelete,
-    #[error("It was deleted on another tablet.")]
-    Deleted,
-}
-
-fn join(problems: &[Incomplete]) -> String {
-    problems
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(" ")
+/// What any workflow record proposes: whose it is, and the status it would have (None: deleted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Proposed {
+    pub id: Uuid,
+    pub author: Option<Uuid>,
+    pub from_home: bool,
+    pub status: Option<Status>,
 }
 
 /// Checks a pushed observation (or its deletion) against what the server holds. Returns the
@@ -166,7 +54,82 @@ pub fn check_observation(
     setting: Setting,
     now: DateTime<Utc>,
 ) -> Result<Option<Status>, SyncRefusal> {
-    if incoming.id() != op_record {
+    let proposed = match incoming {
+        Incoming::Observation(o) => Proposed {
+            id: o.id,
+            author: Some(o.author),
+            from_home: o.from_home,
+            status: Some(o.status),
+        },
+        Incoming::Deleted(t) => Proposed {
+            id: t.id,
+            author: None,
+            from_home: false,
+            status: None,
+        },
+    };
+    check(
+        held,
+        op_record,
+        op_version,
+        proposed,
+        actor,
+        setting,
+        || match incoming {
+            Incoming::Observation(o) => ready_to_submit(o, now)
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            Incoming::Deleted(_) => Vec::new(),
+        },
+    )
+}
+
+/// Checks a pushed two-year check against what the server holds; `born` is the child's date of
+/// birth (None: a child the server does not know).
+pub fn check_progress_check(
+    held: Option<Held>,
+    op_record: Uuid,
+    op_version: u64,
+    incoming: &ProgressCheck,
+    born: Option<NaiveDate>,
+    actor: Actor,
+    setting: Setting,
+) -> Result<Option<Status>, SyncRefusal> {
+    let born = born.ok_or(SyncRefusal::UnknownChild)?;
+    let proposed = Proposed {
+        id: incoming.id,
+        author: Some(incoming.author),
+        from_home: false,
+        status: Some(incoming.status),
+    };
+    check(
+        held,
+        op_record,
+        op_version,
+        proposed,
+        actor,
+        setting,
+        || {
+            progress_check::ready_to_submit(incoming, born)
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        },
+    )
+}
+
+/// The workflow, for any record that follows it. `problems` says what stops a submit.
+fn check(
+    held: Option<Held>,
+    op_record: Uuid,
+    op_version: u64,
+    proposed: Proposed,
+    actor: Actor,
+    setting: Setting,
+    problems: impl FnOnce() -> Vec<String>,
+) -> Result<Option<Status>, SyncRefusal> {
+    if proposed.id != op_record {
         return Err(SyncRefusal::WrongRecord);
     }
     if let Some(h) = held
@@ -177,31 +140,28 @@ pub fn check_observation(
     let actor_id = match actor {
         Actor::Staff { id, .. } | Actor::Parent { id } => id,
     };
-    let from = match (held, incoming) {
-        (Some(h), Incoming::Observation(o)) => {
-            if o.author != h.subject.author || o.from_home != h.subject.from_home {
+    let from = match (held, proposed.author) {
+        (Some(h), Some(author)) => {
+            if author != h.subject.author || proposed.from_home != h.subject.from_home {
                 return Err(SyncRefusal::AuthorChanged);
             }
             h.subject
         }
-        (Some(h), Incoming::Deleted(_)) => h.subject,
-        (None, Incoming::Observation(o)) => {
-            // A new observation starts as its author's draft, wherever it has got to since.
-            if o.author != actor_id {
+        (Some(h), None) => h.subject,
+        (None, Some(author)) => {
+            // A new record starts as its author's draft, wherever it has got to since.
+            if author != actor_id {
                 return Err(SyncRefusal::NotTheAuthor);
             }
             Subject {
                 status: Status::Draft,
-                author: o.author,
-                from_home: o.from_home,
+                author,
+                from_home: proposed.from_home,
             }
         }
-        (None, Incoming::Deleted(_)) => return Err(SyncRefusal::NothingToDelete),
+        (None, None) => return Err(SyncRefusal::NothingToDelete),
     };
-    let to = match incoming {
-        Incoming::Observation(o) => Some(o.status),
-        Incoming::Deleted(_) => None,
-    };
+    let to = proposed.status;
     // The action that takes `from` to `to`: an edit keeps the status.
     let action = match to {
         None => Action::Delete,
@@ -218,12 +178,10 @@ pub fn check_observation(
             status: from.status,
         }));
     }
-    if action == Action::Submit
-        && let Incoming::Observation(o) = incoming
-    {
-        let problems = ready_to_submit(o, now);
+    if action == Action::Submit {
+        let problems = problems();
         if !problems.is_empty() {
-            return Err(SyncRefusal::Incomplete(problems));
+            return Err(SyncRefusal::Incomplete(problems.join(" ")));
         }
     }
     Ok(to)
@@ -232,6 +190,7 @@ pub fn check_observation(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::observation::Incomplete;
     use crate::staff::Role;
     use proptest::prelude::*;
 
@@ -275,6 +234,7 @@ mod tests {
 
     #[test]
     fn counters_skip_retries_and_refuse_gaps() {
+        use crate::sync::{CounterCheck, counter};
         assert_eq!(counter(0, 1), CounterCheck::Next);
         assert_eq!(counter(4, 3), CounterCheck::Applied);
         assert_eq!(counter(4, 4), CounterCheck::Applied);
@@ -414,7 +374,7 @@ mod tests {
         let Err(SyncRefusal::Incomplete(problems)) = got else {
             panic!("expected the submit checks, got {got:?}");
         };
-        assert_eq!(problems, vec![Incomplete::Empty]);
+        assert_eq!(problems, Incomplete::Empty.to_string());
     }
 
     #[test]

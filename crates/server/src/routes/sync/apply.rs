@@ -1,0 +1,198 @@
+//! One pushed operation: read what the server holds, ask core whether this change may be
+//! made by the person who made it on the tablet, and keep it. Returns its sequence number, or
+//! None for an operation a later change on the tablet superseded.
+
+use super::actor;
+use crate::store::{self, photos, sync as records};
+use burrow_core::consent::InFrame;
+use burrow_core::photo::PhotoRecord;
+use burrow_core::progress_check::ProgressCheck;
+use burrow_core::sync::{
+    Incoming, NotToday, PhotoCheck, PushOp, RecordKind, RefusedCapture, SyncRefusal,
+    check_observation, check_photo, check_progress_check, check_refused_capture, check_wishes,
+    not_today_id,
+};
+use burrow_core::workflow::{Setting, Status};
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+pub enum Refusal {
+    Rule(SyncRefusal),
+    Db(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Refusal {
+    fn from(e: rusqlite::Error) -> Self {
+        Refusal::Db(e)
+    }
+}
+
+impl From<SyncRefusal> for Refusal {
+    fn from(e: SyncRefusal) -> Self {
+        Refusal::Rule(e)
+    }
+}
+
+fn parse<T: DeserializeOwned>(body: &serde_json::Value) -> Result<T, Refusal> {
+    serde_json::from_value(body.clone()).map_err(|_| Refusal::Rule(SyncRefusal::Unreadable))
+}
+
+/// What is kept once a change passed its rules.
+struct Keep {
+    status: Option<Status>,
+    author: Uuid,
+    from_home: bool,
+}
+
+pub fn one(
+    tx: &Connection,
+    op: &PushOp,
+    setting: Setting,
+    device: Uuid,
+) -> Result<Option<u64>, Refusal> {
+    let kind =
+        RecordKind::parse(&op.kind).ok_or_else(|| SyncRefusal::UnknownKind(op.kind.clone()))?;
+    let Some(body) = &op.body else {
+        return Ok(None);
+    };
+    let staff = store::staff_by_id(tx, op.by)?.ok_or(SyncRefusal::UnknownStaff)?;
+    let actor = actor(&staff);
+    let now = Utc::now();
+    let kept = records::kept(tx, kind, op.record_id)?;
+    let held = match kept {
+        records::Kept::Deleted => return Err(SyncRefusal::Deleted.into()),
+        records::Kept::Workflow(h) => Some(h),
+        records::Kept::Never | records::Kept::Plain { .. } => None,
+    };
+    let plain = match kept {
+        records::Kept::Plain { version } => Some(version),
+        _ => None,
+    };
+    let keep = match kind {
+        RecordKind::Observation => {
+            let incoming = Incoming::parse(body)?;
+            let status = check_observation(
+                held,
+                op.record_id,
+                op.version,
+                &incoming,
+                actor,
+                setting,
+                now,
+            )?;
+            let (author, from_home) = match (&incoming, held) {
+                (Incoming::Observation(o), _) => (o.author, o.from_home),
+                (Incoming::Deleted(_), Some(h)) => (h.subject.author, h.subject.from_home),
+                (Incoming::Deleted(_), None) => return Err(SyncRefusal::NothingToDelete.into()),
+            };
+            Keep {
+                status,
+                author,
+                from_home,
+            }
+        }
+        RecordKind::ProgressCheck => {
+            let check: ProgressCheck = parse(body)?;
+            let born = records::date_of_birth(tx, check.child)?;
+            let status =
+                check_progress_check(held, op.record_id, op.version, &check, born, actor, setting)?;
+            Keep {
+                status,
+                author: check.author,
+                from_home: false,
+            }
+        }
+        RecordKind::Photo => {
+            let record: PhotoRecord = parse(body)?;
+            photo(tx, op, &record, plain, now)?;
+            Keep {
+                status: None,
+                author: record.taken_by,
+                from_home: false,
+            }
+        }
+        RecordKind::RefusedCapture => {
+            let refusal: RefusedCapture = parse(body)?;
+            check_refused_capture(op.record_id, plain.is_some(), &refusal, op.by, now)?;
+            Keep {
+                status: None,
+                author: refusal.by,
+                from_home: false,
+            }
+        }
+        RecordKind::NotToday => {
+            let wishes: NotToday = parse(body)?;
+            check_wishes(op.record_id, op.version, plain, &wishes)?;
+            Keep {
+                status: None,
+                author: op.by,
+                from_home: false,
+            }
+        }
+    };
+    let seq = records::next_seq(tx)?;
+    let text = body.to_string();
+    records::put(
+        tx,
+        &records::Change {
+            kind,
+            id: op.record_id,
+            version: op.version,
+            status: keep.status,
+            author: keep.author,
+            from_home: keep.from_home,
+            body: &text,
+            seq,
+            by: op.by,
+            device,
+            at: now,
+        },
+    )?;
+    Ok(Some(seq))
+}
+
+/// A photo record: consent as it stood when it was taken, and both its files already here.
+fn photo(
+    tx: &Connection,
+    op: &PushOp,
+    record: &PhotoRecord,
+    held: Option<u64>,
+    now: DateTime<Utc>,
+) -> Result<(), Refusal> {
+    let mut children = Vec::with_capacity(record.children.len());
+    let mut history = Vec::new();
+    for &child in &record.children {
+        children.push(records::first_name(tx, child)?.map(|first_name| InFrame {
+            child_id: child,
+            first_name,
+        }));
+        history.extend(store::consents_of(tx, child)?.into_iter().map(|e| e.record));
+    }
+    let day = record
+        .taken_at
+        .with_timezone(&chrono_tz::Europe::London)
+        .date_naive();
+    let not_today = records::not_today(tx, not_today_id(day))?
+        .and_then(|body| serde_json::from_str::<NotToday>(&body).ok())
+        .map(|w| w.children)
+        .unwrap_or_default();
+    let present = |hash: &Option<String>| -> Result<bool, rusqlite::Error> {
+        match hash {
+            Some(h) => photos::is_complete(tx, h),
+            None => Ok(false),
+        }
+    };
+    let bytes_present = present(&record.sha256)? && present(&record.thumb_sha256)?;
+    let facts = PhotoCheck {
+        held,
+        children: &children,
+        history: &history,
+        day,
+        not_today: &not_today,
+        bytes_present,
+    };
+    check_photo(op.record_id, record, op.by, &facts, now)?;
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! Sync: a signed-in member of staff on an enrolled tablet pushes its outbox in batches and
+//! pulls what changed since its checkpoint.
+//!
+//! Push: one SQLite transaction a batch; each operation answered on its own — accepted with its
+//! sequence number, already applied (a retry), superseded (replaced on the tablet before it was
+//! sent), or refused with the reason core's rules give (`apply`). A refusal does not block the
+//! operations after it; a gap in the counters does.
+//!
+//! Pull: the records changed after a sequence number, newest version of each, filtered by
+//! core's `staff_may_pull`, with tombstones for deletions.
+
+mod apply;
+
+use crate::auth::SignedIn;
+use crate::error::AppError;
+use crate::proof::Signed;
+use crate::state::AppState;
+use crate::store::{self, sync as records};
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use burrow_core::sync::{
+    BATCH_MAX, CounterCheck, OpAnswer, Outcome, PULL_MAX, PullAnswer, Pulled, PushAnswer,
+    PushRequest, RecordKind, SyncRefusal, counter, staff_may_pull,
+};
+use burrow_core::workflow::{Actor, Setting, Status};
+use serde::Deserialize;
+
+/// 200 observations of a few kilobytes each, with room to spare.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+pub async fn push(
+    _signed_in: SignedIn,
+    State(state): State<AppState>,
+    signed: Signed,
+) -> Result<Json<PushAnswer>, AppError> {
+    let request: PushRequest = serde_json::from_slice(&signed.body).map_err(|e| {
+        AppError::refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("The changes could not be read: {e}."),
+        )
+    })?;
+    if request.ops.len() > BATCH_MAX {
+        return Err(AppError::refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("Send at most {BATCH_MAX} changes at once."),
+        ));
+    }
+    let device = signed.device;
+    let answers = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let setting = Setting {
+                validation_required: store::validation_required(&tx)?,
+            };
+            let mut last = records::last_counter(&tx, device)?;
+            let mut answers = Vec::with_capacity(request.ops.len());
+            for op in &request.ops {
+                let outcome = match counter(last, op.counter) {
+                    CounterCheck::Applied => Outcome::AlreadyApplied,
+                    CounterCheck::Gap { expected } => Outcome::Refused {
+                        reason: SyncRefusal::Gap { expected }.to_string(),
+                    },
+                    CounterCheck::Next => {
+                        last = op.counter;
+                        match apply::one(&tx, op, setting, device) {
+                            Ok(Some(seq)) => Outcome::Accepted { seq },
+                            Ok(None) => Outcome::Superseded,
+                            Err(apply::Refusal::Rule(why)) => {
+                                // Which record, never what it says.
+                                tracing::info!(%device, counter = op.counter, kind = %op.kind, "sync refused a change");
+                                Outcome::Refused {
+                                    reason: why.to_string(),
+                                }
+                            }
+                            Err(apply::Refusal::Db(e)) => return Err(e.into()),
+                        }
+                    }
+                };
+                answers.push(OpAnswer {
+                    counter: op.counter,
+                    record_id: op.record_id,
+                    outcome,
+                });
+            }
+            records::set_last_counter(&tx, device, last)?;
+            tx.commit()?;
+            Ok(answers)
+        })
+        .await?;
+    Ok(Json(PushAnswer { answers }))
+}
+
+#[derive(Deserialize)]
+pub struct PullQuery {
+    #[serde(default)]
+    after: u64,
+}
+
+pub async fn pull(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    Query(query): Query<PullQuery>,
+    _signed: Signed,
+) -> Result<Json<PullAnswer>, AppError> {
+    let viewer = signed_in.staff.id;
+    let rows = state
+        .db
+        .call(move |c| Ok(records::after(c, query.after, PULL_MAX)?))
+        .await?;
+    let more = rows.len() == PULL_MAX;
+    let last = rows.last().map_or(query.after, |r| r.seq);
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(kind) = RecordKind::parse(&row.kind) else {
+            continue;
+        };
+        let status = row.status.as_deref().and_then(Status::parse);
+        let workflow = matches!(kind, RecordKind::Observation | RecordKind::ProgressCheck);
+        let deleted = workflow && status.is_none();
+        if !staff_may_pull(kind, status, row.author, viewer) {
+            continue;
+        }
+        let body = serde_json::from_str(&row.body)
+            .map_err(|_| AppError::internal("a kept record is not JSON"))?;
+        out.push(Pulled {
+            seq: row.seq,
+            kind,
+            id: row.id,
+            version: row.version,
+            body,
+            deleted,
+        });
+    }
+    Ok(Json(PullAnswer {
+        records: out,
+        last,
+        more,
+    }))
+}
+
+/// The member of staff a pushed change is checked for.
+fn actor(staff: &burrow_core::api::StaffMember) -> Actor {
+    Actor::Staff {
+        id: staff.id,
+        role: staff.role,
+    }
+}
