@@ -8,7 +8,7 @@ use crate::pages::{
     child_consents::ChildConsentsPage, children::ChildrenPage, claim::ClaimPage,
     consents::ConsentsPage, journal::JournalPage, observe::ObservePage, photo::PhotoPage,
     progress::ProgressPage, progress_check::ProgressCheckPage, settings::SettingsPage,
-    setup::SetupPage, sign_in::SignInPage, staff::StaffPage, today::TodayPage,
+    setup::SetupPage, sign_in::SignInPage, staff::StaffPage, sync::SyncPage, today::TodayPage,
 };
 use burrow_core::staff::Role;
 use leptos::prelude::*;
@@ -21,6 +21,7 @@ pub fn App() -> impl IntoView {
     let auth = Auth::new();
     provide_context(auth);
     provide_context(Lock::new());
+    provide_context(crate::sync::Sync::new());
     spawn_local(auth.load());
 
     view! {
@@ -56,6 +57,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/photo") view=|| view! { <SignedInOnly><PhotoPage/></SignedInOnly> }/>
             <Route path=path!("/staff") view=|| view! { <SignedInOnly><StaffPage/></SignedInOnly> }/>
             <Route path=path!("/settings") view=|| view! { <SignedInOnly><SettingsPage/></SignedInOnly> }/>
+            <Route path=path!("/sync") view=|| view! { <SignedInOnly><SyncPage/></SignedInOnly> }/>
         </Routes>
     }
 }

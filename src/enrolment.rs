@@ -108,35 +108,84 @@ pub async fn ask(keys: &Keys) -> Result<Enrolment, ApiError> {
     Ok(enrolment)
 }
 
+/// Signs requests as this tablet, once the server on this network proved it is the one this
+/// tablet pinned. The signing key lives in memory only while someone has the tablet unlocked.
+pub struct Signer {
+    device: Uuid,
+    key: web_sys::CryptoKey,
+}
+
+impl Signer {
+    /// The server proves itself against the pinned key first: an impostor gets nothing.
+    pub async fn new(enrolment: &Enrolment) -> Result<Signer, ApiError> {
+        if identity().await? != enrolment.server_key {
+            return Err(impostor());
+        }
+        let key = crypto::import_signing_key(&enrolment.private_key)
+            .await
+            .map_err(crypto_error)?;
+        Ok(Signer {
+            device: enrolment.id,
+            key,
+        })
+    }
+
+    /// Sends `method path` with `body`, signed (method, path, body hash, time, a fresh id).
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        content_type: &str,
+    ) -> Result<gloo_net::http::Response, ApiError> {
+        let hash = crypto::sha256(body).await.map_err(crypto_error)?;
+        let time = (js_sys::Date::now() / 1000.0) as i64;
+        let nonce = hex::encode(crypto::random_bytes::<16>().map_err(crypto_error)?);
+        let signature = crypto::sign(&self.key, &proof_message(method, path, &hash, time, &nonce))
+            .await
+            .map_err(crypto_error)?;
+        let builder = match method {
+            "GET" => Request::get(path),
+            "PUT" => Request::put(path),
+            _ => Request::post(path),
+        }
+        .header(header::DEVICE, &self.device.to_string())
+        .header(header::TIME, &time.to_string())
+        .header(header::NONCE, &nonce)
+        .header(header::PROOF, &hex::encode(signature));
+        let request = if method == "GET" {
+            builder.build()
+        } else {
+            builder
+                .header("Content-Type", content_type)
+                .body(js_sys::Uint8Array::from(body))
+        };
+        request
+            .map_err(|_| ApiError::BadAnswer)?
+            .send()
+            .await
+            .map_err(|_| ApiError::Unreachable)
+    }
+
+    /// A signed JSON request, its answer read.
+    pub async fn json<B: Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let body = serde_json::to_vec(body).map_err(|_| ApiError::BadAnswer)?;
+        api::read(self.send(method, path, &body, "application/json").await?).await
+    }
+}
+
 /// Where this tablet stands, asked with a signed request after the server proves itself
 /// against the pinned key. A pending tablet hears it is waiting (403); a revoked one 410.
 pub async fn hello(enrolment: &Enrolment) -> Result<Device, ApiError> {
-    if identity().await? != enrolment.server_key {
-        return Err(impostor());
-    }
-    let path = "/api/device/hello";
-    let body = b"{}";
-    let key = crypto::import_signing_key(&enrolment.private_key)
+    Signer::new(enrolment)
+        .await?
+        .json("POST", "/api/device/hello", &serde_json::json!({}))
         .await
-        .map_err(crypto_error)?;
-    let hash = crypto::sha256(body).await.map_err(crypto_error)?;
-    let time = (js_sys::Date::now() / 1000.0) as i64;
-    let nonce = hex::encode(crypto::random_bytes::<16>().map_err(crypto_error)?);
-    let signature = crypto::sign(&key, &proof_message("POST", path, &hash, time, &nonce))
-        .await
-        .map_err(crypto_error)?;
-    let response = Request::post(path)
-        .header("Content-Type", "application/json")
-        .header(header::DEVICE, &enrolment.id.to_string())
-        .header(header::TIME, &time.to_string())
-        .header(header::NONCE, &nonce)
-        .header(header::PROOF, &hex::encode(signature))
-        .body(String::from_utf8_lossy(body).into_owned())
-        .map_err(|_| ApiError::BadAnswer)?
-        .send()
-        .await
-        .map_err(|_| ApiError::Unreachable)?;
-    api::read(response).await
 }
 
 /// Set for the sign-in screen after a wipe, so it can say what happened.

@@ -14,6 +14,7 @@ mod lock;
 mod pages;
 mod service_worker;
 pub mod store;
+mod sync;
 mod today;
 
 /// Mounts the app on the page and registers the service worker.

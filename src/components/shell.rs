@@ -4,6 +4,7 @@
 use crate::auth::use_auth;
 use crate::components::auto_lock::AutoLock;
 use crate::components::notice::ErrorNotice;
+use crate::components::sync_bar::SyncBar;
 use crate::lock::use_lock;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -50,6 +51,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <button class="button quiet" on:click=sign_out>"Sign out"</button>
             </div>
         </header>
+        <SyncBar/>
         {move || {
             let seconds = auth.session.with(|s| s.as_ref().map(|s| s.lock_after_seconds));
             seconds.map(|seconds| view! { <AutoLock seconds=seconds/> })

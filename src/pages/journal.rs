@@ -50,7 +50,9 @@ pub fn JournalPage() -> impl IntoView {
             })
             .unwrap_or_default()
     });
+    let sync = crate::sync::use_sync();
     let loaded = LocalResource::new(move || {
+        sync.revision.track();
         let keys = lock.keys();
         let child = child.get();
         async move {

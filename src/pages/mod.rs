@@ -13,4 +13,5 @@ pub mod settings;
 pub mod setup;
 pub mod sign_in;
 pub mod staff;
+pub mod sync;
 pub mod today;

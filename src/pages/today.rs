@@ -52,7 +52,9 @@ fn ago(last: Option<NaiveDate>, today: NaiveDate) -> String {
 pub fn TodayPage() -> impl IntoView {
     let auth = use_auth();
     let lock = use_lock();
+    let sync = crate::sync::use_sync();
     let day = LocalResource::new(move || {
+        sync.revision.track();
         let keys = lock.keys();
         let me = auth.session.get().map(|s| (s.staff.id, s.staff.name));
         async move {

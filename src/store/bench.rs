@@ -219,7 +219,7 @@ async fn open_plain(name: &str) -> Database {
 #[wasm_bindgen_test]
 #[ignore]
 async fn p5_encrypted_writes_against_plain() {
-    let keys = keys_from(&crypto::random_bytes::<32>().expect("random"))
+    let keys = keys_from(&crypto::random_bytes::<32>().expect("random"), Uuid::nil())
         .await
         .expect("keys");
     let photos: Vec<Vec<u8>> = (0..PHOTOS as u32).map(photo).collect();
@@ -320,7 +320,7 @@ fn room_frame() -> web_sys::HtmlCanvasElement {
 async fn p3_shutter_to_sealed_photo() {
     use crate::camera::{Frame, grab, jpeg};
     use crate::store::photos;
-    let keys = keys_from(&crypto::random_bytes::<32>().expect("random"))
+    let keys = keys_from(&crypto::random_bytes::<32>().expect("random"), Uuid::nil())
         .await
         .expect("keys");
     let name = format!("burrow-bench-photo-{}", Uuid::now_v7());

@@ -73,13 +73,23 @@ pub struct NewRecord<'a> {
     pub body: &'a [u8],
 }
 
-/// What the outbox holds for sync: which record changed to which version, sealed.
+/// What the outbox holds for sync: which record changed to which version, and who changed it
+/// (the person unlocked at the time), sealed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {
     pub counter: u64,
     pub record_id: Uuid,
     pub kind: u8,
     pub version: u64,
+    /// None only for entries written before the outbox said who.
+    pub by: Option<Uuid>,
+}
+
+/// A record that came from the setting's server, sealed and ready to store.
+pub struct FromServer {
+    row: Object,
+    id: Uuid,
+    version: u64,
 }
 
 pub struct Store {
@@ -230,10 +240,11 @@ impl Store {
     pub async fn put_record(&self, keys: &Keys, record: &NewRecord<'_>) -> Result<u64, StoreError> {
         let row = sealed_row(keys, record).await?;
         let outbox_id = Uuid::now_v7();
-        let mut op = Vec::with_capacity(25);
+        let mut op = Vec::with_capacity(41);
         op.extend_from_slice(record.id.as_bytes());
         op.push(record.kind as u8);
         op.extend_from_slice(&record.version.to_be_bytes());
+        op.extend_from_slice(keys.person.as_bytes());
         let op_envelope = crypto::seal(
             &keys.records,
             &Aad::record(Kind::OutboxEntry, outbox_id, 0),
@@ -491,6 +502,30 @@ impl Store {
         Ok(Some(photo))
     }
 
+    /// Whether this tablet holds a photo's chunks (without opening them).
+    pub async fn has_photo(&self, photo_id: Uuid) -> Result<bool, StoreError> {
+        let id = photo_id.to_string();
+        let range = idb::KeyRange::bound(
+            &Array::of2(&id.as_str().into(), &0.into()).into(),
+            &Array::of2(&id.as_str().into(), &f64::MAX.into()).into(),
+            None,
+            None,
+        )
+        .map_err(failed)?;
+        let tx = self
+            .db
+            .transaction(&[PHOTO_CHUNKS], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let n = tx
+            .object_store(PHOTO_CHUNKS)
+            .map_err(failed)?
+            .count(Some(Query::from(range)))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        Ok(n > 0)
+    }
+
     /// The last mutation counter given to a change on this tablet (0 before the first).
     pub async fn mutation_counter(&self) -> Result<u64, StoreError> {
         let tx = self
@@ -534,7 +569,7 @@ impl Store {
             )
             .await
             .map_err(|_| StoreError::Damaged { record_id: id })?;
-            if op.len() != 25 {
+            if op.len() != 25 && op.len() != 41 {
                 return Err(StoreError::Damaged { record_id: id });
             }
             let record_id =
@@ -546,9 +581,157 @@ impl Store {
                 record_id,
                 kind: op[16],
                 version: u64::from_be_bytes(version),
+                by: op.get(25..41).and_then(|b| Uuid::from_slice(b).ok()),
             });
         }
         Ok(out)
+    }
+
+    /// One record and the version it is at; a record that does not open is damaged, by id.
+    pub async fn get_versioned(
+        &self,
+        keys: &Keys,
+        kind: Kind,
+        id: Uuid,
+    ) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[RECORDS], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let row = tx
+            .object_store(RECORDS)
+            .map_err(failed)?
+            .get(Query::from(JsValue::from_str(&id.to_string())))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        match row {
+            Some(row) => {
+                let version = get(&row, "version").as_f64().unwrap_or(0.0) as u64;
+                Ok(Some((version, open_row(keys, kind, id, &row).await?)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Takes answered changes out of the outbox and writes what sync says about them (a
+    /// sealed state under `meta_key`), in one transaction: an answer is never half-kept.
+    pub async fn answered(
+        &self,
+        counters: &[u64],
+        meta_key: &str,
+        sealed_state: &[u8],
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(&[OUTBOX, META], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        let outbox = tx.object_store(OUTBOX).map_err(failed)?;
+        for counter in counters {
+            outbox
+                .delete(Query::from(JsValue::from_f64(*counter as f64)))
+                .map_err(failed)?
+                .await
+                .map_err(failed)?;
+        }
+        tx.object_store(META)
+            .map_err(failed)?
+            .put(&buffer(sealed_state), Some(&JsValue::from_str(meta_key)))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        commit(tx, "the sync answers were not saved").await
+    }
+
+    /// Seals a record from the server, ready for `put_from_server`.
+    pub async fn seal_from_server(
+        &self,
+        keys: &Keys,
+        record: &NewRecord<'_>,
+    ) -> Result<FromServer, StoreError> {
+        Ok(FromServer {
+            row: sealed_row(keys, record).await?,
+            id: record.id,
+            version: record.version,
+        })
+    }
+
+    /// Writes records pulled from the server and the checkpoint they bring the tablet to, in
+    /// one transaction. A record already here at the same or a newer version (a change made on
+    /// this tablet, not yet pushed) is kept as it is. Returns how many were written.
+    pub async fn put_from_server(
+        &self,
+        records: &[FromServer],
+        checkpoint_key: &str,
+        checkpoint: u64,
+    ) -> Result<usize, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[RECORDS, META], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        let store = tx.object_store(RECORDS).map_err(failed)?;
+        let mut written = 0;
+        for record in records {
+            let here = store
+                .get(Query::from(JsValue::from_str(&record.id.to_string())))
+                .map_err(failed)?
+                .await
+                .map_err(failed)?;
+            let newer = here
+                .map(|row| get(&row, "version").as_f64().unwrap_or(0.0) as u64)
+                .is_none_or(|v| v < record.version);
+            if newer {
+                store
+                    .put(&record.row, None)
+                    .map_err(failed)?
+                    .await
+                    .map_err(failed)?;
+                written += 1;
+            }
+        }
+        tx.object_store(META)
+            .map_err(failed)?
+            .put(
+                &JsValue::from_f64(checkpoint as f64),
+                Some(&JsValue::from_str(checkpoint_key)),
+            )
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        commit(tx, "the records from the server were not saved").await?;
+        Ok(written)
+    }
+
+    /// The raw bytes kept under a meta key (a sealed state), if any.
+    pub async fn meta_bytes(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[META], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let value = tx
+            .object_store(META)
+            .map_err(failed)?
+            .get(Query::from(JsValue::from_str(key)))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        Ok(value.filter(|v| v.is_object()).map(|v| bytes_of(&v)))
+    }
+
+    /// A number kept under a meta key (the pull checkpoint).
+    pub async fn meta_number(&self, key: &str) -> Result<u64, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[META], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let value = tx
+            .object_store(META)
+            .map_err(failed)?
+            .get(Query::from(JsValue::from_str(key)))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        Ok(value.and_then(|v| v.as_f64()).unwrap_or(0.0) as u64)
     }
 
     /// The raw rows of a store, exactly as IndexedDB holds them (for the tamper tests).
@@ -659,7 +842,11 @@ mod tests {
     async fn fresh() -> (Store, String, Keys) {
         let name = format!("burrow-test-{}", Uuid::now_v7());
         let store = Store::open(&name).await.unwrap();
-        (store, name, keys_from(&[0x42; 32]).await.unwrap())
+        (
+            store,
+            name,
+            keys_from(&[0x42; 32], Uuid::nil()).await.unwrap(),
+        )
     }
 
     async fn done(store: Store, name: &str) {

@@ -38,6 +38,8 @@ pub struct Keys {
     pub records: CryptoKey,
     pub photos: CryptoKey,
     pub index: CryptoKey,
+    /// Who unlocked with these keys: every change made with them is theirs, and sync says so.
+    pub person: Uuid,
     /// Each kind's index token, computed once: every write and listing needs one.
     kind_tokens: RefCell<Vec<(Kind, String)>>,
 }
@@ -118,12 +120,13 @@ async fn unwrap(
 /// as non-extractable CryptoKeys. The raw data key is wiped before this returns.
 pub async fn unlock(wrapped: &WrappedKey, passphrase: &str) -> Result<Keys, UnlockError> {
     let raw = unwrap(wrapped, passphrase).await?;
-    Ok(keys_from(&raw).await?)
+    Ok(keys_from(&raw, wrapped.user_id).await?)
 }
 
-pub(crate) async fn keys_from(data_key: &[u8; KEY_LEN]) -> Result<Keys, CryptoError> {
+pub(crate) async fn keys_from(data_key: &[u8; KEY_LEN], person: Uuid) -> Result<Keys, CryptoError> {
     let base = crypto::import_data_key(data_key).await?;
     Ok(Keys {
+        person,
         records: crypto::derive_aes(&base, RECORDS_INFO).await?,
         photos: crypto::derive_aes(&base, PHOTOS_INFO).await?,
         index: crypto::derive_hmac(&base, INDEX_INFO).await?,

@@ -10,6 +10,7 @@ pub mod observations;
 pub mod photos;
 pub mod progress_checks;
 pub mod roster;
+pub mod sync_state;
 pub mod tablet;
 
 #[cfg(all(test, target_arch = "wasm32"))]

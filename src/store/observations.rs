@@ -7,7 +7,7 @@ use burrow_core::envelope::Kind;
 use burrow_core::observation::{Observation, Tombstone};
 use uuid::Uuid;
 
-fn lookups(obs: &Observation) -> Vec<(&'static str, String)> {
+pub(crate) fn lookups(obs: &Observation) -> Vec<(&'static str, String)> {
     let mut lookups: Vec<_> = obs
         .children
         .iter()
@@ -148,7 +148,7 @@ mod tests {
     async fn a_deleted_draft_leaves_the_journals_and_its_deletion_is_sent() {
         let name = format!("burrow-test-{}", Uuid::now_v7());
         let store = Store::open(&name).await.unwrap();
-        let keys = keys_from(&[0x42; 32]).await.unwrap();
+        let keys = keys_from(&[0x42; 32], Uuid::nil()).await.unwrap();
         let (child, author) = (Uuid::now_v7(), Uuid::now_v7());
         let mut obs = Observation::new(Uuid::now_v7(), author, vec![child], chrono::Utc::now());
         obs.text = "Built a tower".into();

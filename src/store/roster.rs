@@ -55,7 +55,7 @@ mod tests {
     async fn the_roster_is_kept_sealed_and_a_child_who_left_is_removed() {
         let name = format!("burrow-test-{}", Uuid::now_v7());
         let store = Store::open(&name).await.unwrap();
-        let keys = keys_from(&[9; 32]).await.unwrap();
+        let keys = keys_from(&[9; 32], Uuid::nil()).await.unwrap();
         let (ava, noah) = (child("Ava"), child("Noah"));
         keep(&store, &keys, &[ava.clone(), noah.clone()])
             .await
@@ -72,7 +72,7 @@ mod tests {
         assert_eq!(kept(&store, &keys).await.unwrap().children, vec![ava]);
 
         // Someone else's keys open nothing and see no children at all.
-        let other = keys_from(&[8; 32]).await.unwrap();
+        let other = keys_from(&[8; 32], Uuid::nil()).await.unwrap();
         assert_eq!(kept(&store, &other).await.unwrap().children, vec![]);
         store.close();
         Store::delete(&name).await.unwrap();

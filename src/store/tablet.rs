@@ -226,7 +226,7 @@ pub async fn after_sign_in(
     store.save_wrapped_key(&mine).await?;
     record_attempt(store, staff.id, true).await?;
     remember(store, person(staff)).await?;
-    Ok(keys_from(&data_key).await?)
+    Ok(keys_from(&data_key, staff.id).await?)
 }
 
 fn person(staff: &StaffMember) -> Person {

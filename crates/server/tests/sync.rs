@@ -60,7 +60,8 @@ async fn a_tablets_outbox_is_applied_once_in_order_and_every_change_is_answered(
     obs.status = Status::Submitted;
     let v3 = obs.clone();
     let answers = push(&room2, &priya, &server, vec![op(3, &v3)]).await;
-    assert_eq!(answers[0]["outcome"], "refused");
+    assert_eq!(answers[0]["outcome"], "gap");
+    assert_eq!(answers[0]["expected"], 2);
     assert!(
         answers[0]["reason"]
             .as_str()

@@ -8,6 +8,7 @@ mod tags;
 
 use crate::auth::use_auth;
 use crate::autosave::{Autosave, saved_note};
+use crate::components::receipt::ReceiptLine;
 use crate::lock::use_lock;
 use crate::pages::children::load as load_children;
 use crate::store::{observations, photos, tablet};
@@ -444,6 +445,12 @@ pub fn ObservePage() -> impl IntoView {
         let submit = submit.clone();
         loaded.get().then(|| view! {
             <p class="status-line" data-testid="observation-status">{status}</p>
+            <ReceiptLine record=Signal::derive(move || {
+                if !stored.get() {
+                    return None;
+                }
+                base.with(|b| b.as_ref().map(|b| (b.id, b.version)))
+            })/>
             {move || return_comment.get().map(|c| view! {
                 <p class="notice notice-error" role="alert">{format!("Returned with a comment: {c}")}</p>
             })}

@@ -20,9 +20,13 @@ enum Standing {
 }
 
 #[component]
-pub fn TabletEnrolment() -> impl IntoView {
+pub fn TabletEnrolment(
+    /// Moved when this tablet asks to enrol, so a manager's list of tablets shows it at once.
+    tablets_changed: RwSignal<u32>,
+) -> impl IntoView {
     let lock = use_lock();
     let auth = use_auth();
+    let sync = crate::sync::use_sync();
     let standing = RwSignal::new(None::<Standing>);
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -34,6 +38,8 @@ pub fn TabletEnrolment() -> impl IntoView {
                 Ok(device) => {
                     standing.try_set(Some(match device.status {
                         DeviceStatus::Enrolled => {
+                            // Approved: sync can start now rather than at the next minute.
+                            sync.start(lock, auth);
                             Standing::Enrolled(device.name.unwrap_or_default())
                         }
                         DeviceStatus::Pending => Standing::Waiting(enrolment),
@@ -79,6 +85,7 @@ pub fn TabletEnrolment() -> impl IntoView {
             match enrolment::ask(&keys).await {
                 Ok(e) => {
                     standing.try_set(Some(Standing::Waiting(e)));
+                    tablets_changed.try_update(|n| *n += 1);
                 }
                 Err(e) => {
                     problem.try_set(Some(e.to_string()));

@@ -19,15 +19,16 @@ use leptos::task::spawn_local;
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let auth = use_auth();
+    let tablets_changed = RwSignal::new(0u32);
     view! {
         <Shell>
             <div class="page-head"><h1>"Settings"</h1></div>
             <LockSettings/>
             <ValidationSetting/>
             <ThisTablet/>
-            <enrolment::TabletEnrolment/>
+            <enrolment::TabletEnrolment tablets_changed=tablets_changed/>
             <Show when=move || auth.may_manage()>
-                <tablets::Tablets/>
+                <tablets::Tablets reload=tablets_changed/>
             </Show>
         </Shell>
     }

@@ -9,8 +9,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 #[component]
-pub fn Tablets() -> impl IntoView {
-    let reload = RwSignal::new(0u32);
+pub fn Tablets(
+    /// Moves when the list should be read again (this tablet asked to enrol).
+    reload: RwSignal<u32>,
+) -> impl IntoView {
     let devices = LocalResource::new(move || {
         reload.track();
         api::get::<Vec<Device>>("/api/devices")

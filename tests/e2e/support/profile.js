@@ -38,7 +38,7 @@ export async function openHarness(context, url, mode, expect) {
 }
 
 // For tests that keep a server and a profile on disk: both are stopped and removed after each
-// test. Set `held.server` and `held.profile` as they are made. A panic in the app's code on a
+// test. Set `held.server` and `held.profile` as they are made (`held.others`: more profiles). A panic in the app's code on a
 // profile launched by `signedInOnDisk` fails the test, even if the screen looked right.
 export function cleanUpAfterEach(test) {
   const held = { panics: [] };
@@ -46,7 +46,8 @@ export function cleanUpAfterEach(test) {
     await held.server?.stop();
     held.server?.cleanUp();
     held.profile?.remove();
-    held.server = held.profile = undefined;
+    for (const other of held.others ?? []) other.remove();
+    held.server = held.profile = held.others = undefined;
     const panics = held.panics.splice(0);
     if (panics.length > 0) throw new Error(`the app panicked:\n${panics.join("\n")}`);
   });

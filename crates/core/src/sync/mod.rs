@@ -128,6 +128,8 @@ pub enum Outcome {
     AlreadyApplied,
     /// Replaced on the tablet by a later change before it was sent: nothing to keep.
     Superseded,
+    /// An earlier change from this tablet never arrived: this one stays queued until it does.
+    Gap { expected: u64, reason: String },
     /// Not kept, with the reason to show against the record.
     Refused { reason: String },
 }
@@ -242,7 +244,7 @@ pub enum SyncRefusal {
     PhotoChanged,
     #[error("The photo itself has not reached the server yet. Sync again.")]
     PhotoMissing,
-    #[error("The photo should not have been taken: {0}. It is kept on this tablet only.")]
+    #[error("The photo should not have been taken ({0}), so it is kept on this tablet only.")]
     NoConsent(String),
     #[error("Its time is in the future. Check the tablet's clock.")]
     InTheFuture,

@@ -4,7 +4,7 @@
 //! refused. A later withdrawal does not reach back: that is for the journal to mark.
 
 use super::SyncRefusal;
-use crate::consent::{ConsentRecord, InFrame, Purpose, Refusal, may_capture};
+use crate::consent::{CaptureRefused, ConsentRecord, InFrame, Purpose, Refusal, may_capture};
 use crate::photo::PhotoRecord;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -101,7 +101,16 @@ pub fn check_photo(
         facts.day,
         facts.not_today,
     )
-    .map_err(|e| SyncRefusal::NoConsent(e.to_string().trim_end_matches('.').to_owned()))?;
+    .map_err(|e| {
+        SyncRefusal::NoConsent(match e {
+            CaptureRefused::Reasons(reasons) => reasons
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+            CaptureRefused::NoChildren => "no child is named in it".into(),
+        })
+    })?;
     if !facts.bytes_present {
         return Err(SyncRefusal::PhotoMissing);
     }

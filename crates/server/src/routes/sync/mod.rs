@@ -59,7 +59,8 @@ pub async fn push(
             for op in &request.ops {
                 let outcome = match counter(last, op.counter) {
                     CounterCheck::Applied => Outcome::AlreadyApplied,
-                    CounterCheck::Gap { expected } => Outcome::Refused {
+                    CounterCheck::Gap { expected } => Outcome::Gap {
+                        expected,
                         reason: SyncRefusal::Gap { expected }.to_string(),
                     },
                     CounterCheck::Next => {

@@ -1,0 +1,191 @@
+//! The tablet's side of sync (DESIGN §5): whenever the setting's server is reachable, push the
+//! outbox (photos first) and pull what changed since the checkpoint. One run at a time; it
+//! starts by itself on unlock, when the network comes back and every minute, and on demand.
+//!
+//! - `push`: the outbox as operations, photos uploaded (resuming), answers kept.
+//! - `pull`: records after the checkpoint, with their photos, written with the checkpoint.
+//!
+//! What the screens see is `SyncStatus` in context; `revision` moves when pulled records
+//! changed what the tablet holds, so the screens that list records read them again.
+
+mod pull;
+mod push;
+
+use crate::api::ApiError;
+use crate::auth::Auth;
+use crate::enrolment::{self, Signer};
+use crate::lock::Lock;
+use crate::store::db::{Store, StoreError};
+use crate::store::keys::Keys;
+use crate::store::sync_state::{self, RefusedChange, SyncState};
+use crate::store::tablet;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use thiserror::Error;
+
+/// Where sync stands, for the bar at the top of the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// Not tried yet since unlock.
+    Waiting,
+    Syncing(Progress),
+    /// The last run finished.
+    Done,
+    /// The server is out of reach: the garden, an outing, the Wi-Fi down. Nothing is lost.
+    OffPremises,
+    /// Sync needs something a person must do (enrol the tablet, wait for approval).
+    Blocked(String),
+    Failed(String),
+}
+
+/// How far a run has got: changes answered and photo bytes sent of those known so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub items_done: usize,
+    pub items: usize,
+    pub bytes_done: u64,
+    pub bytes: u64,
+}
+
+#[derive(Clone, Copy)]
+pub struct Sync {
+    pub phase: RwSignal<Phase>,
+    pub last_synced: RwSignal<Option<DateTime<Utc>>>,
+    pub refused: RwSignal<Vec<RefusedChange>>,
+    /// Changes on this tablet the server has not answered yet.
+    pub waiting: RwSignal<usize>,
+    /// Moves when a pull wrote records: lists read the store again.
+    pub revision: RwSignal<u64>,
+    running: StoredValue<bool>,
+}
+
+#[derive(Debug, Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Sync {
+    pub fn new() -> Sync {
+        Sync {
+            phase: RwSignal::new(Phase::Waiting),
+            last_synced: RwSignal::new(None),
+            refused: RwSignal::new(Vec::new()),
+            waiting: RwSignal::new(0),
+            revision: RwSignal::new(0),
+            running: StoredValue::new(false),
+        }
+    }
+
+    /// Starts a run unless one is under way or nobody has the tablet unlocked.
+    pub fn start(self, lock: Lock, auth: Auth) {
+        if self.running.get_value() {
+            return;
+        }
+        let Some(keys) = lock.keys() else {
+            return;
+        };
+        self.running.set_value(true);
+        spawn_local(async move {
+            let outcome = self.run(&keys, auth).await;
+            self.running.set_value(false);
+            match outcome {
+                Ok(phase) => self.phase.set(phase),
+                Err(SyncError::Api(ApiError::Unreachable)) => self.phase.set(Phase::OffPremises),
+                Err(e) => self.phase.set(Phase::Failed(e.to_string())),
+            }
+        });
+    }
+
+    /// Reads what the tablet knows (refusals, waiting changes) without syncing.
+    pub fn refresh(self, keys: std::rc::Rc<Keys>) {
+        spawn_local(async move {
+            if let Ok(store) = tablet::open().await {
+                let _ = self.show(&store, &keys).await;
+            }
+        });
+    }
+
+    async fn show(self, store: &Store, keys: &Keys) -> Result<SyncState, StoreError> {
+        let state = sync_state::load(store, keys).await?;
+        let waiting = sync_state::waiting(&store.outbox(keys).await?).len();
+        self.refused.set(state.refused.clone());
+        self.last_synced.set(state.last_synced);
+        self.waiting.set(waiting);
+        Ok(state)
+    }
+
+    async fn run(self, keys: &Keys, auth: Auth) -> Result<Phase, SyncError> {
+        let store = tablet::open().await?;
+        self.show(&store, keys).await?;
+        let Some(enrolment) = enrolment::current(keys).await? else {
+            return Ok(Phase::Blocked(
+                "This tablet is not enrolled with the setting’s server yet, so it keeps everything here. A manager can enrol it in Settings.".into(),
+            ));
+        };
+        self.phase.set(Phase::Syncing(Progress::default()));
+        let outcome = async {
+            let signer = Signer::new(&enrolment).await?;
+            push::run(&store, keys, &signer, self).await?;
+            let changed = pull::run(&store, keys, &signer, self).await?;
+            if changed > 0 {
+                self.revision.update(|r| *r += 1);
+            }
+            Ok::<(), SyncError>(())
+        }
+        .await;
+        match outcome {
+            Err(SyncError::Api(ApiError::Refused { status: 410, .. })) => {
+                // Removed by a manager: wipe (DESIGN §2.5).
+                if let Err(e) = enrolment::wipe(auth).await {
+                    return Err(SyncError::Api(ApiError::on_tablet(e)));
+                }
+                Ok(Phase::Done)
+            }
+            Err(SyncError::Api(ApiError::Refused { status: 403, .. })) => Ok(Phase::Blocked(
+                "This tablet is waiting for a manager to approve it in Settings. Until then it keeps everything here.".into(),
+            )),
+            Err(e) => Err(e),
+            Ok(()) => {
+                let mut state = sync_state::load(&store, keys).await?;
+                state.last_synced = Some(Utc::now());
+                sync_state::answered(&store, keys, &[], &state).await?;
+                self.show(&store, keys).await?;
+                Ok(Phase::Done)
+            }
+        }
+    }
+
+    /// A person has seen a refusal: it leaves the list.
+    pub fn dismiss(self, keys: std::rc::Rc<Keys>, record_id: uuid::Uuid, version: u64) {
+        spawn_local(async move {
+            let Ok(store) = tablet::open().await else {
+                return;
+            };
+            if let Ok(mut state) = sync_state::load(&store, &keys).await {
+                state
+                    .refused
+                    .retain(|r| !(r.record_id == record_id && r.version == version));
+                if sync_state::answered(&store, &keys, &[], &state)
+                    .await
+                    .is_ok()
+                {
+                    self.refused.set(state.refused);
+                }
+            }
+        });
+    }
+}
+
+impl Default for Sync {
+    fn default() -> Self {
+        Sync::new()
+    }
+}
+
+pub fn use_sync() -> Sync {
+    expect_context::<Sync>()
+}

@@ -1,0 +1,148 @@
+//! Pull: what changed on the server after this tablet's checkpoint, page by page. Each page's
+//! photos are fetched first; then its records and the new checkpoint are written in one
+//! transaction, so a cut halfway leaves the tablet at the last whole page. A record changed
+//! here and not yet pushed is newer than the server's and stays as it is.
+
+use super::{Sync, SyncError};
+use crate::enrolment::Signer;
+use crate::store::db::{FromServer, NewRecord, Store, StoreError};
+use crate::store::keys::Keys;
+use crate::store::observations;
+use crate::store::sync_state::CHECKPOINT_KEY;
+use burrow_core::envelope::Kind;
+use burrow_core::observation::Observation;
+use burrow_core::photo::PhotoRecord;
+use burrow_core::progress_check::ProgressCheck;
+use burrow_core::sync::{PullAnswer, Pulled, RecordKind};
+use uuid::Uuid;
+
+fn damaged(id: Uuid) -> SyncError {
+    SyncError::Store(StoreError::Damaged { record_id: id })
+}
+
+/// Fetches a photo this tablet lacks and seals it.
+async fn fetch_photo(
+    store: &Store,
+    keys: &Keys,
+    signer: &Signer,
+    photo_id: Uuid,
+    sha256: Option<&str>,
+) -> Result<(), SyncError> {
+    let Some(sha256) = sha256 else {
+        return Ok(());
+    };
+    if store.has_photo(photo_id).await? {
+        return Ok(());
+    }
+    let response = signer
+        .send("GET", &format!("/api/photos/{sha256}"), b"", "")
+        .await?;
+    if !response.ok() {
+        return Err(crate::api::read::<()>(response)
+            .await
+            .err()
+            .map_or_else(|| damaged(photo_id), SyncError::Api));
+    }
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|_| SyncError::Api(crate::api::ApiError::BadAnswer))?;
+    store.put_photo(keys, photo_id, &bytes).await?;
+    Ok(())
+}
+
+/// One pulled record sealed for the store, with the lookups its kind is found by.
+async fn sealed(store: &Store, keys: &Keys, p: &Pulled) -> Result<Option<FromServer>, SyncError> {
+    let body = serde_json::to_vec(&p.body).map_err(|_| damaged(p.id))?;
+    let (kind, lookups): (Kind, Vec<(&str, String)>) = match p.kind {
+        RecordKind::Observation if p.deleted => (Kind::Observation, Vec::new()),
+        RecordKind::Observation => {
+            let obs: Observation =
+                serde_json::from_value(p.body.clone()).map_err(|_| damaged(p.id))?;
+            (Kind::Observation, observations::lookups(&obs))
+        }
+        RecordKind::ProgressCheck => {
+            let check: ProgressCheck =
+                serde_json::from_value(p.body.clone()).map_err(|_| damaged(p.id))?;
+            (
+                Kind::ProgressCheck,
+                vec![("child", check.child.to_string())],
+            )
+        }
+        RecordKind::Photo => {
+            let record: PhotoRecord =
+                serde_json::from_value(p.body.clone()).map_err(|_| damaged(p.id))?;
+            (
+                Kind::Photo,
+                record
+                    .children
+                    .iter()
+                    .map(|c| ("child", c.to_string()))
+                    .collect(),
+            )
+        }
+        RecordKind::NotToday => (Kind::Meta, Vec::new()),
+        // Never sent to tablets; ignored if it were.
+        RecordKind::RefusedCapture => return Ok(None),
+    };
+    let lookups: Vec<(&str, String)> = lookups;
+    let record = NewRecord {
+        id: p.id,
+        kind,
+        version: p.version,
+        lookups: &lookups,
+        body: &body,
+    };
+    Ok(Some(store.seal_from_server(keys, &record).await?))
+}
+
+/// Pulls until the server has nothing newer. Returns how many records changed here.
+pub async fn run(
+    store: &Store,
+    keys: &Keys,
+    signer: &Signer,
+    sync: Sync,
+) -> Result<usize, SyncError> {
+    let _ = sync;
+    let mut checkpoint = store.meta_number(CHECKPOINT_KEY).await?;
+    let mut changed = 0;
+    loop {
+        let response = signer
+            .send(
+                "GET",
+                &format!("/api/sync/pull?after={checkpoint}"),
+                b"",
+                "",
+            )
+            .await?;
+        let page: PullAnswer = crate::api::read(response).await?;
+        for p in &page.records {
+            if p.kind == RecordKind::Photo
+                && let Ok(record) = serde_json::from_value::<PhotoRecord>(p.body.clone())
+            {
+                fetch_photo(
+                    store,
+                    keys,
+                    signer,
+                    record.thumb_id,
+                    record.thumb_sha256.as_deref(),
+                )
+                .await?;
+                fetch_photo(store, keys, signer, record.id, record.sha256.as_deref()).await?;
+            }
+        }
+        let mut rows = Vec::with_capacity(page.records.len());
+        for p in &page.records {
+            if let Some(row) = sealed(store, keys, p).await? {
+                rows.push(row);
+            }
+        }
+        changed += store
+            .put_from_server(&rows, CHECKPOINT_KEY, page.last)
+            .await?;
+        checkpoint = page.last;
+        if !page.more {
+            return Ok(changed);
+        }
+    }
+}

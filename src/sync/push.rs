@@ -1,0 +1,223 @@
+//! Push: the outbox, oldest change first, as operations. A change a later one replaced goes
+//! with no body (its counter is answered, nothing kept). Photos go before the records that
+//! name them, each uploaded from wherever the server says it got to. Every answer is kept with
+//! the outbox entries it settles, in one transaction: a refusal with its reason, to show.
+
+use super::{Phase, Progress, Sync, SyncError};
+use crate::api::ApiError;
+use crate::enrolment::Signer;
+use crate::store::crypto;
+use crate::store::db::{OutboxEntry, Store, StoreError};
+use crate::store::keys::Keys;
+use crate::store::sync_state::{self, RefusedChange};
+use burrow_core::envelope::Kind;
+use burrow_core::photo::PhotoRecord;
+use burrow_core::sync::{
+    BATCH_MAX, MissingAnswer, MissingRequest, Outcome, PhotoWanted, PushAnswer, PushOp,
+    PushRequest, RecordKind, UPLOAD_CHUNK, UploadAnswer,
+};
+use chrono::Utc;
+use leptos::prelude::*;
+
+/// The server's name for an envelope kind the outbox can hold.
+fn kind_name(kind: u8) -> String {
+    let known = [
+        (Kind::Observation, RecordKind::Observation),
+        (Kind::ProgressCheck, RecordKind::ProgressCheck),
+        (Kind::Photo, RecordKind::Photo),
+        (Kind::RefusedCapture, RecordKind::RefusedCapture),
+        (Kind::Meta, RecordKind::NotToday),
+    ];
+    known
+        .iter()
+        .find(|(k, _)| *k as u8 == kind)
+        .map(|(_, r)| r.as_str().to_owned())
+        // Sent all the same: the server refuses it by name and the queue goes on.
+        .unwrap_or_else(|| format!("kind {kind}"))
+}
+
+fn envelope_kind(kind: u8) -> Option<Kind> {
+    [
+        Kind::Observation,
+        Kind::ProgressCheck,
+        Kind::Photo,
+        Kind::RefusedCapture,
+        Kind::Meta,
+    ]
+    .into_iter()
+    .find(|k| *k as u8 == kind)
+}
+
+/// The operation for one outbox entry: the record's body if it is still at this version.
+async fn op(store: &Store, keys: &Keys, entry: &OutboxEntry) -> Result<PushOp, SyncError> {
+    let body = match envelope_kind(entry.kind) {
+        Some(kind) => match store.get_versioned(keys, kind, entry.record_id).await? {
+            Some((version, bytes)) if version == entry.version => Some(
+                serde_json::from_slice::<serde_json::Value>(&bytes).map_err(|_| {
+                    StoreError::Damaged {
+                        record_id: entry.record_id,
+                    }
+                })?,
+            ),
+            _ => None,
+        },
+        None => Some(serde_json::Value::Null),
+    };
+    Ok(PushOp {
+        counter: entry.counter,
+        record_id: entry.record_id,
+        kind: kind_name(entry.kind),
+        version: entry.version,
+        by: entry.by.unwrap_or(keys.person),
+        body,
+    })
+}
+
+/// Sends one photo (or thumbnail) the server lacks, from the offset it says it holds.
+async fn upload(
+    store: &Store,
+    keys: &Keys,
+    signer: &Signer,
+    photo_id: uuid::Uuid,
+    sha256: &str,
+    sync: Sync,
+    progress: &mut Progress,
+) -> Result<(), SyncError> {
+    let bytes = store
+        .get_photo(keys, photo_id)
+        .await?
+        .ok_or(StoreError::Damaged {
+            record_id: photo_id,
+        })?;
+    let asked: MissingAnswer = signer
+        .json(
+            "POST",
+            "/api/photos/missing",
+            &MissingRequest {
+                photos: vec![PhotoWanted {
+                    sha256: sha256.to_owned(),
+                    size: bytes.len() as u64,
+                }],
+            },
+        )
+        .await?;
+    let Some(missing) = asked.missing.first() else {
+        return Ok(());
+    };
+    let mut offset = missing.offset as usize;
+    progress.bytes += (bytes.len() - offset.min(bytes.len())) as u64;
+    while offset < bytes.len() {
+        let end = (offset + UPLOAD_CHUNK).min(bytes.len());
+        let path = format!("/api/photos/{sha256}?offset={offset}");
+        let response = signer
+            .send("PUT", &path, &bytes[offset..end], "image/jpeg")
+            .await?;
+        let answer: UploadAnswer = crate::api::read(response).await?;
+        progress.bytes_done += (answer.received as usize).saturating_sub(offset) as u64;
+        offset = answer.received as usize;
+        sync.phase.set(Phase::Syncing(*progress));
+        if answer.complete {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Makes sure a photo record carries its hashes (records from before photos synced do not).
+async fn with_hashes(
+    store: &Store,
+    keys: &Keys,
+    record: &mut PhotoRecord,
+) -> Result<(), SyncError> {
+    for (id, hash) in [
+        (record.id, &mut record.sha256),
+        (record.thumb_id, &mut record.thumb_sha256),
+    ] {
+        if hash.is_none() {
+            let bytes = store
+                .get_photo(keys, id)
+                .await?
+                .ok_or(StoreError::Damaged { record_id: id })?;
+            let digest = crypto::sha256(&bytes).await.map_err(StoreError::from)?;
+            *hash = Some(hex::encode(digest));
+        }
+    }
+    Ok(())
+}
+
+pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Result<(), SyncError> {
+    let outbox = store.outbox(keys).await?;
+    let mut progress = Progress {
+        items: outbox.len(),
+        ..Progress::default()
+    };
+    sync.phase.set(Phase::Syncing(progress));
+    for batch in outbox.chunks(BATCH_MAX) {
+        let mut ops = Vec::with_capacity(batch.len());
+        for entry in batch {
+            let mut op = op(store, keys, entry).await?;
+            if op.kind == RecordKind::Photo.as_str()
+                && let Some(body) = &op.body
+            {
+                let mut record: PhotoRecord =
+                    serde_json::from_value(body.clone()).map_err(|_| StoreError::Damaged {
+                        record_id: entry.record_id,
+                    })?;
+                with_hashes(store, keys, &mut record).await?;
+                for (id, hash) in [
+                    (record.id, record.sha256.clone()),
+                    (record.thumb_id, record.thumb_sha256.clone()),
+                ] {
+                    let hash = hash.unwrap_or_default();
+                    upload(store, keys, signer, id, &hash, sync, &mut progress).await?;
+                }
+                op.body = serde_json::to_value(&record).ok();
+            }
+            ops.push(op);
+        }
+        let answer: PushAnswer = signer
+            .json("POST", "/api/sync/push", &PushRequest { ops: ops.clone() })
+            .await?;
+        let mut state = sync_state::load(store, keys).await?;
+        let mut settled = Vec::with_capacity(answer.answers.len());
+        let mut gap = None;
+        for a in &answer.answers {
+            let Some(op) = ops.iter().find(|o| o.counter == a.counter) else {
+                continue;
+            };
+            match &a.outcome {
+                Outcome::Accepted { .. } => {
+                    // A later change kept: earlier refusals of this record are behind it.
+                    state
+                        .refused
+                        .retain(|r| !(r.record_id == op.record_id && r.version < op.version));
+                    settled.push(a.counter);
+                }
+                Outcome::AlreadyApplied | Outcome::Superseded => settled.push(a.counter),
+                Outcome::Gap { reason, .. } => {
+                    // The server is missing an earlier change: keep this one queued.
+                    gap = Some(reason.clone());
+                }
+                Outcome::Refused { reason } => {
+                    state.refused.push(RefusedChange {
+                        record_id: op.record_id,
+                        kind: op.kind.clone(),
+                        version: op.version,
+                        reason: reason.clone(),
+                        at: Utc::now(),
+                    });
+                    settled.push(a.counter);
+                }
+            }
+        }
+        sync_state::answered(store, keys, &settled, &state).await?;
+        sync.refused.set(state.refused.clone());
+        progress.items_done += settled.len();
+        sync.waiting.set(progress.items - progress.items_done);
+        sync.phase.set(Phase::Syncing(progress));
+        if let Some(reason) = gap {
+            return Err(SyncError::Api(ApiError::on_tablet(reason)));
+        }
+    }
+    Ok(())
+}

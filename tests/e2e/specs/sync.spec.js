@@ -1,0 +1,116 @@
+// Two tablets and the setting's server, each tablet a Chromium profile on disk. A key person's
+// group observation with a photo syncs from her tablet (photo first, then the record) and
+// reaches the manager's tablet, photo and all. A photo of a child who told the other tablet
+// "no photos today" is refused by the server; the key person's tablet shows the refusal with
+// its reason, keeps the photo, and learns the child's wish.
+import { test, expect } from "@playwright/test";
+import { startServer } from "../support/server.js";
+import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
+
+const PASSPHRASE = "teapot river lantern";
+const held = cleanUpAfterEach(test);
+
+async function enrol(tablet, manager, name) {
+  await tablet.getByRole("link", { name: "Settings", exact: true }).click();
+  await tablet.getByTestId("enrolment").getByRole("button", { name: "Enrol this tablet" }).click();
+  const code = await tablet.getByTestId("enrol-code").textContent();
+  await manager.getByRole("link", { name: "Settings", exact: true }).click();
+  const waiting = manager.getByTestId("tablets").locator('li[data-status="pending"]');
+  await expect(waiting).toHaveCount(1);
+  await waiting.getByLabel("Code shown on the tablet").fill(code);
+  await waiting.getByLabel("Name for this tablet").fill(name);
+  await waiting.getByRole("button", { name: "Approve this tablet" }).click();
+  await expect(manager.getByTestId("tablets")).toContainText(`${name} · enrolled`);
+}
+
+async function syncNow(page) {
+  const bar = page.getByTestId("sync-status");
+  await bar.getByRole("button", { name: "Sync now" }).click();
+  await expect(bar.getByRole("button", { name: "Sync now" })).toBeEnabled({ timeout: 30_000 });
+  return bar;
+}
+
+test("a key person's observation and photo reach the manager's tablet; a refused photo is shown with its reason", async () => {
+  test.setTimeout(240_000);
+  held.server = await startServer({ args: ["--demo"] });
+  const room = await signedInOnDisk(held, "Priya Shah", PASSPHRASE);
+  const officeHeld = { server: held.server, panics: held.panics };
+  const office = await signedInOnDisk(officeHeld, "Sam Patel", PASSPHRASE);
+  held.others = [officeHeld.profile];
+  const priya = room.page;
+  const sam = office.page;
+
+  // Not enrolled yet: it says so, and keeps everything on the tablet.
+  await syncNow(priya);
+  await expect(priya.getByTestId("sync-status")).toContainText("not enrolled with the setting’s server yet");
+  await enrol(priya, sam, "Room 2 tablet");
+  await enrol(sam, sam, "Office tablet");
+
+  // Priya writes a group observation with a photo and submits it.
+  await priya.getByRole("link", { name: "Observe", exact: true }).click();
+  const who = priya.getByTestId("observation-children");
+  await who.getByLabel("Ava Okafor").check();
+  await who.getByLabel("Maya Begum").check();
+  await priya.getByLabel("What did you see?").fill("Ava and Maya planted sunflower seeds and watered them together");
+  await expect(priya.getByTestId("saved")).toContainText("Saved on this tablet, encrypted");
+  await expect(priya.getByTestId("receipt")).toHaveText(/Only on this tablet so far/);
+  await priya.getByRole("button", { name: "Add a photo" }).click();
+  await priya.getByRole("button", { name: "Open the camera" }).click();
+  await priya.getByRole("button", { name: "Take photo" }).click();
+  await expect(priya.getByText("Saved on this tablet, encrypted, and added to the observation.")).toBeVisible();
+  await priya.getByRole("link", { name: "Back to the observation" }).click();
+  await priya.getByTestId("quick-tags").getByRole("button").first().click();
+  await priya.getByRole("button", { name: "Submit for validation" }).click();
+  await expect(priya.getByRole("heading", { name: "Ava’s journal" })).toBeVisible();
+
+  const bar = await syncNow(priya);
+  await expect(bar).toContainText("Everything is on the setting’s server");
+  await priya.getByTestId("journal").locator("a.entry-link").first().click();
+  await expect(priya.getByTestId("receipt")).toHaveText("Safely on the setting’s server.");
+
+  // The manager's tablet pulls it: text, status and the photo, decrypted from its own store.
+  await syncNow(sam);
+  await expect(sam.getByTestId("sync-status")).toContainText("Everything is on the setting’s server");
+  await sam.goto(`${held.server.url}${new URL(priya.url()).pathname}`);
+  await sam.getByLabel("Passphrase").fill(PASSPHRASE);
+  await sam.getByRole("button", { name: "Unlock" }).click();
+  await expect(sam.getByLabel("What did you see?")).toHaveValue("Ava and Maya planted sunflower seeds and watered them together");
+  await expect(sam.getByTestId("observation-status")).toHaveText("Waiting for validation");
+  await expect(sam.getByTestId("observation-photos").getByRole("img")).toHaveCount(1);
+  await expect(sam.getByTestId("receipt")).toHaveText("Safely on the setting’s server.");
+
+  // Noah tells the office "no photos today"; the office tablet syncs his wish.
+  await sam.getByRole("link", { name: "Photo", exact: true }).click();
+  await sam.getByLabel("Noah does not want photos today").check();
+  await syncNow(sam);
+  await expect(sam.getByTestId("sync-status")).toContainText("Everything is on the setting’s server");
+
+  // Priya's tablet has not heard yet, so its camera opens for Noah; the server refuses the photo.
+  await priya.getByRole("link", { name: "Photo", exact: true }).click();
+  await priya.getByTestId("photo-children").getByLabel("Noah Williams").check();
+  await priya.getByRole("button", { name: "Open the camera" }).click();
+  await priya.getByRole("button", { name: "Take photo" }).click();
+  await expect(priya.getByText(/Saved on this tablet, encrypted/)).toBeVisible();
+  await syncNow(priya);
+  const refusedLink = priya.getByTestId("sync-refused-link");
+  await expect(refusedLink).toHaveText("1 change refused: see why");
+  await refusedLink.click();
+  const refused = priya.getByTestId("refused-change");
+  await expect(refused).toHaveCount(1);
+  await expect(refused).toContainText("Photo");
+  await expect(refused.getByTestId("refused-reason")).toHaveText(
+    "The photo should not have been taken (Noah does not want photos taken today), so it is kept on this tablet only.",
+  );
+  await expect(priya.getByTestId("sync-waiting")).toHaveText("Nothing on this tablet is waiting for the server.");
+
+  // The pull brought Noah's wish: the camera now refuses him here too.
+  await priya.getByRole("link", { name: "Photo", exact: true }).click();
+  await expect(priya.getByLabel("Noah does not want photos today")).toBeChecked();
+
+  // Seen: the refusal leaves the list.
+  await priya.getByTestId("sync-refused-link").click();
+  await priya.getByRole("button", { name: "I have seen this" }).click();
+  await expect(priya.getByText("Nothing has been refused.")).toBeVisible();
+  await room.context.close();
+  await office.context.close();
+});
