@@ -35,6 +35,9 @@ const META: &str = "meta";
 const LOOKUP: &str = "lookup";
 const COUNTER: &str = "mutation_counter";
 const WRAPPED_KEYS: &str = "wrapped_keys";
+/// On a record's row: the version the setting's server holds (absent: none yet). A number, as
+/// public as the version beside it; sync sends it as the base a change was made on.
+const SERVER_VERSION: &str = "server_version";
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum StoreError {
@@ -57,6 +60,9 @@ pub enum StoreError {
     NoEstimate,
     #[error("The tablet’s storage refused a change: {0}")]
     Failed(String),
+    /// Someone changed a record while sync was writing what it pulled: it tries again.
+    #[error("Records changed on this tablet while it was syncing. Sync again.")]
+    ChangedMeanwhile,
 }
 
 fn failed(e: idb::Error) -> StoreError {
@@ -88,8 +94,17 @@ pub struct OutboxEntry {
 /// A record that came from the setting's server, sealed and ready to store.
 pub struct FromServer {
     row: Object,
-    id: Uuid,
-    version: u64,
+}
+
+/// A record opened, with the version it is at and the version the server holds.
+pub struct Versioned {
+    pub version: u64,
+    pub server_version: u64,
+    pub body: Vec<u8>,
+}
+
+fn number(row: &JsValue, key: &str) -> u64 {
+    get(row, key).as_f64().unwrap_or(0.0) as u64
 }
 
 pub struct Store {
@@ -265,8 +280,17 @@ impl Store {
             .map_err(failed)?;
         let counter = last.and_then(|v| v.as_f64()).unwrap_or(0.0) as u64 + 1;
 
-        tx.object_store(RECORDS)
+        let records = tx.object_store(RECORDS).map_err(failed)?;
+        // What the server holds stays known across local changes: it is the next push's base.
+        if let Some(old) = records
+            .get(Query::from(JsValue::from_str(&record.id.to_string())))
             .map_err(failed)?
+            .await
+            .map_err(failed)?
+        {
+            set(&row, SERVER_VERSION, get(&old, SERVER_VERSION));
+        }
+        records
             .put(&row, None)
             .map_err(failed)?
             .await
@@ -593,7 +617,7 @@ impl Store {
         keys: &Keys,
         kind: Kind,
         id: Uuid,
-    ) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+    ) -> Result<Option<Versioned>, StoreError> {
         let tx = self
             .db
             .transaction(&[RECORDS], TransactionMode::ReadOnly)
@@ -606,26 +630,47 @@ impl Store {
             .await
             .map_err(failed)?;
         match row {
-            Some(row) => {
-                let version = get(&row, "version").as_f64().unwrap_or(0.0) as u64;
-                Ok(Some((version, open_row(keys, kind, id, &row).await?)))
-            }
+            Some(row) => Ok(Some(Versioned {
+                version: number(&row, "version"),
+                server_version: number(&row, SERVER_VERSION),
+                body: open_row(keys, kind, id, &row).await?,
+            })),
             None => Ok(None),
         }
     }
 
-    /// Takes answered changes out of the outbox and writes what sync says about them (a
-    /// sealed state under `meta_key`), in one transaction: an answer is never half-kept.
+    /// Takes answered changes out of the outbox, notes the versions the server now holds
+    /// (`kept`: record id and version) and writes what sync says about them (a sealed state
+    /// under `meta_key`), in one transaction: an answer is never half-kept.
     pub async fn answered(
         &self,
         counters: &[u64],
+        kept: &[(Uuid, u64)],
         meta_key: &str,
         sealed_state: &[u8],
     ) -> Result<(), StoreError> {
         let tx = self
             .db
-            .transaction(&[OUTBOX, META], TransactionMode::ReadWrite)
+            .transaction(&[RECORDS, OUTBOX, META], TransactionMode::ReadWrite)
             .map_err(failed)?;
+        let records = tx.object_store(RECORDS).map_err(failed)?;
+        for (id, version) in kept {
+            if let Some(row) = records
+                .get(Query::from(JsValue::from_str(&id.to_string())))
+                .map_err(failed)?
+                .await
+                .map_err(failed)?
+                && number(&row, SERVER_VERSION) != *version
+            {
+                let row = Object::from(row);
+                set(&row, SERVER_VERSION, *version as f64);
+                records
+                    .put(&row, None)
+                    .map_err(failed)?
+                    .await
+                    .map_err(failed)?;
+            }
+        }
         let outbox = tx.object_store(OUTBOX).map_err(failed)?;
         for counter in counters {
             outbox
@@ -649,57 +694,73 @@ impl Store {
         keys: &Keys,
         record: &NewRecord<'_>,
     ) -> Result<FromServer, StoreError> {
-        Ok(FromServer {
-            row: sealed_row(keys, record).await?,
-            id: record.id,
-            version: record.version,
-        })
+        let row = sealed_row(keys, record).await?;
+        set(&row, SERVER_VERSION, record.version as f64);
+        Ok(FromServer { row })
     }
 
-    /// Writes records pulled from the server and the checkpoint they bring the tablet to, in
-    /// one transaction. A record already here at the same or a newer version (a change made on
-    /// this tablet, not yet pushed) is kept as it is. Returns how many were written.
+    /// Writes records pulled from the server (the server's copy is the truth for every record
+    /// without a change waiting here; the caller leaves those out) and the checkpoint they bring
+    /// the tablet to, in one transaction. `counter_seen` is the mutation counter when the caller
+    /// read the outbox: if a change was made since, nothing is written and it asks again.
     pub async fn put_from_server(
         &self,
         records: &[FromServer],
         checkpoint_key: &str,
         checkpoint: u64,
-    ) -> Result<usize, StoreError> {
+        counter_seen: u64,
+    ) -> Result<(), StoreError> {
         let tx = self
             .db
             .transaction(&[RECORDS, META], TransactionMode::ReadWrite)
             .map_err(failed)?;
-        let store = tx.object_store(RECORDS).map_err(failed)?;
-        let mut written = 0;
-        for record in records {
-            let here = store
-                .get(Query::from(JsValue::from_str(&record.id.to_string())))
-                .map_err(failed)?
-                .await
-                .map_err(failed)?;
-            let newer = here
-                .map(|row| get(&row, "version").as_f64().unwrap_or(0.0) as u64)
-                .is_none_or(|v| v < record.version);
-            if newer {
-                store
-                    .put(&record.row, None)
-                    .map_err(failed)?
-                    .await
-                    .map_err(failed)?;
-                written += 1;
-            }
-        }
-        tx.object_store(META)
-            .map_err(failed)?
-            .put(
-                &JsValue::from_f64(checkpoint as f64),
-                Some(&JsValue::from_str(checkpoint_key)),
-            )
+        let meta = tx.object_store(META).map_err(failed)?;
+        let counter = meta
+            .get(Query::from(JsValue::from_str(COUNTER)))
             .map_err(failed)?
             .await
+            .map_err(failed)?
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0) as u64;
+        if counter != counter_seen {
+            let _ = tx.abort();
+            return Err(StoreError::ChangedMeanwhile);
+        }
+        let store = tx.object_store(RECORDS).map_err(failed)?;
+        let rows: Vec<Object> = records.iter().map(|r| r.row.clone()).collect();
+        put_all(&store, &rows).await?;
+        meta.put(
+            &JsValue::from_f64(checkpoint as f64),
+            Some(&JsValue::from_str(checkpoint_key)),
+        )
+        .map_err(failed)?
+        .await
+        .map_err(failed)?;
+        commit(tx, "the records from the server were not saved").await
+    }
+
+    /// For each id this tablet holds: (its version, the version the server holds), unopened.
+    pub async fn versions(
+        &self,
+        ids: &[Uuid],
+    ) -> Result<std::collections::HashMap<Uuid, (u64, u64)>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[RECORDS], TransactionMode::ReadOnly)
             .map_err(failed)?;
-        commit(tx, "the records from the server were not saved").await?;
-        Ok(written)
+        let store = tx.object_store(RECORDS).map_err(failed)?;
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for id in ids {
+            if let Some(row) = store
+                .get(Query::from(JsValue::from_str(&id.to_string())))
+                .map_err(failed)?
+                .await
+                .map_err(failed)?
+            {
+                out.insert(*id, (number(&row, "version"), number(&row, SERVER_VERSION)));
+            }
+        }
+        Ok(out)
     }
 
     /// The raw bytes kept under a meta key (a sealed state), if any.
@@ -952,6 +1013,98 @@ mod tests {
                 "{visible}"
             );
         }
+        done(store, &name).await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn sync_answers_and_pulled_records_keep_what_the_server_holds_and_never_a_waiting_change()
+    {
+        let (store, name, keys) = fresh().await;
+        let (mine, theirs) = (Uuid::now_v7(), Uuid::now_v7());
+        store
+            .put_record(&keys, &observation(mine, &[], b"mine v1"))
+            .await
+            .unwrap();
+        let outbox = store.outbox(&keys).await.unwrap();
+        assert_eq!(
+            outbox[0].by,
+            Some(keys.person),
+            "the outbox says who made it"
+        );
+        // The server keeps v1: the entry leaves the outbox and the row knows the server's version.
+        store
+            .answered(&[1], &[(mine, 1)], "state", b"sealed")
+            .await
+            .unwrap();
+        assert!(store.outbox(&keys).await.unwrap().is_empty());
+        assert_eq!(store.meta_bytes("state").await.unwrap().unwrap(), b"sealed");
+        // A local edit keeps that knowledge: the next push says it was made on version 1.
+        let edit = NewRecord {
+            version: 2,
+            ..observation(mine, &[], b"mine v2")
+        };
+        store.put_record(&keys, &edit).await.unwrap();
+        let v = store
+            .get_versioned(&keys, Kind::Observation, mine)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (v.version, v.server_version, v.body.as_slice()),
+            (2, 1, &b"mine v2"[..])
+        );
+
+        // Pulled: another tablet's record arrives with its checkpoint ...
+        let counter = store.mutation_counter().await.unwrap();
+        let row = store
+            .seal_from_server(&keys, &observation(theirs, &[], b"theirs"))
+            .await
+            .unwrap();
+        store
+            .put_from_server(&[row], "checkpoint", 7, counter)
+            .await
+            .unwrap();
+        assert_eq!(store.meta_number("checkpoint").await.unwrap(), 7);
+        let versions = store.versions(&[mine, theirs]).await.unwrap();
+        assert_eq!(versions[&mine], (2, 1));
+        assert_eq!(versions[&theirs], (1, 1));
+        // ... but not if a change was made meanwhile: nothing written, checkpoint unmoved.
+        let stale_counter = counter;
+        store
+            .put_record(
+                &keys,
+                &NewRecord {
+                    version: 3,
+                    ..observation(mine, &[], b"mine v3")
+                },
+            )
+            .await
+            .unwrap();
+        let row = store
+            .seal_from_server(
+                &keys,
+                &NewRecord {
+                    version: 2,
+                    ..observation(theirs, &[], b"theirs v2")
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .put_from_server(&[row], "checkpoint", 9, stale_counter)
+                .await,
+            Err(StoreError::ChangedMeanwhile)
+        );
+        assert_eq!(store.meta_number("checkpoint").await.unwrap(), 7);
+        assert_eq!(
+            store
+                .get_record(&keys, Kind::Observation, theirs)
+                .await
+                .unwrap()
+                .unwrap(),
+            b"theirs"
+        );
         done(store, &name).await;
     }
 

@@ -64,10 +64,11 @@ pub async fn answered(
     store: &Store,
     keys: &Keys,
     counters: &[u64],
+    kept: &[(Uuid, u64)],
     state: &SyncState,
 ) -> Result<(), StoreError> {
     store
-        .answered(counters, STATE_KEY, &seal(keys, state).await?)
+        .answered(counters, kept, STATE_KEY, &seal(keys, state).await?)
         .await
 }
 

@@ -152,7 +152,7 @@ impl Sync {
             Ok(()) => {
                 let mut state = sync_state::load(&store, keys).await?;
                 state.last_synced = Some(Utc::now());
-                sync_state::answered(&store, keys, &[], &state).await?;
+                sync_state::answered(&store, keys, &[], &[], &state).await?;
                 self.show(&store, keys).await?;
                 Ok(Phase::Done)
             }
@@ -169,7 +169,7 @@ impl Sync {
                 state
                     .refused
                     .retain(|r| !(r.record_id == record_id && r.version == version));
-                if sync_state::answered(&store, &keys, &[], &state)
+                if sync_state::answered(&store, &keys, &[], &[], &state)
                     .await
                     .is_ok()
                 {

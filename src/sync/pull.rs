@@ -8,7 +8,7 @@ use crate::enrolment::Signer;
 use crate::store::db::{FromServer, NewRecord, Store, StoreError};
 use crate::store::keys::Keys;
 use crate::store::observations;
-use crate::store::sync_state::CHECKPOINT_KEY;
+use crate::store::sync_state::{self, CHECKPOINT_KEY};
 use burrow_core::envelope::Kind;
 use burrow_core::observation::Observation;
 use burrow_core::photo::PhotoRecord;
@@ -131,15 +131,38 @@ pub async fn run(
                 fetch_photo(store, keys, signer, record.id, record.sha256.as_deref()).await?;
             }
         }
-        let mut rows = Vec::with_capacity(page.records.len());
-        for p in &page.records {
-            if let Some(row) = sealed(store, keys, p).await? {
-                rows.push(row);
+        // A record with a change waiting here keeps it: the next push sends it on top of the
+        // version it was made on, and the server decides. Any other takes the server's copy.
+        let mut tries = 0;
+        loop {
+            let counter = store.mutation_counter().await?;
+            let waiting = sync_state::waiting(&store.outbox(keys).await?);
+            let ids: Vec<Uuid> = page.records.iter().map(|p| p.id).collect();
+            let here = store.versions(&ids).await?;
+            // Already here exactly as the server holds it (this tablet's own change, kept).
+            let same = |p: &Pulled| here.get(&p.id) == Some(&(p.version, p.version));
+            let mut rows = Vec::with_capacity(page.records.len());
+            for p in page
+                .records
+                .iter()
+                .filter(|p| !waiting.contains(&p.id) && !same(p))
+            {
+                if let Some(row) = sealed(store, keys, p).await? {
+                    rows.push(row);
+                }
+            }
+            match store
+                .put_from_server(&rows, CHECKPOINT_KEY, page.last, counter)
+                .await
+            {
+                Ok(()) => {
+                    changed += rows.len();
+                    break;
+                }
+                Err(StoreError::ChangedMeanwhile) if tries < 3 => tries += 1,
+                Err(e) => return Err(e.into()),
             }
         }
-        changed += store
-            .put_from_server(&rows, CHECKPOINT_KEY, page.last)
-            .await?;
         checkpoint = page.last;
         if !page.more {
             return Ok(changed);

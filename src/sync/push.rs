@@ -50,15 +50,19 @@ fn envelope_kind(kind: u8) -> Option<Kind> {
 
 /// The operation for one outbox entry: the record's body if it is still at this version.
 async fn op(store: &Store, keys: &Keys, entry: &OutboxEntry) -> Result<PushOp, SyncError> {
+    let mut base = 0;
     let body = match envelope_kind(entry.kind) {
         Some(kind) => match store.get_versioned(keys, kind, entry.record_id).await? {
-            Some((version, bytes)) if version == entry.version => Some(
-                serde_json::from_slice::<serde_json::Value>(&bytes).map_err(|_| {
-                    StoreError::Damaged {
-                        record_id: entry.record_id,
-                    }
-                })?,
-            ),
+            Some(v) if v.version == entry.version => {
+                base = v.server_version;
+                Some(
+                    serde_json::from_slice::<serde_json::Value>(&v.body).map_err(|_| {
+                        StoreError::Damaged {
+                            record_id: entry.record_id,
+                        }
+                    })?,
+                )
+            }
             _ => None,
         },
         None => Some(serde_json::Value::Null),
@@ -68,6 +72,7 @@ async fn op(store: &Store, keys: &Keys, entry: &OutboxEntry) -> Result<PushOp, S
         record_id: entry.record_id,
         kind: kind_name(entry.kind),
         version: entry.version,
+        base,
         by: entry.by.unwrap_or(keys.person),
         body,
     })
@@ -180,6 +185,7 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Res
             .await?;
         let mut state = sync_state::load(store, keys).await?;
         let mut settled = Vec::with_capacity(answer.answers.len());
+        let mut kept = Vec::new();
         let mut gap = None;
         for a in &answer.answers {
             let Some(op) = ops.iter().find(|o| o.counter == a.counter) else {
@@ -192,6 +198,7 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Res
                         .refused
                         .retain(|r| !(r.record_id == op.record_id && r.version < op.version));
                     settled.push(a.counter);
+                    kept.push((op.record_id, op.version));
                 }
                 Outcome::AlreadyApplied | Outcome::Superseded => settled.push(a.counter),
                 Outcome::Gap { reason, .. } => {
@@ -210,7 +217,7 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Res
                 }
             }
         }
-        sync_state::answered(store, keys, &settled, &state).await?;
+        sync_state::answered(store, keys, &settled, &kept, &state).await?;
         sync.refused.set(state.refused.clone());
         progress.items_done += settled.len();
         sync.waiting.set(progress.items - progress.items_done);

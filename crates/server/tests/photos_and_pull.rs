@@ -106,7 +106,7 @@ async fn pull(tablet: &Tablet, who: &Client, server: &TestServer, after: u64) ->
 }
 
 fn photo_op(counter: u64, record: &PhotoRecord) -> Value {
-    json!({"counter": counter, "record_id": record.id, "kind": "photo", "version": 1, "by": record.taken_by, "body": record})
+    json!({"counter": counter, "record_id": record.id, "kind": "photo", "version": 1, "base": 0, "by": record.taken_by, "body": record})
 }
 
 #[tokio::test]
@@ -272,14 +272,14 @@ async fn pull_hands_each_person_what_they_may_see_after_their_checkpoint() {
     superseded.version = 1;
     sent.version = 2;
     sent.status = Status::Submitted;
-    let op = |counter: u64, o: &Observation| json!({"counter": counter, "record_id": o.id, "kind": "observation", "version": o.version, "by": o.author, "body": o});
+    let op = |counter: u64, o: &Observation| json!({"counter": counter, "record_id": o.id, "kind": "observation", "version": o.version, "base": o.version.saturating_sub(1), "by": o.author, "body": o});
     let answers = push(
         &room,
         &priya,
         &server,
         vec![
             op(1, &draft),
-            json!({"counter": 2, "record_id": sent.id, "kind": "observation", "version": 1, "by": priya_id, "body": null}),
+            json!({"counter": 2, "record_id": sent.id, "kind": "observation", "version": 1, "base": 0, "by": priya_id, "body": null}),
             op(3, &sent),
         ],
     )
@@ -315,7 +315,7 @@ async fn pull_hands_each_person_what_they_may_see_after_their_checkpoint() {
         &room,
         &priya,
         &server,
-        vec![json!({"counter": 4, "record_id": draft.id, "kind": "observation", "version": 2, "by": priya_id, "body": gone})],
+        vec![json!({"counter": 4, "record_id": draft.id, "kind": "observation", "version": draft.version + 1, "base": draft.version, "by": priya_id, "body": gone})],
     )
     .await;
     assert_eq!(answers[0]["outcome"], "accepted", "{answers:?}");

@@ -17,7 +17,7 @@ fn op(counter: u64, obs: &Observation) -> Value {
 }
 
 fn op_by(counter: u64, obs: &Observation, by: Uuid) -> Value {
-    json!({"counter": counter, "record_id": obs.id, "kind": "observation", "version": obs.version, "by": by, "body": obs})
+    json!({"counter": counter, "record_id": obs.id, "kind": "observation", "version": obs.version, "base": obs.version.saturating_sub(1), "by": by, "body": obs})
 }
 
 async fn push(tablet: &Tablet, who: &Client, server: &TestServer, ops: Vec<Value>) -> Vec<Value> {
@@ -44,6 +44,7 @@ async fn a_tablets_outbox_is_applied_once_in_order_and_every_change_is_answered(
         chrono::Utc::now(),
     );
     obs.text = "Counted seven bricks".into();
+    obs.version = 1;
     let answers = push(&room2, &priya, &server, vec![op(1, &obs)]).await;
     assert_eq!(answers[0]["outcome"], "accepted");
     let first_seq = answers[0]["seq"].as_u64().unwrap();
@@ -102,7 +103,8 @@ async fn a_tablets_outbox_is_applied_once_in_order_and_every_change_is_answered(
         chrono::Utc::now(),
     );
     another.text = "Shared the paints".into();
-    let unknown = json!({"counter": 6, "record_id": Uuid::now_v7(), "kind": "photo_album", "version": 1, "by": priya_id, "body": {}});
+    another.version = 1;
+    let unknown = json!({"counter": 6, "record_id": Uuid::now_v7(), "kind": "photo_album", "version": 1, "base": 0, "by": priya_id, "body": {}});
     let answers = push(
         &room2,
         &priya,
@@ -202,7 +204,7 @@ async fn a_push_needs_a_signed_in_person_on_an_enrolled_tablet_and_a_readable_ba
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let ops: Vec<Value> = (1..=201)
-        .map(|n| json!({"counter": n, "record_id": Uuid::now_v7(), "kind": "observation", "version": 1, "by": Uuid::now_v7(), "body": {}}))
+        .map(|n| json!({"counter": n, "record_id": Uuid::now_v7(), "kind": "observation", "version": 1, "base": 0, "by": Uuid::now_v7(), "body": {}}))
         .collect();
     let big = serde_json::to_vec(&json!({ "ops": ops })).unwrap();
     let r = tablet.post(&manager, &server, "/api/sync/push", &big).await;

@@ -10,6 +10,7 @@ mod checks;
 mod photos;
 
 pub use checks::{Held, Incoming, Proposed, check_observation, check_progress_check};
+// `check_base` is defined below, beside the op it reads.
 pub use photos::{
     NotToday, PHOTO_HASH_LEN, PhotoCheck, RefusedCapture, check_photo, check_refused_capture,
     check_wishes, is_photo_hash, not_today_id,
@@ -105,6 +106,9 @@ pub struct PushOp {
     /// As text, so an unknown kind is refused for that one operation, not the whole batch.
     pub kind: String,
     pub version: u64,
+    /// The version of this record the tablet last had from the server (0: none): the change
+    /// was made on top of it. If the server has moved on since, the change is stale.
+    pub base: u64,
     /// The member of staff who made the change, unlocked with their own passphrase on this
     /// tablet. The rules are run for them, not for whoever is signed in when it syncs.
     pub by: Uuid,
@@ -250,6 +254,15 @@ pub enum SyncRefusal {
     InTheFuture,
 }
 
+/// A change to a record that more than one tablet may edit must be made on top of the version
+/// the server holds: otherwise two tablets' edits would overwrite each other unseen.
+pub fn check_base(held_version: Option<u64>, base: u64) -> Result<(), SyncRefusal> {
+    match held_version {
+        Some(held) if held != base => Err(SyncRefusal::Stale),
+        _ => Ok(()),
+    }
+}
+
 /// Whether pull hands a kept record to a member of staff: everything but other people's
 /// drafts (a draft is its author's until submitted) and the camera's refusals (for the audit
 /// log, not for tablets). A deletion's tombstone goes to everyone, so it leaves every tablet.
@@ -274,6 +287,26 @@ pub fn staff_may_pull(
 mod pull_tests {
     use super::*;
     use crate::workflow::Status;
+
+    #[test]
+    fn a_change_made_on_an_older_version_than_the_servers_is_stale() {
+        assert_eq!(check_base(None, 0), Ok(()), "new on the server");
+        assert_eq!(
+            check_base(Some(4), 4),
+            Ok(()),
+            "made on what the server holds"
+        );
+        assert_eq!(
+            check_base(Some(5), 4),
+            Err(SyncRefusal::Stale),
+            "another tablet got there first"
+        );
+        assert_eq!(
+            check_base(Some(4), 0),
+            Err(SyncRefusal::Stale),
+            "made without ever seeing it"
+        );
+    }
 
     #[test]
     fn a_draft_reaches_only_its_author_and_refusals_no_tablet() {

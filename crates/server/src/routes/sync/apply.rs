@@ -8,7 +8,7 @@ use burrow_core::consent::InFrame;
 use burrow_core::photo::PhotoRecord;
 use burrow_core::progress_check::ProgressCheck;
 use burrow_core::sync::{
-    Incoming, NotToday, PhotoCheck, PushOp, RecordKind, RefusedCapture, SyncRefusal,
+    Incoming, NotToday, PhotoCheck, PushOp, RecordKind, RefusedCapture, SyncRefusal, check_base,
     check_observation, check_photo, check_progress_check, check_refused_capture, check_wishes,
     not_today_id,
 };
@@ -66,6 +66,8 @@ pub fn one(
         records::Kept::Workflow(h) => Some(h),
         records::Kept::Never | records::Kept::Plain { .. } => None,
     };
+    // Records two tablets may both edit must be edited on top of the server's version.
+    check_base(held.map(|h| h.version), op.base)?;
     let plain = match kept {
         records::Kept::Plain { version } => Some(version),
         _ => None,
