@@ -35,6 +35,7 @@ pub fn run() -> Result {
     figures.push(cold_load()?);
     figures.push(journal_open()?);
     figures.extend(store_benches()?);
+    figures.push(server_load()?);
     figures.sort_by(|a, b| a.id.cmp(&b.id));
     report(&figures)
 }
@@ -175,6 +176,56 @@ fn store_benches() -> Result<Vec<Figure>> {
         print!("{stdout}");
         return Err("the store benchmarks failed".into());
     }
+    let mut figures = bench_lines(&stdout)?;
+    figures.sort_by(|a, b| a.id.cmp(&b.id));
+    if figures.len() < 3 {
+        return Err(format!(
+            "expected P3, P5 and P9 from the store benchmarks, got {}",
+            figures.len()
+        ));
+    }
+    Ok(figures)
+}
+
+/// P7: 30 tablets syncing at once against a release build of the server
+/// (`crates/server/examples/sync_load.rs`); its peak resident memory is the baseline column.
+fn server_load() -> Result<Figure> {
+    println!("==> P7: 30 tablets syncing at once (release server)");
+    exec(Command::new(cmd::cargo()).current_dir(root()).args([
+        "build",
+        "--release",
+        "-p",
+        "burrow-server",
+    ]))?;
+    let out = Command::new(cmd::cargo())
+        .current_dir(root())
+        .args([
+            "run",
+            "-q",
+            "--release",
+            "-p",
+            "burrow-server",
+            "--example",
+            "sync_load",
+            "--",
+        ])
+        .arg(root().join("target/release/burrow-server"))
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("running the sync load bench: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        print!("{stdout}");
+        return Err("the sync load bench failed".into());
+    }
+    let mut figures = bench_lines(&stdout)?;
+    figures
+        .pop()
+        .ok_or_else(|| "the sync load bench printed no figure".into())
+}
+
+/// The figures in `BENCH {json}` lines; `BENCH-DETAIL` lines are echoed.
+fn bench_lines(stdout: &str) -> Result<Vec<Figure>> {
     let mut figures = Vec::new();
     for line in stdout.lines() {
         if line.trim_start().starts_with("BENCH-DETAIL") {
@@ -199,13 +250,6 @@ fn store_benches() -> Result<Vec<Figure>> {
             target_min: v["target_min"].as_f64(),
             baseline: v["baseline"].as_f64(),
         });
-    }
-    figures.sort_by(|a, b| a.id.cmp(&b.id));
-    if figures.len() < 3 {
-        return Err(format!(
-            "expected P3, P5 and P9 from the store benchmarks, got {}",
-            figures.len()
-        ));
     }
     Ok(figures)
 }

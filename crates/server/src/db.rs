@@ -12,6 +12,9 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone)]
 pub struct Db {
     conn: Arc<Mutex<Connection>>,
+    /// A second, read-only connection for long reads (pull): in WAL mode it reads what was
+    /// committed while the writer goes on, so one tablet's first pull does not hold up pushes.
+    reader: Arc<Mutex<Connection>>,
 }
 
 /// Each entry moves the schema one version on; never edit one that has shipped.
@@ -141,6 +144,10 @@ const MIGRATIONS: &[&str] = &[
         complete INTEGER NOT NULL CHECK (complete IN (0, 1))
     ) WITHOUT ROWID;
 "#,
+    r#"
+    -- Every signed request clears the nonces too old to matter: by time, not by a full scan.
+    CREATE INDEX device_nonces_by_time ON device_nonces (seen_at);
+"#,
 ];
 
 impl Db {
@@ -150,10 +157,35 @@ impl Db {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Sync's statements run many times a request: keep them all prepared.
+        conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn)?;
+        let reader = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        reader.busy_timeout(std::time::Duration::from_secs(5))?;
         Ok(Db {
             conn: Arc::new(Mutex::new(conn)),
+            reader: Arc::new(Mutex::new(reader)),
         })
+    }
+
+    /// Like `call`, on the read-only connection: for reads that may take a while.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, AppError> + Send + 'static,
+    {
+        let conn = self.reader.clone();
+        tokio::task::spawn_blocking(move || {
+            let guard = conn
+                .lock()
+                .map_err(|_| AppError::internal("database lock poisoned"))?;
+            f(&guard)
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("database task failed: {e}")))?
     }
 
     /// Runs `f` on the connection in a blocking thread, so a slow query never stalls the server.

@@ -24,11 +24,12 @@ pub enum Incoming {
 }
 
 impl Incoming {
-    pub fn parse(body: &serde_json::Value) -> Result<Incoming, SyncRefusal> {
-        if let Ok(o) = serde_json::from_value::<Observation>(body.clone()) {
+    /// Reads a pushed body, as JSON text: an observation, or its tombstone.
+    pub fn parse(body: &str) -> Result<Incoming, SyncRefusal> {
+        if let Ok(o) = serde_json::from_str::<Observation>(body) {
             return Ok(Incoming::Observation(Box::new(o)));
         }
-        serde_json::from_value::<Tombstone>(body.clone())
+        serde_json::from_str::<Tombstone>(body)
             .map(Incoming::Deleted)
             .map_err(|_| SyncRefusal::Unreadable)
     }

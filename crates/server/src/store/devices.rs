@@ -30,46 +30,33 @@ pub fn request(
     code: &str,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<Uuid> {
-    conn.execute(
-        "INSERT INTO devices (id, public_key, code, status, requested_at) VALUES (?1, ?2, ?3, 'pending', ?4)
-         ON CONFLICT (public_key) DO NOTHING",
+    conn.prepare_cached("INSERT INTO devices (id, public_key, code, status, requested_at) VALUES (?1, ?2, ?3, 'pending', ?4)
+         ON CONFLICT (public_key) DO NOTHING")?.execute(
         params![id, public_key, code, now],
     )?;
-    conn.query_row(
-        "SELECT id FROM devices WHERE public_key = ?1",
-        params![public_key],
-        |r| r.get(0),
-    )
+    conn.prepare_cached("SELECT id FROM devices WHERE public_key = ?1")?
+        .query_row(params![public_key], |r| r.get(0))
 }
 
 pub fn has_key(conn: &Connection, public_key: &[u8]) -> rusqlite::Result<bool> {
-    conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM devices WHERE public_key = ?1)",
-        params![public_key],
-        |r| r.get(0),
-    )
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM devices WHERE public_key = ?1)")?
+        .query_row(params![public_key], |r| r.get(0))
 }
 
 pub fn pending_count(conn: &Connection) -> rusqlite::Result<u32> {
-    conn.query_row(
-        "SELECT COUNT(*) FROM devices WHERE status = 'pending'",
-        [],
-        |r| r.get(0),
-    )
+    conn.prepare_cached("SELECT COUNT(*) FROM devices WHERE status = 'pending'")?
+        .query_row([], |r| r.get(0))
 }
 
 pub fn known(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<Known>> {
-    conn.query_row(
-        "SELECT status, public_key FROM devices WHERE id = ?1",
-        params![id],
-        |r| {
+    conn.prepare_cached("SELECT status, public_key FROM devices WHERE id = ?1")?
+        .query_row(params![id], |r| {
             Ok(Known {
                 status: status_of(r.get(0)?)?,
                 public_key: r.get(1)?,
             })
-        },
-    )
-    .optional()
+        })
+        .optional()
 }
 
 fn device_from(r: &rusqlite::Row) -> rusqlite::Result<Device> {
@@ -86,17 +73,14 @@ fn device_from(r: &rusqlite::Row) -> rusqlite::Result<Device> {
 }
 
 pub fn get(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<Device>> {
-    conn.query_row(
-        "SELECT id, status, name, code, requested_at FROM devices WHERE id = ?1",
-        params![id],
-        device_from,
-    )
-    .optional()
+    conn.prepare_cached("SELECT id, status, name, code, requested_at FROM devices WHERE id = ?1")?
+        .query_row(params![id], device_from)
+        .optional()
 }
 
 /// Every device, pending ones first, then by when they asked.
 pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Device>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT id, status, name, code, requested_at FROM devices
          ORDER BY status != 'pending', requested_at",
     )?;
@@ -105,12 +89,9 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Device>> {
 
 /// The code a pending device showed when it asked.
 pub fn pending_code(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<String>> {
-    conn.query_row(
-        "SELECT code FROM devices WHERE id = ?1 AND status = 'pending'",
-        params![id],
-        |r| r.get(0),
-    )
-    .optional()
+    conn.prepare_cached("SELECT code FROM devices WHERE id = ?1 AND status = 'pending'")?
+        .query_row(params![id], |r| r.get(0))
+        .optional()
 }
 
 pub fn approve(
@@ -120,31 +101,35 @@ pub fn approve(
     by: Uuid,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<bool> {
-    Ok(conn.execute(
-        "UPDATE devices SET status = 'enrolled', name = ?2, approved_by = ?3, approved_at = ?4
+    Ok(conn
+        .prepare_cached(
+            "UPDATE devices SET status = 'enrolled', name = ?2, approved_by = ?3, approved_at = ?4
          WHERE id = ?1 AND status = 'pending'",
-        params![id, name, by, now],
-    )? == 1)
+        )?
+        .execute(params![id, name, by, now])?
+        == 1)
 }
 
 pub fn revoke(conn: &Connection, id: Uuid, by: Uuid, now: DateTime<Utc>) -> rusqlite::Result<bool> {
-    Ok(conn.execute(
-        "UPDATE devices SET status = 'revoked', revoked_by = ?2, revoked_at = ?3
+    Ok(conn
+        .prepare_cached(
+            "UPDATE devices SET status = 'revoked', revoked_by = ?2, revoked_at = ?3
          WHERE id = ?1 AND status != 'revoked'",
-        params![id, by, now],
-    )? == 1)
+        )?
+        .execute(params![id, by, now])?
+        == 1)
 }
 
 /// Records a signed request's nonce; false if this device already used it. Nonces older than
 /// the proof window are forgotten first: their proofs would be refused as expired anyway.
 pub fn use_nonce(conn: &Connection, device: Uuid, nonce: &str, now: i64) -> rusqlite::Result<bool> {
-    conn.execute(
-        "DELETE FROM device_nonces WHERE seen_at < ?1",
-        params![now - 2 * PROOF_WINDOW_SECS],
-    )?;
-    Ok(conn.execute(
-        "INSERT INTO device_nonces (device_id, nonce, seen_at) VALUES (?1, ?2, ?3)
+    conn.prepare_cached("DELETE FROM device_nonces WHERE seen_at < ?1")?
+        .execute(params![now - 2 * PROOF_WINDOW_SECS])?;
+    Ok(conn
+        .prepare_cached(
+            "INSERT INTO device_nonces (device_id, nonce, seen_at) VALUES (?1, ?2, ?3)
          ON CONFLICT DO NOTHING",
-        params![device, nonce, now],
-    )? == 1)
+        )?
+        .execute(params![device, nonce, now])?
+        == 1)
 }

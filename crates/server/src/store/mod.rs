@@ -15,27 +15,22 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use uuid::Uuid;
 
 pub fn setting_name(conn: &Connection) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT name FROM setting WHERE id = 1", [], |r| r.get(0))
+    conn.prepare_cached("SELECT name FROM setting WHERE id = 1")?
+        .query_row([], |r| r.get(0))
         .optional()
 }
 
 pub fn lock_after_minutes(conn: &Connection) -> rusqlite::Result<Option<u32>> {
-    conn.query_row(
-        "SELECT lock_after_minutes FROM setting WHERE id = 1",
-        [],
-        |r| r.get(0),
-    )
-    .optional()
+    conn.prepare_cached("SELECT lock_after_minutes FROM setting WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()
 }
 
 pub fn validation_required(conn: &Connection) -> rusqlite::Result<bool> {
-    conn.query_row(
-        "SELECT validation_required FROM setting WHERE id = 1",
-        [],
-        |r| r.get(0),
-    )
-    .optional()
-    .map(|v| v.unwrap_or(true))
+    conn.prepare_cached("SELECT validation_required FROM setting WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()
+        .map(|v| v.unwrap_or(true))
 }
 
 pub fn set_options(
@@ -43,19 +38,18 @@ pub fn set_options(
     minutes: u32,
     validation_required: bool,
 ) -> rusqlite::Result<bool> {
-    Ok(conn.execute(
-        "UPDATE setting SET lock_after_minutes = ?1, validation_required = ?2 WHERE id = 1",
-        params![minutes, validation_required],
-    )? == 1)
+    Ok(conn
+        .prepare_cached(
+            "UPDATE setting SET lock_after_minutes = ?1, validation_required = ?2 WHERE id = 1",
+        )?
+        .execute(params![minutes, validation_required])?
+        == 1)
 }
 
 pub fn tablet_key(conn: &Connection, device_id: Uuid) -> rusqlite::Result<Option<Vec<u8>>> {
-    conn.query_row(
-        "SELECT data_key FROM tablet_keys WHERE device_id = ?1",
-        params![device_id],
-        |r| r.get(0),
-    )
-    .optional()
+    conn.prepare_cached("SELECT data_key FROM tablet_keys WHERE device_id = ?1")?
+        .query_row(params![device_id], |r| r.get(0))
+        .optional()
 }
 
 /// Stores a tablet's key unless it already has one; the first one stays.
@@ -66,19 +60,16 @@ pub fn insert_tablet_key(
     staff_id: Uuid,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO tablet_keys (device_id, data_key, created_by, created_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (device_id) DO NOTHING",
+    conn.prepare_cached("INSERT INTO tablet_keys (device_id, data_key, created_by, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (device_id) DO NOTHING")?.execute(
         params![device_id, key, staff_id, now],
     )?;
     Ok(())
 }
 
 pub fn insert_setting(conn: &Connection, name: &str, now: DateTime<Utc>) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO setting (id, name, created_at) VALUES (1, ?1, ?2)",
-        params![name, now],
-    )?;
+    conn.prepare_cached("INSERT INTO setting (id, name, created_at) VALUES (1, ?1, ?2)")?
+        .execute(params![name, now])?;
     Ok(())
 }
 
@@ -87,22 +78,21 @@ pub fn replace_setup_code(
     code_hash: &[u8],
     now: DateTime<Utc>,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT OR REPLACE INTO setup_code (id, code_hash, created_at) VALUES (1, ?1, ?2)",
-        params![code_hash, now],
-    )?;
+    )?
+    .execute(params![code_hash, now])?;
     Ok(())
 }
 
 pub fn setup_code_hash(conn: &Connection) -> rusqlite::Result<Option<Vec<u8>>> {
-    conn.query_row("SELECT code_hash FROM setup_code WHERE id = 1", [], |r| {
-        r.get(0)
-    })
-    .optional()
+    conn.prepare_cached("SELECT code_hash FROM setup_code WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()
 }
 
 pub fn delete_setup_code(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM setup_code", [])?;
+    conn.prepare_cached("DELETE FROM setup_code")?.execute([])?;
     Ok(())
 }
 
@@ -176,9 +166,8 @@ pub struct NewStaff<'a> {
 
 /// Returns false (and writes nothing) when someone with the same name already exists.
 pub fn insert_staff(conn: &Connection, s: &NewStaff, now: DateTime<Utc>) -> rusqlite::Result<bool> {
-    let n = conn.execute(
-        "INSERT INTO staff (id, name, name_key, role, passphrase_hash, invite_hash, invite_expires, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (name_key) DO NOTHING",
+    let n = conn.prepare_cached("INSERT INTO staff (id, name, name_key, role, passphrase_hash, invite_hash, invite_expires, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (name_key) DO NOTHING")?.execute(
         params![s.id, s.name, s.name_key, s.role.as_str(), s.passphrase_hash, s.invite_hash, s.invite_expires, now],
     )?;
     Ok(n == 1)
@@ -189,8 +178,7 @@ pub fn set_passphrase_and_clear_invite(
     id: Uuid,
     hash: &str,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE staff SET passphrase_hash = ?2, invite_hash = NULL, invite_expires = NULL WHERE id = ?1",
+    conn.prepare_cached("UPDATE staff SET passphrase_hash = ?2, invite_hash = NULL, invite_expires = NULL WHERE id = ?1")?.execute(
         params![id, hash],
     )?;
     Ok(())
@@ -202,8 +190,7 @@ pub fn insert_session(
     staff_id: Uuid,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO sessions (token_hash, staff_id, created_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)",
+    conn.prepare_cached("INSERT INTO sessions (token_hash, staff_id, created_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)")?.execute(
         params![token_hash, staff_id, now],
     )?;
     Ok(())
@@ -216,17 +203,16 @@ pub struct SessionRow {
 }
 
 pub fn session(conn: &Connection, token_hash: &[u8]) -> rusqlite::Result<Option<SessionRow>> {
-    conn.query_row(
+    conn.prepare_cached(
         "SELECT staff_id, created_at, last_seen_at FROM sessions WHERE token_hash = ?1",
-        [token_hash],
-        |r| {
-            Ok(SessionRow {
-                staff_id: r.get(0)?,
-                created_at: r.get(1)?,
-                last_seen_at: r.get(2)?,
-            })
-        },
-    )
+    )?
+    .query_row([token_hash], |r| {
+        Ok(SessionRow {
+            staff_id: r.get(0)?,
+            created_at: r.get(1)?,
+            last_seen_at: r.get(2)?,
+        })
+    })
     .optional()
 }
 
@@ -235,10 +221,8 @@ pub fn touch_session(
     token_hash: &[u8],
     now: DateTime<Utc>,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
-        params![token_hash, now],
-    )?;
+    conn.prepare_cached("UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1")?
+        .execute(params![token_hash, now])?;
     Ok(())
 }
 
@@ -249,15 +233,14 @@ pub fn delete_expired_sessions(
     idle: chrono::Duration,
     lifetime: chrono::Duration,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "DELETE FROM sessions WHERE last_seen_at < ?1 OR created_at < ?2",
-        params![now - idle, now - lifetime],
-    )?;
+    conn.prepare_cached("DELETE FROM sessions WHERE last_seen_at < ?1 OR created_at < ?2")?
+        .execute(params![now - idle, now - lifetime])?;
     Ok(())
 }
 
 pub fn delete_session(conn: &Connection, token_hash: &[u8]) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    conn.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?
+        .execute([token_hash])?;
     Ok(())
 }
 
@@ -267,20 +250,17 @@ pub fn insert_child(
     c: &ValidChild,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO children (id, first_name, surname, date_of_birth, start_date, key_person_id, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    conn.prepare_cached("INSERT INTO children (id, first_name, surname, date_of_birth, start_date, key_person_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(
         params![id, c.first_name, c.surname, c.date_of_birth, c.start_date, c.key_person_id, now],
     )?;
     Ok(())
 }
 
 pub fn list_children(conn: &Connection) -> rusqlite::Result<Vec<Child>> {
-    let mut stmt = conn.prepare(
-        "SELECT c.id, c.first_name, c.surname, c.date_of_birth, c.start_date, c.key_person_id, s.name
+    let mut stmt = conn.prepare_cached("SELECT c.id, c.first_name, c.surname, c.date_of_birth, c.start_date, c.key_person_id, s.name
          FROM children c JOIN staff s ON s.id = c.key_person_id
-         ORDER BY c.first_name COLLATE NOCASE, c.surname COLLATE NOCASE",
-    )?;
+         ORDER BY c.first_name COLLATE NOCASE, c.surname COLLATE NOCASE")?;
     stmt.query_map([], |r| {
         Ok(Child {
             id: r.get(0)?,
@@ -346,21 +326,21 @@ pub fn insert_consent(conn: &Connection, k: &ConsentRecord) -> rusqlite::Result<
         HowGiven::WrittenForm { reference } => Some(reference.as_str()),
         HowGiven::SignedOnTablet => None,
     };
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO consents (id, child_id, purpose, granted, given_by, form_reference,
                                recorded_by, recorded_at, review_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            k.id,
-            k.child_id,
-            k.purpose.as_str(),
-            k.granted,
-            k.given_by,
-            reference,
-            k.recorded_by,
-            k.recorded_at,
-            k.review_by
-        ],
-    )?;
+    )?
+    .execute(params![
+        k.id,
+        k.child_id,
+        k.purpose.as_str(),
+        k.granted,
+        k.given_by,
+        reference,
+        k.recorded_by,
+        k.recorded_at,
+        k.review_by
+    ])?;
     Ok(())
 }

@@ -11,28 +11,25 @@ pub struct Progress {
 }
 
 pub fn progress(conn: &Connection, sha256: &str) -> rusqlite::Result<Option<Progress>> {
-    conn.query_row(
-        "SELECT size, received, complete FROM photos WHERE sha256 = ?1",
-        params![sha256],
-        |r| {
+    conn.prepare_cached("SELECT size, received, complete FROM photos WHERE sha256 = ?1")?
+        .query_row(params![sha256], |r| {
             Ok(Progress {
                 size: r.get(0)?,
                 received: r.get(1)?,
                 complete: r.get(2)?,
             })
-        },
-    )
-    .optional()
+        })
+        .optional()
 }
 
 /// Starts an upload (or keeps one that started) of a photo of `size` bytes.
 pub fn expect(conn: &Connection, sha256: &str, size: u64) -> rusqlite::Result<Progress> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO photos (sha256, size, received, complete) VALUES (?1, ?2, 0, 0)
          ON CONFLICT (sha256) DO UPDATE SET size = ?2, received = 0
              WHERE complete = 0 AND size != ?2",
-        params![sha256, size],
-    )?;
+    )?
+    .execute(params![sha256, size])?;
     progress(conn, sha256).map(|p| {
         p.unwrap_or(Progress {
             size,
@@ -48,10 +45,8 @@ pub fn set_received(
     received: u64,
     complete: bool,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE photos SET received = ?2, complete = ?3 WHERE sha256 = ?1",
-        params![sha256, received, complete],
-    )?;
+    conn.prepare_cached("UPDATE photos SET received = ?2, complete = ?3 WHERE sha256 = ?1")?
+        .execute(params![sha256, received, complete])?;
     Ok(())
 }
 

@@ -7,28 +7,20 @@ use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 pub fn last_counter(conn: &Connection, device: Uuid) -> rusqlite::Result<u64> {
-    conn.query_row(
-        "SELECT last_counter FROM devices WHERE id = ?1",
-        params![device],
-        |r| r.get(0),
-    )
+    conn.prepare_cached("SELECT last_counter FROM devices WHERE id = ?1")?
+        .query_row(params![device], |r| r.get(0))
 }
 
 pub fn set_last_counter(conn: &Connection, device: Uuid, counter: u64) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE devices SET last_counter = ?2 WHERE id = ?1",
-        params![device, counter],
-    )?;
+    conn.prepare_cached("UPDATE devices SET last_counter = ?2 WHERE id = ?1")?
+        .execute(params![device, counter])?;
     Ok(())
 }
 
 /// The next number in the one sequence every accepted change gets.
 pub fn next_seq(conn: &Connection) -> rusqlite::Result<u64> {
-    conn.query_row(
-        "UPDATE sync_sequence SET last = last + 1 WHERE id = 1 RETURNING last",
-        [],
-        |r| r.get(0),
-    )
+    conn.prepare_cached("UPDATE sync_sequence SET last = last + 1 WHERE id = 1 RETURNING last")?
+        .query_row([], |r| r.get(0))
 }
 
 /// What the server holds of a record of `kind`, for the rules.
@@ -94,11 +86,10 @@ pub struct Change<'a> {
 }
 
 pub fn put(conn: &Connection, c: &Change) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO records (id, kind, version, status, author, from_home, body, seq, changed_by, device_id, changed_at)
+    conn.prepare_cached("INSERT INTO records (id, kind, version, status, author, from_home, body, seq, changed_by, device_id, changed_at)
          VALUES (?1, ?11, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (id) DO UPDATE SET version = ?2, status = ?3, body = ?6, seq = ?7,
-             changed_by = ?8, device_id = ?9, changed_at = ?10",
+             changed_by = ?8, device_id = ?9, changed_at = ?10")?.execute(
         params![
             c.id,
             c.version,
@@ -129,7 +120,7 @@ pub struct Row {
 
 /// Up to `limit` records changed after `after`, in the order they changed.
 pub fn after(conn: &Connection, after: u64, limit: usize) -> rusqlite::Result<Vec<Row>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT seq, kind, id, version, status, author, body FROM records
          WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     )?;
@@ -149,31 +140,22 @@ pub fn after(conn: &Connection, after: u64, limit: usize) -> rusqlite::Result<Ve
 
 /// The children on a day's "no photos" list, as the server last heard it.
 pub fn not_today(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<String>> {
-    conn.query_row(
-        "SELECT body FROM records WHERE id = ?1 AND kind = 'not_today'",
-        params![id],
-        |r| r.get(0),
-    )
-    .optional()
+    conn.prepare_cached("SELECT body FROM records WHERE id = ?1 AND kind = 'not_today'")?
+        .query_row(params![id], |r| r.get(0))
+        .optional()
 }
 
 pub fn date_of_birth(
     conn: &Connection,
     child: Uuid,
 ) -> rusqlite::Result<Option<chrono::NaiveDate>> {
-    conn.query_row(
-        "SELECT date_of_birth FROM children WHERE id = ?1",
-        params![child],
-        |r| r.get(0),
-    )
-    .optional()
+    conn.prepare_cached("SELECT date_of_birth FROM children WHERE id = ?1")?
+        .query_row(params![child], |r| r.get(0))
+        .optional()
 }
 
 pub fn first_name(conn: &Connection, child: Uuid) -> rusqlite::Result<Option<String>> {
-    conn.query_row(
-        "SELECT first_name FROM children WHERE id = ?1",
-        params![child],
-        |r| r.get(0),
-    )
-    .optional()
+    conn.prepare_cached("SELECT first_name FROM children WHERE id = ?1")?
+        .query_row(params![child], |r| r.get(0))
+        .optional()
 }

@@ -8,14 +8,16 @@ use burrow_core::consent::InFrame;
 use burrow_core::photo::PhotoRecord;
 use burrow_core::progress_check::ProgressCheck;
 use burrow_core::sync::{
-    Incoming, NotToday, PhotoCheck, PushOp, RecordKind, RefusedCapture, SyncRefusal, check_base,
+    Incoming, NotToday, PhotoCheck, RecordKind, RefusedCapture, SyncRefusal, check_base,
     check_observation, check_photo, check_progress_check, check_refused_capture, check_wishes,
     not_today_id,
 };
 use burrow_core::workflow::{Setting, Status};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use uuid::Uuid;
 
 pub enum Refusal {
@@ -35,8 +37,28 @@ impl From<SyncRefusal> for Refusal {
     }
 }
 
-fn parse<T: DeserializeOwned>(body: &serde_json::Value) -> Result<T, Refusal> {
-    serde_json::from_value(body.clone()).map_err(|_| Refusal::Rule(SyncRefusal::Unreadable))
+fn parse<T: DeserializeOwned>(body: &str) -> Result<T, Refusal> {
+    serde_json::from_str(body).map_err(|_| Refusal::Rule(SyncRefusal::Unreadable))
+}
+
+/// A pushed operation as the server reads it: the body kept as the tablet sent it (parsed once
+/// for the rules, stored as it came).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushOp {
+    pub counter: u64,
+    pub record_id: Uuid,
+    pub kind: String,
+    pub version: u64,
+    pub base: u64,
+    pub by: Uuid,
+    pub body: Option<Box<RawValue>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub ops: Vec<PushOp>,
 }
 
 /// What is kept once a change passed its rules.
@@ -54,7 +76,7 @@ pub fn one(
 ) -> Result<Option<u64>, Refusal> {
     let kind =
         RecordKind::parse(&op.kind).ok_or_else(|| SyncRefusal::UnknownKind(op.kind.clone()))?;
-    let Some(body) = &op.body else {
+    let Some(body) = op.body.as_deref().map(RawValue::get) else {
         return Ok(None);
     };
     let staff = store::staff_by_id(tx, op.by)?.ok_or(SyncRefusal::UnknownStaff)?;
@@ -135,7 +157,7 @@ pub fn one(
         }
     };
     let seq = records::next_seq(tx)?;
-    let text = body.to_string();
+    let text = body;
     records::put(
         tx,
         &records::Change {
@@ -145,7 +167,7 @@ pub fn one(
             status: keep.status,
             author: keep.author,
             from_home: keep.from_home,
-            body: &text,
+            body: text,
             seq,
             by: op.by,
             device,

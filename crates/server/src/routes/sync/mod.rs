@@ -20,11 +20,12 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use burrow_core::sync::{
-    BATCH_MAX, CounterCheck, OpAnswer, Outcome, PULL_MAX, PullAnswer, Pulled, PushAnswer,
-    PushRequest, RecordKind, SyncRefusal, counter, staff_may_pull,
+    BATCH_MAX, CounterCheck, OpAnswer, Outcome, PULL_MAX, PushAnswer, RecordKind, SyncRefusal,
+    counter, staff_may_pull,
 };
 use burrow_core::workflow::{Actor, Setting, Status};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 /// 200 observations of a few kilobytes each, with room to spare.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -34,7 +35,7 @@ pub async fn push(
     State(state): State<AppState>,
     signed: Signed,
 ) -> Result<Json<PushAnswer>, AppError> {
-    let request: PushRequest = serde_json::from_slice(&signed.body).map_err(|e| {
+    let request: apply::PushRequest = serde_json::from_slice(&signed.body).map_err(|e| {
         AppError::refused(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("The changes could not be read: {e}."),
@@ -99,16 +100,35 @@ pub struct PullQuery {
     after: u64,
 }
 
+/// Pull's answer as sent: each record's body passed on exactly as it was kept (core's
+/// `PullAnswer` is what the tablet reads; the JSON is the same).
+#[derive(Serialize)]
+pub struct PullOut {
+    records: Vec<PulledOut>,
+    last: u64,
+    more: bool,
+}
+
+#[derive(Serialize)]
+struct PulledOut {
+    seq: u64,
+    kind: RecordKind,
+    id: uuid::Uuid,
+    version: u64,
+    body: Box<RawValue>,
+    deleted: bool,
+}
+
 pub async fn pull(
     signed_in: SignedIn,
     State(state): State<AppState>,
     Query(query): Query<PullQuery>,
     _signed: Signed,
-) -> Result<Json<PullAnswer>, AppError> {
+) -> Result<Json<PullOut>, AppError> {
     let viewer = signed_in.staff.id;
     let rows = state
         .db
-        .call(move |c| Ok(records::after(c, query.after, PULL_MAX)?))
+        .read(move |c| Ok(records::after(c, query.after, PULL_MAX)?))
         .await?;
     let more = rows.len() == PULL_MAX;
     let last = rows.last().map_or(query.after, |r| r.seq);
@@ -123,9 +143,9 @@ pub async fn pull(
         if !staff_may_pull(kind, status, row.author, viewer) {
             continue;
         }
-        let body = serde_json::from_str(&row.body)
+        let body = RawValue::from_string(row.body)
             .map_err(|_| AppError::internal("a kept record is not JSON"))?;
-        out.push(Pulled {
+        out.push(PulledOut {
             seq: row.seq,
             kind,
             id: row.id,
@@ -134,7 +154,7 @@ pub async fn pull(
             deleted,
         });
     }
-    Ok(Json(PullAnswer {
+    Ok(Json(PullOut {
         records: out,
         last,
         more,
