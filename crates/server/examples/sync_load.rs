@@ -1,8 +1,8 @@
 //! P7 (DESIGN §7): the server with 30 tablets syncing at once. Starts the given burrow-server
 //! binary on loopback with the demo setting, enrols 30 tablets (each with a member of staff
 //! signed in), then every tablet pushes its outbox in batches of 50 observations, all at once,
-//! and pulls. Prints one `BENCH {json}` line with the p99 push time, and a detail line with the
-//! median, the pull time and the server's peak resident memory (VmHWM), read from /proc.
+//! and pulls. Prints `BENCH {json}` lines for P7 (p99 push time) and P8 (the server's peak
+//! resident memory, VmHWM from /proc), and a detail line with the median and the pull time.
 //!
 //! `cargo run -p burrow-server --example sync_load --release -- <path to burrow-server>`
 
@@ -270,7 +270,11 @@ async fn main() -> Result<(), Error> {
     );
     println!(
         "BENCH {}",
-        json!({"id": "P7", "name": format!("push p99, {TABLETS} tablets syncing at once (baseline: server peak RSS, MB, target ≤ 150)"), "value": percentile(&pushes, 0.99), "unit": "ms", "target": 200.0, "baseline": rss})
+        json!({"id": "P7", "name": format!("push p99, {TABLETS} tablets syncing at once (baseline: median)"), "value": percentile(&pushes, 0.99), "unit": "ms", "target": 200.0, "baseline": percentile(&pushes, 0.5)})
+    );
+    println!(
+        "BENCH {}",
+        json!({"id": "P8", "name": format!("server peak RSS while {TABLETS} tablets sync at once"), "value": rss, "unit": "MB", "target": 150.0})
     );
     Ok(())
 }

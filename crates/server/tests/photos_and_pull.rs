@@ -215,6 +215,25 @@ async fn a_photo_resumes_after_a_cut_is_sealed_on_disk_and_its_record_needs_cons
         refusal(tablet.send(Method::PUT, &sam, &server, &path, &liar).await).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error.contains("SHA-256"), "{error}");
+    // More than the photo's size, or a piece over the limit: refused, nothing counted.
+    let small = picture(1000, 5);
+    missing(&tablet, &sam, &server, &[&small]).await;
+    let mut longer = small.clone();
+    longer.extend_from_slice(&[0; 10]);
+    let path = format!("/api/photos/{}?offset=0", hash(&small));
+    let (status, error, _) = refusal(
+        tablet
+            .send(Method::PUT, &sam, &server, &path, &longer)
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error.contains("more than the photo's size"), "{error}");
+    let big = vec![7u8; 600 * 1024];
+    let r = tablet.send(Method::PUT, &sam, &server, &path, &big).await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let asked = missing(&tablet, &sam, &server, &[&small]).await;
+    assert_eq!(asked["missing"][0]["offset"], 0, "nothing was counted");
     // Bad names and unasked photos are precise 4xx.
     let r = tablet
         .send(

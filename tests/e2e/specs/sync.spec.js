@@ -2,7 +2,8 @@
 // group observation with a photo syncs from her tablet (photo first, then the record) and
 // reaches the manager's tablet, photo and all. A photo of a child who told the other tablet
 // "no photos today" is refused by the server; the key person's tablet shows the refusal with
-// its reason, keeps the photo, and learns the child's wish.
+// its reason, keeps the photo, and learns the child's wish. Removed by the manager, the key
+// person's tablet wipes itself at its next sync.
 import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
@@ -111,6 +112,14 @@ test("a key person's observation and photo reach the manager's tablet; a refused
   await priya.getByTestId("sync-refused-link").click();
   await priya.getByRole("button", { name: "I have seen this" }).click();
   await expect(priya.getByText("Nothing has been refused.")).toBeVisible();
+
+  // The manager removes Priya's tablet: at its next sync it wipes itself and says why.
+  await sam.getByRole("link", { name: "Settings", exact: true }).click();
+  const roomTablet = sam.getByTestId("tablets").locator("li", { hasText: "Room 2 tablet" });
+  await roomTablet.getByRole("button", { name: "Remove this tablet" }).click();
+  await expect(sam.getByTestId("tablets")).toContainText("Room 2 tablet · removed");
+  await priya.getByTestId("sync-status").getByRole("button", { name: "Sync now" }).click();
+  await expect(priya.getByTestId("wiped")).toContainText("A manager removed this tablet from the setting");
   await room.context.close();
   await office.context.close();
 });
