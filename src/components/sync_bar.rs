@@ -4,13 +4,9 @@
 
 use crate::auth::use_auth;
 use crate::lock::use_lock;
-use crate::sync::{Phase, Sync, use_sync};
+use crate::sync::{AUTO_EVERY, Phase, Sync, use_sync};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use std::time::Duration;
-
-/// How often a tablet on the premises syncs by itself.
-const EVERY: Duration = Duration::from_secs(60);
 
 fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_000_000.0)
@@ -64,9 +60,10 @@ pub fn SyncBar() -> impl IntoView {
     let sync = use_sync();
     let lock = use_lock();
     let auth = use_auth();
-    sync.start(lock, auth);
+    // On unlock (the frame appears), not again at every page turn.
+    sync.start_if_due(lock, auth);
     let online = window_event_listener(leptos::ev::online, move |_| sync.start(lock, auth));
-    let every = set_interval_with_handle(move || sync.start(lock, auth), EVERY).ok();
+    let every = set_interval_with_handle(move || sync.start_if_due(lock, auth), AUTO_EVERY).ok();
     on_cleanup(move || {
         online.remove();
         if let Some(h) = every {

@@ -30,7 +30,10 @@ pub fn StaffPage() -> impl IntoView {
     });
     let list = move || {
         staff.get().map(|result| match result {
-            Ok(list) => view! { <ul class="cards" data-testid="staff-list">{list.into_iter().map(staff_card).collect_view()}</ul> }.into_any(),
+            Ok(list) => {
+                let me = auth.session.with_untracked(|s| s.as_ref().map(|s| (s.staff.id, s.staff.role)));
+                view! { <ul class="cards" data-testid="staff-list">{list.into_iter().map(|m| staff_card(m, me, reload)).collect_view()}</ul> }.into_any()
+            }
             Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
         })
     };
@@ -74,12 +77,57 @@ fn tablet_help() -> impl IntoView {
     }
 }
 
-fn staff_card(member: StaffMember) -> impl IntoView {
+/// One member of staff. A manager (or a deputy, for practitioners) may remove someone's access,
+/// asked twice: it ends their sessions at once and tablets forget them at their next sync.
+fn staff_card(
+    member: StaffMember,
+    me: Option<(uuid::Uuid, Role)>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let id = member.id;
+    let may_remove = me.is_some_and(|(my_id, my_role)| {
+        my_id != id
+            && !member.removed
+            && my_role.may_manage_setting()
+            && (my_role == Role::Manager || !member.role.may_manage_setting())
+    });
+    let asking = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let name = member.name.clone();
+    let remove = move |_| {
+        leptos::task::spawn_local(async move {
+            match api::post::<_, StaffMember>(
+                &format!("/api/staff/{id}/remove"),
+                &serde_json::json!({}),
+            )
+            .await
+            {
+                Ok(_) => {
+                    problem.try_set(None);
+                    reload.try_update(|n| *n += 1);
+                }
+                Err(e) => {
+                    problem.try_set(Some(e.to_string()));
+                }
+            }
+        });
+    };
     view! {
-        <li class="card staff">
+        <li class="card staff" data-testid="staff-member">
             <h2>{member.name}</h2>
             <p>{member.role.label()}</p>
-            {(!member.has_signed_in).then(|| view! { <p class="badge">"Has not chosen a passphrase yet"</p> })}
+            {(!member.has_signed_in && !member.removed).then(|| view! { <p class="badge">"Has not chosen a passphrase yet"</p> })}
+            {member.removed.then(|| view! { <p class="badge">"Access removed"</p> })}
+            {may_remove.then(|| view! {
+                <Show when=move || asking.get() fallback=move || view! {
+                    <button class="button quiet" on:click=move |_| asking.set(true)>"Remove access"</button>
+                }>
+                    <p>{format!("Remove {name}’s access? They are signed out everywhere at once; tablets stop unlocking for them when they next sync. Their observations stay.", )}</p>
+                    <button class="button danger" on:click=remove>"Yes, remove access"</button>
+                    <button class="button quiet" on:click=move |_| asking.set(false)>"Keep access"</button>
+                </Show>
+            })}
+            <ErrorNotice message=problem/>
         </li>
     }
 }

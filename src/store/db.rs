@@ -250,6 +250,13 @@ impl Store {
         self.set_meta(WRAPPED_KEYS, &all).await
     }
 
+    /// Removes one person's wrapped copy of the data key: they can no longer unlock this tablet.
+    pub async fn remove_wrapped_key(&self, user_id: Uuid) -> Result<(), StoreError> {
+        let mut all = self.wrapped_keys().await?;
+        all.retain(|w| w.user_id != user_id);
+        self.set_meta(WRAPPED_KEYS, &all).await
+    }
+
     /// Seals and writes a record with its outbox entry and the next mutation counter, all in
     /// one transaction. Returns the counter given to this change.
     pub async fn put_record(&self, keys: &Keys, record: &NewRecord<'_>) -> Result<u64, StoreError> {

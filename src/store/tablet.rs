@@ -114,6 +114,26 @@ pub async fn people(store: &Store) -> Result<Vec<Person>, StoreError> {
         .collect())
 }
 
+/// Forgets people whose access a manager removed: their wrapped keys go, so their passphrase no
+/// longer unlocks this tablet, and their names leave the lock screen. Returns how many.
+pub async fn forget(store: &Store, removed: &[Uuid]) -> Result<usize, StoreError> {
+    let wrapped = store.wrapped_keys().await?;
+    let gone = wrapped
+        .iter()
+        .filter(|w| removed.contains(&w.user_id))
+        .count();
+    if gone == 0 {
+        return Ok(0);
+    }
+    for w in wrapped.iter().filter(|w| removed.contains(&w.user_id)) {
+        store.remove_wrapped_key(w.user_id).await?;
+    }
+    let mut people: Vec<Person> = store.meta(PEOPLE).await?.unwrap_or_default();
+    people.retain(|p| !removed.contains(&p.id));
+    store.set_meta(PEOPLE, &people).await?;
+    Ok(gone)
+}
+
 async fn remember(store: &Store, person: Person) -> Result<(), StoreError> {
     let mut people: Vec<Person> = store.meta(PEOPLE).await?.unwrap_or_default();
     match people.iter_mut().find(|p| p.id == person.id) {

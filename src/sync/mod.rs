@@ -24,6 +24,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thiserror::Error;
 
+/// How often a tablet syncs by itself while someone has it unlocked.
+pub const AUTO_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Where sync stands, for the bar at the top of the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Phase {
@@ -58,6 +61,11 @@ pub struct Sync {
     /// Moves when a pull wrote records: lists read the store again.
     pub revision: RwSignal<u64>,
     running: StoredValue<bool>,
+    /// When the last run started (ms since the epoch): the screens' frame starts one when it
+    /// appears, and should not start another at every page turn.
+    last_started: StoredValue<f64>,
+    /// Who had the tablet unlocked then: someone else unlocking starts a run at once.
+    last_person: StoredValue<Option<uuid::Uuid>>,
 }
 
 #[derive(Debug, Error)]
@@ -77,6 +85,18 @@ impl Sync {
             waiting: RwSignal::new(0),
             revision: RwSignal::new(0),
             running: StoredValue::new(false),
+            last_started: StoredValue::new(0.0),
+            last_person: StoredValue::new(None),
+        }
+    }
+
+    /// Starts a run unless the last one started less than `AUTO_EVERY` ago.
+    pub fn start_if_due(self, lock: Lock, auth: Auth) {
+        let someone_else = lock.keys().map(|k| k.person) != self.last_person.get_value();
+        let due =
+            js_sys::Date::now() - self.last_started.get_value() >= AUTO_EVERY.as_millis() as f64;
+        if someone_else || due {
+            self.start(lock, auth);
         }
     }
 
@@ -88,6 +108,8 @@ impl Sync {
         let Some(keys) = lock.keys() else {
             return;
         };
+        self.last_person.set_value(Some(keys.person));
+        self.last_started.set_value(js_sys::Date::now());
         self.running.set_value(true);
         spawn_local(async move {
             let outcome = self.run(&keys, auth).await;
@@ -134,6 +156,11 @@ impl Sync {
             if changed > 0 {
                 self.revision.update(|r| *r += 1);
             }
+            // Staff whose access was removed stop unlocking this tablet from now on.
+            let staff: Vec<burrow_core::api::StaffMember> = crate::api::get("/api/staff").await?;
+            let removed: Vec<uuid::Uuid> =
+                staff.iter().filter(|s| s.removed).map(|s| s.id).collect();
+            tablet::forget(&store, &removed).await?;
             Ok::<(), SyncError>(())
         }
         .await;

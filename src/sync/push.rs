@@ -48,24 +48,28 @@ fn envelope_kind(kind: u8) -> Option<Kind> {
     .find(|k| *k as u8 == kind)
 }
 
+/// What is sent for a record this tablet cannot read: not null (that would mean "replaced by a
+/// later change"), but a body no kind accepts, so the server refuses it and says so.
+fn unreadable() -> serde_json::Value {
+    serde_json::json!({ "unreadable_on_tablet": true })
+}
+
 /// The operation for one outbox entry: the record's body if it is still at this version.
 async fn op(store: &Store, keys: &Keys, entry: &OutboxEntry) -> Result<PushOp, SyncError> {
     let mut base = 0;
     let body = match envelope_kind(entry.kind) {
-        Some(kind) => match store.get_versioned(keys, kind, entry.record_id).await? {
-            Some(v) if v.version == entry.version => {
+        Some(kind) => match store.get_versioned(keys, kind, entry.record_id).await {
+            // A record that will not open is still sent, unreadable: the server refuses it and
+            // the refusal names it here. Skipping it would stall every change after it.
+            Err(StoreError::Damaged { .. }) => Some(unreadable()),
+            Err(e) => return Err(e.into()),
+            Ok(Some(v)) if v.version == entry.version => {
                 base = v.server_version;
-                Some(
-                    serde_json::from_slice::<serde_json::Value>(&v.body).map_err(|_| {
-                        StoreError::Damaged {
-                            record_id: entry.record_id,
-                        }
-                    })?,
-                )
+                Some(serde_json::from_slice(&v.body).unwrap_or_else(|_| unreadable()))
             }
-            _ => None,
+            Ok(_) => None,
         },
-        None => Some(serde_json::Value::Null),
+        None => Some(unreadable()),
     };
     Ok(PushOp {
         counter: entry.counter,
@@ -150,6 +154,26 @@ async fn with_hashes(
     Ok(())
 }
 
+/// The photo and its thumbnail, uploaded (resuming) before the record that names them.
+async fn photo_first(
+    store: &Store,
+    keys: &Keys,
+    signer: &Signer,
+    record: &mut PhotoRecord,
+    sync: Sync,
+    progress: &mut Progress,
+) -> Result<(), SyncError> {
+    with_hashes(store, keys, record).await?;
+    for (id, hash) in [
+        (record.id, record.sha256.clone()),
+        (record.thumb_id, record.thumb_sha256.clone()),
+    ] {
+        let hash = hash.unwrap_or_default();
+        upload(store, keys, signer, id, &hash, sync, progress).await?;
+    }
+    Ok(())
+}
+
 pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Result<(), SyncError> {
     let outbox = store.outbox(keys).await?;
     let mut progress = Progress {
@@ -163,20 +187,15 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Res
             let mut op = op(store, keys, entry).await?;
             if op.kind == RecordKind::Photo.as_str()
                 && let Some(body) = &op.body
+                && let Ok(mut record) = serde_json::from_value::<PhotoRecord>(body.clone())
             {
-                let mut record: PhotoRecord =
-                    serde_json::from_value(body.clone()).map_err(|_| StoreError::Damaged {
-                        record_id: entry.record_id,
-                    })?;
-                with_hashes(store, keys, &mut record).await?;
-                for (id, hash) in [
-                    (record.id, record.sha256.clone()),
-                    (record.thumb_id, record.thumb_sha256.clone()),
-                ] {
-                    let hash = hash.unwrap_or_default();
-                    upload(store, keys, signer, id, &hash, sync, &mut progress).await?;
+                match photo_first(store, keys, signer, &mut record, sync, &mut progress).await {
+                    Ok(()) => op.body = serde_json::to_value(&record).ok(),
+                    // Its picture will not open here: the record goes without it, and the
+                    // server refuses it for want of the photo, which the sync screen shows.
+                    Err(SyncError::Store(StoreError::Damaged { .. })) => {}
+                    Err(e) => return Err(e),
                 }
-                op.body = serde_json::to_value(&record).ok();
             }
             ops.push(op);
         }

@@ -86,6 +86,10 @@ pub struct StaffMember {
     pub role: Role,
     /// False until they have used their invite code to choose a passphrase.
     pub has_signed_in: bool,
+    /// A manager removed their access: the server refuses them, and tablets stop unlocking
+    /// for them once they have synced.
+    #[serde(default)]
+    pub removed: bool,
 }
 
 /// `POST /api/staff`.

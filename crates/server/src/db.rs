@@ -148,6 +148,11 @@ const MIGRATIONS: &[&str] = &[
     -- Every signed request clears the nonces too old to matter: by time, not by a full scan.
     CREATE INDEX device_nonces_by_time ON device_nonces (seen_at);
 "#,
+    r#"
+    -- A member of staff whose access a manager removed: kept (their records name them), refused.
+    ALTER TABLE staff ADD COLUMN removed_at TEXT;
+    ALTER TABLE staff ADD COLUMN removed_by BLOB REFERENCES staff (id);
+"#,
 ];
 
 impl Db {

@@ -54,6 +54,7 @@ pub fn api_router() -> Router<AppState> {
         )
         .route("/invites/claim", post(session::claim_invite))
         .route("/staff", get(staff::list).post(staff::add))
+        .route("/staff/{id}/remove", post(staff::remove))
         .route("/children", get(children::list).post(children::add))
         .route(
             "/children/{id}/consents",

@@ -115,7 +115,23 @@ pub async fn sign_in(
         return Err(no_match());
     };
     state.throttles.forget_account(&key);
+    // Said only after the right passphrase, so a guesser learns nothing about the account.
+    if found_removed(&state, id).await? {
+        tracing::info!("sign-in refused: access removed");
+        return Err(AppError::refused(
+            StatusCode::FORBIDDEN,
+            "Your access to Burrow has been removed by the setting’s manager. Speak to them if you think this is wrong.",
+        ));
+    }
     start_session(&state, scheme, id, |_, _| Ok(())).await
+}
+
+async fn found_removed(state: &AppState, id: uuid::Uuid) -> Result<bool, AppError> {
+    Ok(state
+        .db
+        .call(move |c| Ok(store::staff_by_id(c, id)?))
+        .await?
+        .is_some_and(|s| s.removed))
 }
 
 pub async fn current(

@@ -6,10 +6,11 @@ use crate::secrets;
 use crate::state::AppState;
 use crate::store::{self, NewStaff};
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use burrow_core::api::{NewStaffRequest, NewStaffResponse, StaffMember};
 use burrow_core::names::{clean_name, name_key};
+use burrow_core::staff::Role;
 use chrono::{Duration, Utc};
 use uuid::Uuid;
 
@@ -21,6 +22,45 @@ pub async fn list(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<StaffMember>>, AppError> {
     Ok(Json(state.db.call(|c| Ok(store::list_staff(c)?)).await?))
+}
+
+/// `POST /api/staff/{id}/remove`: their access ends at once (sessions ended, sign-in and sync
+/// refused); tablets forget their key when they next sync. Nobody removes themselves, and only
+/// a manager removes a manager or deputy.
+pub async fn remove(
+    Manager(me): Manager,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<StaffMember>, AppError> {
+    if id == me.id {
+        return Err(AppError::refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "You cannot remove your own access. Ask another manager.",
+        ));
+    }
+    let by = me.id;
+    let my_role = me.role;
+    state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let them = store::staff_by_id(&tx, id)?.ok_or_else(|| {
+                AppError::refused(StatusCode::NOT_FOUND, "There is no such member of staff.")
+            })?;
+            if them.role.may_manage_setting() && my_role != Role::Manager {
+                return Err(AppError::refused(
+                    StatusCode::FORBIDDEN,
+                    "Only a manager can remove a manager's or a deputy's access.",
+                ));
+            }
+            store::remove_staff(&tx, id, by, Utc::now())?;
+            let after = store::staff_by_id(&tx, id)?
+                .ok_or_else(|| AppError::internal("removed staff row missing"))?;
+            tx.commit()?;
+            tracing::info!("staff access removed");
+            Ok(Json(after))
+        })
+        .await
 }
 
 pub async fn add(

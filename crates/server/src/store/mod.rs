@@ -104,7 +104,8 @@ pub struct StaffAuth {
     pub invite_expires: Option<DateTime<Utc>>,
 }
 
-const STAFF_COLUMNS: &str = "id, name, role, passphrase_hash, invite_hash, invite_expires";
+const STAFF_COLUMNS: &str =
+    "id, name, role, passphrase_hash, invite_hash, invite_expires, removed_at IS NOT NULL";
 
 fn staff_auth_from_row(r: &Row) -> rusqlite::Result<StaffAuth> {
     let passphrase_hash: Option<String> = r.get(3)?;
@@ -114,6 +115,7 @@ fn staff_auth_from_row(r: &Row) -> rusqlite::Result<StaffAuth> {
             name: r.get(1)?,
             role: role_from_sql(r.get::<_, String>(2)?)?,
             has_signed_in: passphrase_hash.is_some(),
+            removed: r.get(6)?,
         },
         passphrase_hash,
         invite_hash: r.get(4)?,
@@ -152,6 +154,24 @@ pub fn list_staff(conn: &Connection) -> rusqlite::Result<Vec<StaffMember>> {
     stmt.query_map([], staff_auth_from_row)?
         .map(|r| r.map(|s| s.member))
         .collect()
+}
+
+/// Removes a member of staff's access: marked (their records and the audit trail keep their
+/// name), their invite cancelled and every session of theirs ended, in one statement each.
+pub fn remove_staff(
+    conn: &Connection,
+    id: Uuid,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE staff SET removed_at = ?3, removed_by = ?2, invite_hash = NULL, invite_expires = NULL
+         WHERE id = ?1 AND removed_at IS NULL",
+    )?
+    .execute(params![id, by, now])?;
+    conn.prepare_cached("DELETE FROM sessions WHERE staff_id = ?1")?
+        .execute(params![id])?;
+    Ok(())
 }
 
 pub struct NewStaff<'a> {
