@@ -145,8 +145,8 @@ mod seed {
                     width: 2048,
                     height: 1536,
                 };
-                let photo =
-                    photos::save(&store, &keys, &shot, &in_it, user, obs.observed_at).await?;
+                // Taken now: the server checks consent as it stood when a photo was taken.
+                let photo = photos::save(&store, &keys, &shot, &in_it, user, now).await?;
                 obs.photos.push(photo.id);
             }
             obs.version = 1;

@@ -158,6 +158,8 @@ mod harness {
             "records": records.iter().map(Uuid::to_string).collect::<Vec<_>>(),
             "counter": counter,
             "problems": problems,
+            // The browser deleted the store (corruption found after the kill), and it knows.
+            "reset": store.was_reset(),
         });
         publish("report", &JsValue::from_str(&report.to_string()));
         Ok(())

@@ -70,6 +70,9 @@ impl Auth {
         if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
             let _ = s.remove_item(crate::enrolment::WIPED);
         }
+        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = s.remove_item(crate::store::tablet::STORE_RESET);
+        }
         self.session.set(Some(session));
     }
 

@@ -51,10 +51,19 @@ fn was_wiped() -> bool {
         .is_some()
 }
 
+/// After the browser cleared this tablet's store following a crash, until someone signs in.
+fn was_reset() -> bool {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(crate::store::tablet::STORE_RESET).ok().flatten())
+        .is_some()
+}
+
 #[component]
 fn SignInForm(known_people: bool) -> impl IntoView {
     let auth = use_auth();
     let wiped = was_wiped();
+    let reset = was_reset();
     let lock = use_lock();
     let name = RwSignal::new(String::new());
     let passphrase = RwSignal::new(String::new());
@@ -90,6 +99,7 @@ fn SignInForm(known_people: bool) -> impl IntoView {
         <section class="card narrow">
             <p class="eyebrow">{setting}</p>
             <h1>"Sign in"</h1>
+            {reset.then(|| view! { <p class="notice notice-error" role="alert" data-testid="store-reset">"This tablet’s storage was damaged when the tablet or the browser stopped suddenly, and the browser cleared it. Anything written here since the last sync is lost; everything on the setting’s server comes back at the next sync. Sign in to carry on, and tell your manager."</p> })}
             {wiped.then(|| view! { <p class="notice" role="status" data-testid="wiped">"A manager removed this tablet from the setting, so Burrow wiped everything on it. To use it again, a manager enrols it afresh."</p> })}
             {move || auth.ended.get().map(|why| view! { <p class="notice" role="status">{why}</p> })}
             <p class="muted">"The first time you use this tablet, sign in while it is on the setting’s Wi-Fi. After that you can unlock it anywhere."</p>

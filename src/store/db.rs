@@ -35,6 +35,8 @@ const META: &str = "meta";
 const LOOKUP: &str = "lookup";
 const COUNTER: &str = "mutation_counter";
 const WRAPPED_KEYS: &str = "wrapped_keys";
+/// A random id made when the store is created (see `Store::check_epoch`).
+const EPOCH: &str = "store_epoch";
 /// On a record's row: the version the setting's server holds (absent: none yet). A number, as
 /// public as the version beside it; sync sends it as the base a change was made on.
 const SERVER_VERSION: &str = "server_version";
@@ -109,6 +111,17 @@ fn number(row: &JsValue, key: &str) -> u64 {
 
 pub struct Store {
     db: Database,
+    /// The browser deleted this store since it was last opened here (see `epoch`).
+    reset: bool,
+}
+
+/// Where this store's epoch is also kept, outside IndexedDB.
+fn epoch_key(name: &str) -> String {
+    format!("burrow-store-epoch-{name}")
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
 fn set(o: &Object, key: &str, value: impl Into<JsValue>) {
@@ -184,7 +197,38 @@ impl Store {
             }
         });
         db.forget_callbacks();
-        Ok(Store { db })
+        let mut store = Store { db, reset: false };
+        store.reset = store.check_epoch(name).await?;
+        Ok(store)
+    }
+
+    /// Chromium deletes an IndexedDB database it finds corrupt when it opens it (a torn write
+    /// after the tablet or the browser was killed mid-save: see the store-crash e2e), silently.
+    /// Each store keeps a random epoch both in its meta and in localStorage; a store without one
+    /// whose epoch localStorage remembers was deleted by the browser, and the person is told.
+    async fn check_epoch(&self, name: &str) -> Result<bool, StoreError> {
+        let remembered = local_storage().and_then(|s| s.get_item(&epoch_key(name)).ok().flatten());
+        let epoch = match self.meta::<String>(EPOCH).await? {
+            Some(epoch) => epoch,
+            None => {
+                let epoch = hex::encode(crypto::random_bytes::<16>()?);
+                self.set_meta(EPOCH, &epoch).await?;
+                epoch
+            }
+        };
+        let reset = remembered.as_ref().is_some_and(|r| *r != epoch);
+        if remembered.as_deref() != Some(epoch.as_str())
+            && let Some(s) = local_storage()
+        {
+            let _ = s.set_item(&epoch_key(name), &epoch);
+        }
+        Ok(reset)
+    }
+
+    /// Whether the browser deleted this store (after a crash) since it was last opened here:
+    /// everything not yet synced was lost with it.
+    pub fn was_reset(&self) -> bool {
+        self.reset
     }
 
     pub fn close(&self) {
@@ -193,6 +237,10 @@ impl Store {
 
     /// Deletes the whole database (revocation, tests).
     pub async fn delete(name: &str) -> Result<(), StoreError> {
+        // Deleted on purpose: not a reset to warn about.
+        if let Some(s) = local_storage() {
+            let _ = s.remove_item(&epoch_key(name));
+        }
         let factory = Factory::new().map_err(|_| StoreError::Unavailable)?;
         factory.delete(name).map_err(failed)?.await.map_err(failed)
     }
@@ -1021,6 +1069,33 @@ mod tests {
             );
         }
         done(store, &name).await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_store_the_browser_deleted_knows_it_was_reset_once() {
+        let name = format!("burrow-reset-{}", Uuid::now_v7());
+        let first = Store::open(&name).await.unwrap();
+        assert!(!first.was_reset(), "a new store is not a reset");
+        first.close();
+        // The browser deletes it behind the app's back (as Chromium does on corruption).
+        Factory::new()
+            .unwrap()
+            .delete(&name)
+            .unwrap()
+            .await
+            .unwrap();
+        let again = Store::open(&name).await.unwrap();
+        assert!(again.was_reset());
+        again.close();
+        let later = Store::open(&name).await.unwrap();
+        assert!(!later.was_reset(), "said once, not at every open");
+        later.close();
+        // Deleted on purpose (a wipe): no warning.
+        Store::delete(&name).await.unwrap();
+        let fresh = Store::open(&name).await.unwrap();
+        assert!(!fresh.was_reset());
+        fresh.close();
+        Store::delete(&name).await.unwrap();
     }
 
     #[wasm_bindgen_test]

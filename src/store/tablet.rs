@@ -91,8 +91,18 @@ fn wait_label(seconds: u64) -> String {
     }
 }
 
+/// Set (in localStorage, which survives the browser restarting) when the browser deleted this
+/// tablet's store after a crash, until someone signs in again: the sign-in screen says why.
+pub const STORE_RESET: &str = "burrow-store-reset";
+
 pub async fn open() -> Result<Store, StoreError> {
-    Store::open(STORE_NAME).await
+    let store = Store::open(STORE_NAME).await?;
+    if store.was_reset()
+        && let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+    {
+        let _ = s.set_item(STORE_RESET, "1");
+    }
+    Ok(store)
 }
 
 /// A manager removed this tablet: every wrapped key goes first (from then on nothing here can be

@@ -82,51 +82,58 @@ async fn op(store: &Store, keys: &Keys, entry: &OutboxEntry) -> Result<PushOp, S
     })
 }
 
-/// Sends one photo (or thumbnail) the server lacks, from the offset it says it holds.
+/// Sends what the server lacks of one photo and its thumbnail (one question for both), each
+/// from the offset the server says it holds.
 async fn upload(
     store: &Store,
     keys: &Keys,
     signer: &Signer,
-    photo_id: uuid::Uuid,
-    sha256: &str,
+    images: &[(uuid::Uuid, String)],
     sync: Sync,
     progress: &mut Progress,
 ) -> Result<(), SyncError> {
-    let bytes = store
-        .get_photo(keys, photo_id)
-        .await?
-        .ok_or(StoreError::Damaged {
-            record_id: photo_id,
-        })?;
+    let mut opened = Vec::with_capacity(images.len());
+    for (id, sha256) in images {
+        let bytes = store
+            .get_photo(keys, *id)
+            .await?
+            .ok_or(StoreError::Damaged { record_id: *id })?;
+        opened.push((sha256.clone(), bytes));
+    }
     let asked: MissingAnswer = signer
         .json(
             "POST",
             "/api/photos/missing",
             &MissingRequest {
-                photos: vec![PhotoWanted {
-                    sha256: sha256.to_owned(),
-                    size: bytes.len() as u64,
-                }],
+                photos: opened
+                    .iter()
+                    .map(|(sha256, bytes)| PhotoWanted {
+                        sha256: sha256.clone(),
+                        size: bytes.len() as u64,
+                    })
+                    .collect(),
             },
         )
         .await?;
-    let Some(missing) = asked.missing.first() else {
-        return Ok(());
-    };
-    let mut offset = missing.offset as usize;
-    progress.bytes += (bytes.len() - offset.min(bytes.len())) as u64;
-    while offset < bytes.len() {
-        let end = (offset + UPLOAD_CHUNK).min(bytes.len());
-        let path = format!("/api/photos/{sha256}?offset={offset}");
-        let response = signer
-            .send("PUT", &path, &bytes[offset..end], "image/jpeg")
-            .await?;
-        let answer: UploadAnswer = crate::api::read(response).await?;
-        progress.bytes_done += (answer.received as usize).saturating_sub(offset) as u64;
-        offset = answer.received as usize;
-        sync.phase.set(Phase::Syncing(*progress));
-        if answer.complete {
-            break;
+    for missing in asked.missing {
+        let Some((sha256, bytes)) = opened.iter().find(|(h, _)| *h == missing.sha256) else {
+            continue;
+        };
+        let mut offset = missing.offset as usize;
+        progress.bytes += (bytes.len() - offset.min(bytes.len())) as u64;
+        while offset < bytes.len() {
+            let end = (offset + UPLOAD_CHUNK).min(bytes.len());
+            let path = format!("/api/photos/{sha256}?offset={offset}");
+            let response = signer
+                .send("PUT", &path, &bytes[offset..end], "image/jpeg")
+                .await?;
+            let answer: UploadAnswer = crate::api::read(response).await?;
+            progress.bytes_done += (answer.received as usize).saturating_sub(offset) as u64;
+            offset = answer.received as usize;
+            sync.phase.set(Phase::Syncing(*progress));
+            if answer.complete {
+                break;
+            }
         }
     }
     Ok(())
@@ -164,14 +171,14 @@ async fn photo_first(
     progress: &mut Progress,
 ) -> Result<(), SyncError> {
     with_hashes(store, keys, record).await?;
-    for (id, hash) in [
-        (record.id, record.sha256.clone()),
-        (record.thumb_id, record.thumb_sha256.clone()),
-    ] {
-        let hash = hash.unwrap_or_default();
-        upload(store, keys, signer, id, &hash, sync, progress).await?;
-    }
-    Ok(())
+    let images = [
+        (record.id, record.sha256.clone().unwrap_or_default()),
+        (
+            record.thumb_id,
+            record.thumb_sha256.clone().unwrap_or_default(),
+        ),
+    ];
+    upload(store, keys, signer, &images, sync, progress).await
 }
 
 pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Result<(), SyncError> {

@@ -34,6 +34,7 @@ pub fn run() -> Result {
     let mut figures = vec![app_shell_size()?];
     figures.push(cold_load()?);
     figures.push(journal_open()?);
+    figures.push(first_sync()?);
     figures.extend(store_benches()?);
     figures.extend(server_load()?);
     figures.sort_by(|a, b| a.id.cmp(&b.id));
@@ -144,6 +145,53 @@ fn journal_open() -> Result<Figure> {
         target: 300.0,
         target_min: None,
         baseline: Some(ms("baseline_ms")?.round()),
+    })
+}
+
+/// P6: a tablet's first sync of 1,000 observations and 200 photos of 300 KB over loopback
+/// HTTPS, divided by a raw upload of the same bytes to the same server in the same run.
+fn first_sync() -> Result<Figure> {
+    let seeder = harness::build_journal_seed(|| {
+        let mut c = Command::new(cmd::cargo());
+        c.current_dir(root());
+        c
+    })?;
+    println!("==> P6: first sync of 1,000 observations and 200 photos over loopback HTTPS");
+    let out = Command::new("node")
+        .current_dir(root().join(setup::PLAYWRIGHT_DIR))
+        .arg("bench/sync.mjs")
+        .env("BURROW_SERVER", root().join("target/debug/burrow-server"))
+        .env("BURROW_DIST", root().join("dist"))
+        .env("BURROW_JOURNAL_SEED", &seeder)
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("running the first-sync bench: {e}"))?;
+    if !out.status.success() {
+        return Err("the first-sync bench failed".into());
+    }
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("reading the first-sync bench's JSON: {e}"))?;
+    let ms = |k: &str| {
+        v[k].as_f64()
+            .ok_or_else(|| format!("first-sync bench gave no {k}"))
+    };
+    let (sync, raw) = (ms("sync_ms")?, ms("raw_ms")?);
+    println!(
+        "    P6 detail: sync {:.1} s, raw upload {:.1} s of {} bytes; refused: {}",
+        sync / 1000.0,
+        raw / 1000.0,
+        v["bytes"],
+        v["refused"]
+    );
+    Ok(Figure {
+        id: "P6".into(),
+        name: "first sync of 1,000 obs + 200 photos over loopback HTTPS ÷ raw upload".into(),
+        value: (sync / raw * 100.0).round() / 100.0,
+        unit: "×".into(),
+        target: 2.0,
+        target_min: None,
+        baseline: None,
     })
 }
 

@@ -18,11 +18,23 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+/// P6's baseline (`--bench-sink` only): the upload read to its end and thrown away.
+async fn bench_sink(body: axum::body::Bytes) -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "received": body.len() }))
+}
+
 /// API bodies are small JSON forms; photos will get their own route and limit.
 const API_BODY_LIMIT: usize = 16 * 1024;
 
 pub fn router(state: AppState, premises: Arc<Premises>, app_dir: &Path, scheme: Scheme) -> Router {
-    let api = routes::api_router()
+    let mut api = routes::api_router();
+    if state.bench_sink {
+        api = api.route(
+            "/bench/sink",
+            axum::routing::post(bench_sink).layer(DefaultBodyLimit::max(32 * 1024 * 1024)),
+        );
+    }
+    let api = api
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -29,6 +29,9 @@ pub struct Config {
     pub demo: bool,
     /// Seconds before tablets lock when idle, overriding the manager's choice (demos, tests).
     pub lock_after_seconds: Option<u32>,
+    /// Only for `cargo xtask bench` (P6): an API route that reads an upload and throws it away,
+    /// the baseline a sync's upload is measured against. Off unless asked for.
+    pub bench_sink: bool,
 }
 
 impl Config {
@@ -45,6 +48,7 @@ impl Config {
             session_lifetime: Duration::hours(12),
             demo: false,
             lock_after_seconds: None,
+            bench_sink: false,
         }
     }
 
@@ -92,6 +96,9 @@ struct Cli {
     /// and tests; managers choose minutes in the app).
     #[arg(long)]
     lock_after_seconds: Option<u32>,
+    /// For benchmarks only: POST /api/bench/sink reads a body and discards it.
+    #[arg(long, hide = true)]
+    bench_sink: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -146,6 +153,7 @@ impl Cli {
             "both --http and --https are off: the server would not be reachable"
         );
         config.demo = self.demo;
+        config.bench_sink = self.bench_sink;
         if let Some(s) = self.lock_after_seconds.or(file.lock_after_seconds) {
             anyhow::ensure!(s > 0, "lock_after_seconds must be at least 1");
             config.lock_after_seconds = Some(s);

@@ -130,6 +130,18 @@ impl PhotoVault {
         Ok(())
     }
 
+    /// A photo that arrived whole in one piece: checked and kept without the piecework.
+    pub fn keep_whole(&self, sha256: &str, bytes: &[u8]) -> Result<(), VaultError> {
+        if hex::encode(crate::secrets::sha256(bytes)) != sha256 {
+            return Err(VaultError::Mismatch);
+        }
+        let sealed = self.seal(sha256, bytes)?;
+        let tmp = self.dir.join(format!("{sha256}.tmp"));
+        std::fs::write(&tmp, sealed)?;
+        std::fs::rename(&tmp, self.dir.join(sha256))?;
+        Ok(())
+    }
+
     /// Forgets the pieces of an upload (its size changed: it starts again).
     pub fn discard_pieces(&self, sha256: &str) {
         let _ = std::fs::remove_dir_all(self.partial_dir(sha256));

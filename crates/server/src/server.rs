@@ -52,7 +52,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
-    let state = AppState::new(
+    let mut state = AppState::new(
         db,
         config.session_idle,
         config.session_lifetime,
@@ -61,6 +61,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         photos,
         config.lock_after_seconds,
     );
+    state.set_bench_sink(config.bench_sink);
     let premises = Arc::new(Premises::new(&config.premises, &config.trusted_proxies));
     let (stop, stopped) = watch::channel(false);
     let tls_handle = axum_server::Handle::new();

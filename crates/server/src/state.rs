@@ -23,6 +23,8 @@ pub struct Inner {
     pub photos: crate::photos::PhotoVault,
     /// Overrides the setting's idle-lock time (`--lock-after-seconds`), for demos and tests.
     pub lock_after_seconds: Option<u32>,
+    /// `--bench-sink`: the benchmark's upload baseline route is mounted.
+    pub bench_sink: bool,
 }
 
 impl std::ops::Deref for AppState {
@@ -38,6 +40,13 @@ impl AppState {
         self.lock_after_seconds.unwrap_or_else(|| {
             setting_minutes.unwrap_or(burrow_core::lock::DEFAULT_LOCK_AFTER_MINUTES) * 60
         })
+    }
+
+    /// Mounts the benchmark's upload sink (before the state is shared).
+    pub fn set_bench_sink(&mut self, on: bool) {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.bench_sink = on;
+        }
     }
 
     pub fn new(
@@ -58,6 +67,7 @@ impl AppState {
             identity,
             photos,
             lock_after_seconds,
+            bench_sink: false,
         }))
     }
 }

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { chromium } from "./chromium.js";
 
 // `camera: false` starts Chromium without its fake camera: like a machine with none at all.
-export function freshProfile({ camera = true } = {}) {
+// `ignoreHTTPSErrors`: trust the setting's certificate as an installed CA would (benchmarks).
+export function freshProfile({ camera = true, ignoreHTTPSErrors = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "burrow-profile-"));
   const args = camera ? chromium.args : chromium.args.filter((a) => a !== "--use-fake-device-for-media-stream");
   return {
@@ -18,6 +19,7 @@ export function freshProfile({ camera = true } = {}) {
         ...chromium,
         args,
         viewport: { width: 1280, height: 800 },
+        ignoreHTTPSErrors,
         locale: "en-GB",
         timezoneId: "Europe/London",
       }),

@@ -6,13 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
-// `appDir` serves another page instead of the app (the store's crash harness).
-export async function startServer({ args = [], appDir } = {}) {
+// `appDir` serves another page instead of the app (the store's crash harness). `https`: also
+// listen with TLS on loopback (the setting's own certificate); its address is `httpsUrl`.
+export async function startServer({ args = [], appDir, https = false } = {}) {
   const bin = process.env.BURROW_SERVER;
   const dist = appDir ?? process.env.BURROW_DIST;
   if (!bin || !dist) throw new Error("set BURROW_SERVER and BURROW_DIST (cargo xtask test does)");
   const dataDir = mkdtempSync(join(tmpdir(), "burrow-e2e-"));
-  const child = spawn(bin, ["--data-dir", dataDir, "--app-dir", dist, "--http", "127.0.0.1:0", "--https", "off", ...args], {
+  const child = spawn(bin, ["--data-dir", dataDir, "--app-dir", dist, "--http", "127.0.0.1:0", "--https", https ? "127.0.0.1:0" : "off", ...args], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const printed = { lines: [] };
@@ -23,6 +24,8 @@ export async function startServer({ args = [], appDir } = {}) {
       printed.lines.push(line);
       const url = line.match(/On this computer:\s+(http:\/\/\S+)/);
       if (url) printed.url = url[1];
+      const tls = line.match(/On the setting's network:\s+https:\/\/.*:(\d+)$/);
+      if (tls) printed.httpsUrl = `https://127.0.0.1:${tls[1]}`;
       const code = line.match(/^Set-up code: (\S+)/);
       if (code) printed.code = code[1];
       if (line.startsWith("Ready.")) {
@@ -35,6 +38,7 @@ export async function startServer({ args = [], appDir } = {}) {
   let stopped = false;
   return {
     url: printed.url,
+    httpsUrl: printed.httpsUrl,
     code: printed.code,
     async stop() {
       if (stopped) return;

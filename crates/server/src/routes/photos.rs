@@ -154,14 +154,21 @@ pub async fn upload(
                     "That is more than the photo's size.",
                 )));
             }
+            let complete = received == p.size;
+            let whole = offset == 0 && complete;
             // The piece is on disk before it is counted: a crash in between sends it again.
-            if let Err(e) = state2.photos.write_piece(&sha256, offset, &piece) {
+            // A photo in one piece is checked and kept at once.
+            if !whole && let Err(e) = state2.photos.write_piece(&sha256, offset, &piece) {
                 tracing::error!(error = %e, "could not write a photo piece");
                 return Ok(Err(AppError::internal("photo piece not written")));
             }
-            let complete = received == p.size;
             if complete {
-                match state2.photos.finish(&sha256, p.size) {
+                let kept = if whole {
+                    state2.photos.keep_whole(&sha256, &piece)
+                } else {
+                    state2.photos.finish(&sha256, p.size)
+                };
+                match kept {
                     Ok(()) => {}
                     Err(VaultError::Mismatch) => {
                         photos::set_received(c, &sha256, 0, false)?;
