@@ -140,6 +140,18 @@ fn bytes_of(value: &JsValue) -> Vec<u8> {
     Uint8Array::new(value).to_vec()
 }
 
+/// Every chunk of one photo, in order.
+fn photo_range(photo_id: Uuid) -> Result<idb::KeyRange, StoreError> {
+    let id = photo_id.to_string();
+    idb::KeyRange::bound(
+        &Array::of2(&id.as_str().into(), &0.into()).into(),
+        &Array::of2(&id.as_str().into(), &f64::MAX.into()).into(),
+        None,
+        None,
+    )
+    .map_err(failed)
+}
+
 /// A record sealed and ready to store: id, version, index tokens (its kind's among them) and
 /// the envelope.
 async fn sealed_row(keys: &Keys, record: &NewRecord<'_>) -> Result<Object, StoreError> {
@@ -546,14 +558,7 @@ impl Store {
         keys: &Keys,
         photo_id: Uuid,
     ) -> Result<Option<Vec<u8>>, StoreError> {
-        let id = photo_id.to_string();
-        let range = idb::KeyRange::bound(
-            &Array::of2(&id.as_str().into(), &0.into()).into(),
-            &Array::of2(&id.as_str().into(), &f64::MAX.into()).into(),
-            None,
-            None,
-        )
-        .map_err(failed)?;
+        let range = photo_range(photo_id)?;
         let tx = self
             .db
             .transaction(&[PHOTO_CHUNKS], TransactionMode::ReadOnly)
@@ -583,14 +588,7 @@ impl Store {
 
     /// Whether this tablet holds a photo's chunks (without opening them).
     pub async fn has_photo(&self, photo_id: Uuid) -> Result<bool, StoreError> {
-        let id = photo_id.to_string();
-        let range = idb::KeyRange::bound(
-            &Array::of2(&id.as_str().into(), &0.into()).into(),
-            &Array::of2(&id.as_str().into(), &f64::MAX.into()).into(),
-            None,
-            None,
-        )
-        .map_err(failed)?;
+        let range = photo_range(photo_id)?;
         let tx = self
             .db
             .transaction(&[PHOTO_CHUNKS], TransactionMode::ReadOnly)
@@ -607,18 +605,7 @@ impl Store {
 
     /// The last mutation counter given to a change on this tablet (0 before the first).
     pub async fn mutation_counter(&self) -> Result<u64, StoreError> {
-        let tx = self
-            .db
-            .transaction(&[META], TransactionMode::ReadOnly)
-            .map_err(failed)?;
-        let last = tx
-            .object_store(META)
-            .map_err(failed)?
-            .get(Query::from(JsValue::from_str(COUNTER)))
-            .map_err(failed)?
-            .await
-            .map_err(failed)?;
-        Ok(last.and_then(|v| v.as_f64()).unwrap_or(0.0) as u64)
+        self.meta_number(COUNTER).await
     }
 
     /// The outbox, oldest change first.

@@ -72,6 +72,11 @@ pub async fn answered(
         .await
 }
 
+/// Keeps `state` alone (no answer to settle).
+pub async fn save(store: &Store, keys: &Keys, state: &SyncState) -> Result<(), StoreError> {
+    answered(store, keys, &[], &[], state).await
+}
+
 /// The records with a change the server has not answered yet: only on this tablet.
 pub fn waiting(outbox: &[OutboxEntry]) -> HashSet<Uuid> {
     outbox.iter().map(|e| e.record_id).collect()

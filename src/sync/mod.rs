@@ -152,7 +152,7 @@ impl Sync {
         let outcome = async {
             let signer = Signer::new(&enrolment).await?;
             push::run(&store, keys, &signer, self).await?;
-            let changed = pull::run(&store, keys, &signer, self).await?;
+            let changed = pull::run(&store, keys, &signer).await?;
             if changed > 0 {
                 self.revision.update(|r| *r += 1);
             }
@@ -179,7 +179,7 @@ impl Sync {
             Ok(()) => {
                 let mut state = sync_state::load(&store, keys).await?;
                 state.last_synced = Some(Utc::now());
-                sync_state::answered(&store, keys, &[], &[], &state).await?;
+                sync_state::save(&store, keys, &state).await?;
                 self.show(&store, keys).await?;
                 Ok(Phase::Done)
             }
@@ -196,10 +196,7 @@ impl Sync {
                 state
                     .refused
                     .retain(|r| !(r.record_id == record_id && r.version == version));
-                if sync_state::answered(&store, &keys, &[], &[], &state)
-                    .await
-                    .is_ok()
-                {
+                if sync_state::save(&store, &keys, &state).await.is_ok() {
                     self.refused.set(state.refused);
                 }
             }

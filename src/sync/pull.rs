@@ -3,7 +3,7 @@
 //! transaction, so a cut halfway leaves the tablet at the last whole page. A record changed
 //! here and not yet pushed is newer than the server's and stays as it is.
 
-use super::{Sync, SyncError};
+use super::SyncError;
 use crate::enrolment::Signer;
 use crate::store::db::{FromServer, NewRecord, Store, StoreError};
 use crate::store::keys::Keys;
@@ -97,13 +97,7 @@ async fn sealed(store: &Store, keys: &Keys, p: &Pulled) -> Result<Option<FromSer
 }
 
 /// Pulls until the server has nothing newer. Returns how many records changed here.
-pub async fn run(
-    store: &Store,
-    keys: &Keys,
-    signer: &Signer,
-    sync: Sync,
-) -> Result<usize, SyncError> {
-    let _ = sync;
+pub async fn run(store: &Store, keys: &Keys, signer: &Signer) -> Result<usize, SyncError> {
     let mut checkpoint = store.meta_number(CHECKPOINT_KEY).await?;
     let mut changed = 0;
     loop {

@@ -19,33 +19,17 @@ use burrow_core::sync::{
 use chrono::Utc;
 use leptos::prelude::*;
 
-/// The server's name for an envelope kind the outbox can hold.
-fn kind_name(kind: u8) -> String {
-    let known = [
-        (Kind::Observation, RecordKind::Observation),
-        (Kind::ProgressCheck, RecordKind::ProgressCheck),
-        (Kind::Photo, RecordKind::Photo),
-        (Kind::RefusedCapture, RecordKind::RefusedCapture),
-        (Kind::Meta, RecordKind::NotToday),
-    ];
-    known
-        .iter()
-        .find(|(k, _)| *k as u8 == kind)
-        .map(|(_, r)| r.as_str().to_owned())
-        // Sent all the same: the server refuses it by name and the queue goes on.
-        .unwrap_or_else(|| format!("kind {kind}"))
-}
+/// The envelope kinds an outbox can hold, and the server's name for each.
+const KINDS: [(Kind, RecordKind); 5] = [
+    (Kind::Observation, RecordKind::Observation),
+    (Kind::ProgressCheck, RecordKind::ProgressCheck),
+    (Kind::Photo, RecordKind::Photo),
+    (Kind::RefusedCapture, RecordKind::RefusedCapture),
+    (Kind::Meta, RecordKind::NotToday),
+];
 
-fn envelope_kind(kind: u8) -> Option<Kind> {
-    [
-        Kind::Observation,
-        Kind::ProgressCheck,
-        Kind::Photo,
-        Kind::RefusedCapture,
-        Kind::Meta,
-    ]
-    .into_iter()
-    .find(|k| *k as u8 == kind)
+fn kind_of(kind: u8) -> Option<(Kind, RecordKind)> {
+    KINDS.into_iter().find(|(k, _)| *k as u8 == kind)
 }
 
 /// What is sent for a record this tablet cannot read: not null (that would mean "replaced by a
@@ -57,8 +41,8 @@ fn unreadable() -> serde_json::Value {
 /// The operation for one outbox entry: the record's body if it is still at this version.
 async fn op(store: &Store, keys: &Keys, entry: &OutboxEntry) -> Result<PushOp, SyncError> {
     let mut base = 0;
-    let body = match envelope_kind(entry.kind) {
-        Some(kind) => match store.get_versioned(keys, kind, entry.record_id).await {
+    let body = match kind_of(entry.kind) {
+        Some((kind, _)) => match store.get_versioned(keys, kind, entry.record_id).await {
             // A record that will not open is still sent, unreadable: the server refuses it and
             // the refusal names it here. Skipping it would stall every change after it.
             Err(StoreError::Damaged { .. }) => Some(unreadable()),
@@ -74,7 +58,11 @@ async fn op(store: &Store, keys: &Keys, entry: &OutboxEntry) -> Result<PushOp, S
     Ok(PushOp {
         counter: entry.counter,
         record_id: entry.record_id,
-        kind: kind_name(entry.kind),
+        // An unknown kind is sent all the same: the server refuses it by name, the queue goes on.
+        kind: kind_of(entry.kind).map_or_else(
+            || format!("kind {}", entry.kind),
+            |(_, r)| r.as_str().to_owned(),
+        ),
         version: entry.version,
         base,
         by: entry.by.unwrap_or(keys.person),

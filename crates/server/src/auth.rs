@@ -80,9 +80,7 @@ impl FromRequestParts<AppState> for SignedIn {
                     ));
                 }
                 store::touch_session(conn, &hash, now)?;
-                store::staff_by_id(conn, session.staff_id)?
-                    .filter(|s| !s.removed)
-                    .ok_or_else(not_signed_in)
+                store::active_staff(conn, session.staff_id)?.ok_or_else(not_signed_in)
             })
             .await?;
         Ok(SignedIn { staff, token_hash })

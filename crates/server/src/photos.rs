@@ -27,6 +27,17 @@ pub enum VaultError {
     Io(#[from] std::io::Error),
 }
 
+impl VaultError {
+    /// What went wrong, for the log: a fixed word, never a path or a hash.
+    pub fn class(&self) -> &'static str {
+        match self {
+            VaultError::Mismatch => "hash mismatch",
+            VaultError::Damaged => "sealed file would not open",
+            VaultError::Io(_) => "disk error",
+        }
+    }
+}
+
 impl PhotoVault {
     pub fn load_or_create(data_dir: &Path) -> anyhow::Result<PhotoVault> {
         let rng = SystemRandom::new();

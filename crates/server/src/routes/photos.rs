@@ -159,7 +159,7 @@ pub async fn upload(
             // The piece is on disk before it is counted: a crash in between sends it again.
             // A photo in one piece is checked and kept at once.
             if !whole && let Err(e) = state2.photos.write_piece(&sha256, offset, &piece) {
-                tracing::error!(error = %e, "could not write a photo piece");
+                tracing::error!(error = e.class(), "could not write a photo piece");
                 return Ok(Err(AppError::internal("photo piece not written")));
             }
             if complete {
@@ -178,7 +178,7 @@ pub async fn upload(
                         )));
                     }
                     Err(e) => {
-                        tracing::error!(error = %e, "could not keep a photo");
+                        tracing::error!(error = e.class(), "could not keep a photo");
                         return Ok(Err(AppError::internal("photo not kept")));
                     }
                 }
@@ -211,7 +211,7 @@ pub async fn download(
         ));
     }
     let bytes = state.photos.read(&sha256).map_err(|e| {
-        tracing::error!(error = %e, "a kept photo would not open");
+        tracing::error!(error = e.class(), "a kept photo would not open");
         AppError::internal("photo not readable")
     })?;
     Ok((

@@ -147,6 +147,11 @@ pub fn staff_by_id(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<Staff
     .map(|s| s.map(|s| s.member))
 }
 
+/// A member of staff whose access has not been removed.
+pub fn active_staff(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<StaffMember>> {
+    Ok(staff_by_id(conn, id)?.filter(|s| !s.removed))
+}
+
 pub fn list_staff(conn: &Connection) -> rusqlite::Result<Vec<StaffMember>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {STAFF_COLUMNS} FROM staff ORDER BY name_key"

@@ -79,9 +79,7 @@ pub fn one(
     let Some(body) = op.body.as_deref().map(RawValue::get) else {
         return Ok(None);
     };
-    let staff = store::staff_by_id(tx, op.by)?
-        .filter(|s| !s.removed)
-        .ok_or(SyncRefusal::UnknownStaff)?;
+    let staff = store::active_staff(tx, op.by)?.ok_or(SyncRefusal::UnknownStaff)?;
     let actor = actor(&staff);
     let now = Utc::now();
     let kept = records::kept(tx, kind, op.record_id)?;
