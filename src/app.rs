@@ -5,7 +5,7 @@ use crate::components::lock_screen::LockScreen;
 use crate::components::offline::OfflineScreen;
 use crate::lock::{Lock, LockState, use_lock};
 use crate::pages::{
-    child_consents::ChildConsentsPage, children::ChildrenPage, claim::ClaimPage,
+    audit::AuditPage, child_consents::ChildConsentsPage, children::ChildrenPage, claim::ClaimPage,
     consents::ConsentsPage, journal::JournalPage, observe::ObservePage, photo::PhotoPage,
     progress::ProgressPage, progress_check::ProgressCheckPage, settings::SettingsPage,
     setup::SetupPage, sign_in::SignInPage, staff::StaffPage, sync::SyncPage, today::TodayPage,
@@ -57,6 +57,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/photo") view=|| view! { <SignedInOnly><PhotoPage/></SignedInOnly> }/>
             <Route path=path!("/staff") view=|| view! { <SignedInOnly><StaffPage/></SignedInOnly> }/>
             <Route path=path!("/settings") view=|| view! { <SignedInOnly><SettingsPage/></SignedInOnly> }/>
+            <Route path=path!("/audit") view=|| view! { <SignedInOnly><AuditPage/></SignedInOnly> }/>
             <Route path=path!("/sync") view=|| view! { <SignedInOnly><SyncPage/></SignedInOnly> }/>
         </Routes>
     }

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod audit;
 pub mod child_consents;
 pub mod children;
 pub mod claim;

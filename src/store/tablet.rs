@@ -173,6 +173,13 @@ pub async fn wrong_passphrases(store: &Store) -> Result<Vec<WrongPassphrase>, St
     Ok(attempts.for_audit)
 }
 
+/// The server has the wrong passphrases up to `upto_ms` in its audit log: they leave the tablet.
+pub async fn wrong_passphrases_reported(store: &Store, upto_ms: f64) -> Result<(), StoreError> {
+    let mut attempts: Attempts = store.meta(ATTEMPTS).await?.unwrap_or_default();
+    attempts.for_audit.retain(|a| a.at_ms > upto_ms);
+    store.set_meta(ATTEMPTS, &attempts).await
+}
+
 async fn record_attempt(store: &Store, user_id: Uuid, right: bool) -> Result<(), StoreError> {
     let mut attempts: Attempts = store.meta(ATTEMPTS).await?.unwrap_or_default();
     attempts.in_a_row.retain(|a| a.user_id != user_id || !right);

@@ -156,6 +156,7 @@ impl Sync {
             if changed > 0 {
                 self.revision.update(|r| *r += 1);
             }
+            report_wrong_passphrases(&store, &signer).await?;
             // Staff whose access was removed stop unlocking this tablet from now on.
             let staff: Vec<burrow_core::api::StaffMember> = crate::api::get("/api/staff").await?;
             let removed: Vec<uuid::Uuid> =
@@ -202,6 +203,43 @@ impl Sync {
             }
         });
     }
+}
+
+/// Wrong passphrases typed on this tablet go to the setting's audit log, then leave the tablet.
+async fn report_wrong_passphrases(store: &Store, signer: &Signer) -> Result<(), SyncError> {
+    use burrow_core::api::{WRONG_PASSPHRASES_MAX, WrongPassphraseAttempt, WrongPassphrases};
+    let tried = tablet::wrong_passphrases(store).await?;
+    let sent = &tried[..tried.len().min(WRONG_PASSPHRASES_MAX)];
+    let Some(last) = sent.last().map(|a| a.at_ms) else {
+        return Ok(());
+    };
+    let report = WrongPassphrases {
+        attempts: sent
+            .iter()
+            .map(|a| WrongPassphraseAttempt {
+                staff_id: a.user_id,
+                at: DateTime::from_timestamp_millis(a.at_ms as i64).unwrap_or_default(),
+            })
+            .collect(),
+    };
+    let body = serde_json::to_vec(&report).map_err(|_| ApiError::BadAnswer)?;
+    let answer = signer
+        .send(
+            "POST",
+            "/api/audit/wrong-passphrases",
+            &body,
+            "application/json",
+        )
+        .await?;
+    if !answer.ok() {
+        return Err(crate::api::read::<serde_json::Value>(answer)
+            .await
+            .err()
+            .unwrap_or(ApiError::BadAnswer)
+            .into());
+    }
+    tablet::wrong_passphrases_reported(store, last).await?;
+    Ok(())
 }
 
 impl Default for Sync {

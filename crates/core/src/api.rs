@@ -155,6 +155,62 @@ pub struct ConsentOverview {
     pub children: Vec<(Child, OverviewRow)>,
 }
 
+/// One audit entry as the manager's screen shows it (`GET /api/audit`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub action: crate::audit::Action,
+    /// The name the person had when they acted; `None` for the server or an unknown name.
+    pub actor_name: Option<String>,
+    pub device: Option<Uuid>,
+    pub child: Option<Uuid>,
+    pub subject: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// `GET /api/audit`: newest first; ask again with `before` = the last `seq` for more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub more: bool,
+}
+
+/// `GET /api/audit/check`: whether the chain is intact, as the verification command says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditCheck {
+    pub intact: bool,
+    pub checked: u64,
+    /// What is wrong, in words, when it is not intact.
+    pub problem: Option<String>,
+}
+
+/// `GET`/`PUT /api/audit/retention`: how long entries are kept (core's `check_retention`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditRetention {
+    pub days: u32,
+}
+
+/// `POST /api/audit/wrong-passphrases` (signed by the tablet): wrong passphrases typed on this
+/// tablet since it last reported them, for the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WrongPassphrases {
+    pub attempts: Vec<WrongPassphraseAttempt>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WrongPassphraseAttempt {
+    /// Whose passphrase was tried.
+    pub staff_id: Uuid,
+    pub at: DateTime<Utc>,
+}
+
+/// At most this many attempts in one report (a tablet sends the rest next time).
+pub const WRONG_PASSPHRASES_MAX: usize = 200;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -205,6 +205,18 @@ pub enum Reason {
     NotToday,
 }
 
+impl Reason {
+    /// A short fixed phrase for the audit log: never a name.
+    pub fn code(&self) -> String {
+        match self {
+            Reason::Missing { purpose } => format!("{}: no consent on record", purpose.as_str()),
+            Reason::Refused { purpose } => format!("{}: refused or withdrawn", purpose.as_str()),
+            Reason::Lapsed { purpose, .. } => format!("{}: due for review", purpose.as_str()),
+            Reason::NotToday => "not today, the child said".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refusal {
     pub child_id: Uuid,

@@ -5,6 +5,7 @@
 //! tested natively and gives the same answer on a tablet and on the server.
 
 pub mod api;
+pub mod audit;
 pub mod child;
 pub mod codes;
 pub mod consent;

@@ -52,17 +52,41 @@ impl Config {
         }
     }
 
-    pub fn from_args() -> anyhow::Result<Config> {
-        Cli::parse().resolve()
+    /// What the command line asks for: serving (the default), or checking the audit log.
+    pub fn from_args() -> anyhow::Result<Invocation> {
+        let cli = Cli::parse();
+        match cli.command {
+            Some(Sub::VerifyAudit) => Ok(Invocation::VerifyAudit(
+                cli.data_dir
+                    .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+            )),
+            None => cli.resolve().map(Invocation::Serve),
+        }
     }
+}
+
+pub enum Invocation {
+    Serve(Config),
+    /// `verify-audit`: check the data folder's audit log and exit.
+    VerifyAudit(PathBuf),
+}
+
+const DEFAULT_DATA_DIR: &str = "burrow-data";
+
+#[derive(Debug, clap::Subcommand)]
+enum Sub {
+    /// Check that the audit log has not been edited or cut short, then exit (status 1 if it was).
+    VerifyAudit,
 }
 
 /// burrow-server: the setting's own server for the Burrow learning journal.
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Sub>,
     /// Folder for the database, keys and certificates.
-    #[arg(long, env = "BURROW_DATA_DIR")]
+    #[arg(long, env = "BURROW_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
     /// Config file (TOML). Defaults to <data-dir>/burrow.toml when that exists.
     #[arg(long)]
@@ -118,7 +142,7 @@ impl Cli {
     fn resolve(self) -> anyhow::Result<Config> {
         let data_dir = self
             .data_dir
-            .unwrap_or_else(|| PathBuf::from("burrow-data"));
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
         let file = read_file_config(self.config.as_deref(), &data_dir)?;
         let mut config = Config::with_data_dir(data_dir);
         if let Some(dir) = self.app_dir.or(file.app_dir) {

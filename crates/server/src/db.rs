@@ -153,6 +153,40 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE staff ADD COLUMN removed_at TEXT;
     ALTER TABLE staff ADD COLUMN removed_by BLOB REFERENCES staff (id);
 "#,
+    r#"
+    -- The audit log: append-only and hash-chained (core::audit). `at` is Unix microseconds.
+    -- No children's names or text: a child by id, a person by the name they had then.
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        actor TEXT,
+        actor_name TEXT,
+        device TEXT,
+        child TEXT,
+        subject TEXT,
+        detail TEXT,
+        prev_hash BLOB NOT NULL,
+        hash BLOB NOT NULL
+    );
+    CREATE INDEX audit_by_child ON audit (child, seq);
+    CREATE INDEX audit_by_time ON audit (at);
+    -- Where the kept log starts once retention has removed older entries.
+    CREATE TABLE audit_anchor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash BLOB NOT NULL);
+    INSERT INTO audit_anchor (id, seq, hash) VALUES (1, 0, zeroblob(32));
+    ALTER TABLE setting ADD COLUMN audit_retention_days INTEGER NOT NULL DEFAULT 365
+        CHECK (audit_retention_days >= 31);
+    CREATE TRIGGER audit_is_never_changed BEFORE UPDATE ON audit
+    BEGIN
+        SELECT RAISE(ABORT, 'audit entries are never changed');
+    END;
+    CREATE TRIGGER audit_is_kept_for_its_retention BEFORE DELETE ON audit
+    WHEN old.at >= (CAST(strftime('%s', 'now') AS INTEGER)
+        - 86400 * COALESCE((SELECT audit_retention_days FROM setting WHERE id = 1), 365)) * 1000000
+    BEGIN
+        SELECT RAISE(ABORT, 'audit entries are kept for the retention period');
+    END;
+"#,
 ];
 
 impl Db {

@@ -2,6 +2,7 @@
 //! the setting's data in SQLite, and enforces core's rules where no client can bypass them.
 
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod db;

@@ -1,4 +1,5 @@
-use burrow_server::{Config, demo, start};
+use burrow_server::config::Invocation;
+use burrow_server::{Config, audit, demo, start};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -10,7 +11,13 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let config = Config::from_args()?;
+    let config = match Config::from_args()? {
+        Invocation::Serve(config) => config,
+        Invocation::VerifyAudit(data_dir) => {
+            let intact = audit::verify_command(&data_dir)?;
+            std::process::exit(if intact { 0 } else { 1 });
+        }
+    };
     let running = start(config).await?;
 
     // What a person sees: where to go, and what to type. Tests read these lines too.

@@ -34,6 +34,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let tls = tls::load_or_create(&config.data_dir, &names, &ips)?;
     let identity = crate::identity::Identity::load_or_create(&config.data_dir)?;
     let photos = crate::photos::PhotoVault::load_or_create(&config.data_dir)?;
+    let audit_head = crate::audit::HeadFile::in_dir(&config.data_dir);
 
     let demo_created = config.demo
         && demo::create_if_new(&db)
@@ -54,18 +55,24 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
 
     let mut state = AppState::new(
         db,
-        config.session_idle,
-        config.session_lifetime,
+        &config,
         tls.ca_pem.clone(),
         identity,
         photos,
-        config.lock_after_seconds,
+        audit_head.clone(),
     );
     state.set_bench_sink(config.bench_sink);
     let premises = Arc::new(Premises::new(&config.premises, &config.trusted_proxies));
     let (stop, stopped) = watch::channel(false);
     let tls_handle = axum_server::Handle::new();
     let mut tasks = JoinSet::new();
+    {
+        let (db, stopped) = (state.db.clone(), stopped.clone());
+        tasks.spawn(async move {
+            crate::audit::keep_head(db, audit_head, stopped).await;
+            Ok(())
+        });
+    }
 
     let http = match config.http {
         Some(addr) => {

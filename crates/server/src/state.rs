@@ -21,6 +21,8 @@ pub struct Inner {
     pub identity: crate::identity::Identity,
     /// Photos, sealed on disk under a key kept apart from the database.
     pub photos: crate::photos::PhotoVault,
+    /// Where the audit log's newest entry is noted, apart from the database.
+    pub audit_head: crate::audit::HeadFile,
     /// Overrides the setting's idle-lock time (`--lock-after-seconds`), for demos and tests.
     pub lock_after_seconds: Option<u32>,
     /// `--bench-sink`: the benchmark's upload baseline route is mounted.
@@ -51,22 +53,22 @@ impl AppState {
 
     pub fn new(
         db: Db,
-        session_idle: Duration,
-        session_lifetime: Duration,
+        config: &crate::config::Config,
         ca_certificate_pem: String,
         identity: crate::identity::Identity,
         photos: crate::photos::PhotoVault,
-        lock_after_seconds: Option<u32>,
+        audit_head: crate::audit::HeadFile,
     ) -> AppState {
         AppState(Arc::new(Inner {
             db,
-            session_idle,
-            session_lifetime,
+            session_idle: config.session_idle,
+            session_lifetime: config.session_lifetime,
             ca_certificate_pem,
             throttles: Throttles::default(),
             identity,
             photos,
-            lock_after_seconds,
+            audit_head,
+            lock_after_seconds: config.lock_after_seconds,
             bench_sink: false,
         }))
     }

@@ -198,6 +198,20 @@ async fn a_photo_resumes_after_a_cut_is_sealed_on_disk_and_its_record_needs_cons
         reason.contains("Isla") && reason.contains("refused"),
         "{reason}"
     );
+    // ...and audited against Isla, without her name.
+    let audit: Value = sam
+        .get(server.url(&format!("/api/audit?action=photo_refused&child={isla}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entries = audit["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{audit}");
+    assert_eq!(entries[0]["actor_name"], "Sam Patel");
+    assert_eq!(entries[0]["subject"], of_isla.id.to_string());
+    assert!(!audit.to_string().contains("Isla"), "{audit}");
 
     // A piece that does not add up to the hash is thrown away, not kept.
     let liar = picture(1000, 3);

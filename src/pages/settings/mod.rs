@@ -29,6 +29,11 @@ pub fn SettingsPage() -> impl IntoView {
             <enrolment::TabletEnrolment tablets_changed=tablets_changed/>
             <Show when=move || auth.may_manage()>
                 <tablets::Tablets reload=tablets_changed/>
+                <section class="card" aria-labelledby="audit-heading">
+                    <h2 id="audit-heading">"Audit log"</h2>
+                    <p>"Who signed in, changed consent, validated or returned observations, enrolled or removed tablets and staff, and every photo consent stopped. Nothing in it can be changed."</p>
+                    <a class="button" href="/audit" data-testid="audit-link">"Open the audit log"</a>
+                </section>
             </Show>
         </Shell>
     }
@@ -218,9 +223,9 @@ fn ThisTablet() -> impl IntoView {
             Ok((list, wrong)) => {
                 let names = list.into_iter().map(|p| p.name).collect::<Vec<_>>().join(", ");
                 let wrong = match wrong {
-                    0 => "No wrong passphrases have been tried here.".to_owned(),
-                    1 => "1 wrong passphrase has been tried here; it goes in the setting’s audit log.".to_owned(),
-                    n => format!("{n} wrong passphrases have been tried here; they go in the setting’s audit log."),
+                    0 => "No wrong passphrases have been tried here since it last synced.".to_owned(),
+                    1 => "1 wrong passphrase has been tried here; it goes in the setting’s audit log when the tablet next syncs.".to_owned(),
+                    n => format!("{n} wrong passphrases have been tried here; they go in the setting’s audit log when the tablet next syncs."),
                 };
                 view! {
                     <p data-testid="tablet-people">{format!("Who can unlock it: {names}.")}</p>

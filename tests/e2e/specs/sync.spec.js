@@ -113,6 +113,40 @@ test("a key person's observation and photo reach the manager's tablet; a refused
   await priya.getByRole("button", { name: "I have seen this" }).click();
   await expect(priya.getByText("Nothing has been refused.")).toBeVisible();
 
+  // A wrong passphrase on Priya's tablet goes to the audit log at its next sync.
+  await priya.getByRole("button", { name: "Lock" }).click();
+  const priyaButton = priya.getByRole("button", { name: "Priya Shah" });
+  if (await priyaButton.isVisible()) await priyaButton.click();
+  await priya.getByLabel("Passphrase").fill("not her passphrase");
+  await priya.getByRole("button", { name: "Unlock" }).click();
+  await expect(priya.getByRole("alert")).toContainText("That passphrase is not right for this tablet");
+  await priya.getByLabel("Passphrase").fill(PASSPHRASE);
+  await priya.getByRole("button", { name: "Unlock" }).click();
+  await syncNow(priya);
+  await priya.getByRole("link", { name: "Settings", exact: true }).click();
+  await expect(priya.getByTestId("wrong-passphrases")).toHaveText("No wrong passphrases have been tried here since it last synced.");
+
+  // The manager's audit log: intact, and it holds the refused photo and the wrong passphrase,
+  // the child named only on the manager's screen (the log keeps an id).
+  await sam.getByRole("link", { name: "Settings", exact: true }).click();
+  await sam.getByTestId("audit-link").click();
+  await expect(sam.getByTestId("audit-intact")).toContainText("The log is intact");
+  await expect(sam.getByTestId("audit-entries")).toContainText("Tablet enrolled");
+  await sam.getByLabel("Kind").selectOption({ label: "Photo refused at sync" });
+  await sam.getByRole("button", { name: "Show" }).click();
+  const refusedEntry = sam.getByTestId("audit-entry");
+  await expect(refusedEntry).toHaveCount(1);
+  await expect(refusedEntry).toContainText("Priya Shah");
+  await expect(refusedEntry).toContainText("Noah Williams");
+  await sam.getByLabel("Kind").selectOption({ label: "Wrong passphrase on a tablet" });
+  await sam.getByRole("button", { name: "Show" }).click();
+  await expect(sam.getByTestId("audit-entry")).toHaveCount(1);
+  await expect(sam.getByTestId("audit-entry")).toContainText("Priya Shah");
+  await sam.getByLabel("Kind").selectOption({ label: "Everything" });
+  await sam.getByLabel("Child").selectOption({ label: "Ava Okafor" });
+  await sam.getByRole("button", { name: "Show" }).click();
+  await expect(sam.getByTestId("audit-empty")).toBeVisible();
+
   // The manager removes Priya's tablet: at its next sync it wipes itself and says why.
   await sam.getByRole("link", { name: "Settings", exact: true }).click();
   const roomTablet = sam.getByTestId("tablets").locator("li", { hasText: "Room 2 tablet" });

@@ -7,10 +7,12 @@ use crate::auth::{Manager, SignedIn};
 use crate::error::{ApiJson, AppError};
 use crate::state::AppState;
 use crate::store;
+use crate::store::audit::{self, Event};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use burrow_core::api::{Child, ChildConsents, ConsentEntry, ConsentOverview};
+use burrow_core::audit::Action;
 use burrow_core::consent::{
     ConsentRecord, NewConsentRequest, Purpose, overview, standing, validate_new_consent,
 };
@@ -91,12 +93,27 @@ pub async fn record(
         record: record.clone(),
         recorded_by_name: me.name.clone(),
     };
+    // The purpose and the answer, never who gave it or the form's reference.
+    let event = Event::new(Action::ConsentRecorded)
+        .by(&me)
+        .child(id)
+        .subject(record.id)
+        .detail(format!(
+            "{}: {}",
+            record.purpose.as_str(),
+            if record.granted {
+                "given"
+            } else {
+                "refused or withdrawn"
+            }
+        ));
     state
         .db
         .call(move |c| {
             let tx = c.transaction()?;
             child(&tx, id)?;
             store::insert_consent(&tx, &record)?;
+            audit::append(&tx, event, record.recorded_at)?;
             tx.commit()?;
             Ok(())
         })

@@ -7,10 +7,12 @@ use crate::auth::Manager;
 use crate::error::{ApiJson, AppError};
 use crate::proof::Signed;
 use crate::state::AppState;
+use crate::store::audit::{self, Event};
 use crate::store::devices;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use burrow_core::audit::Action;
 use burrow_core::codes::normalise_code;
 use burrow_core::device::{
     ApproveRequest, Device, DeviceError, EnrolRequest, EnrolResponse, IdentityRequest,
@@ -80,7 +82,11 @@ pub async fn request(
                     "Too many tablets are waiting to be approved. Ask your manager to approve or remove them first.",
                 ));
             }
-            let id = devices::request(&tx, new_id, &key, &code, Utc::now())?;
+            let now = Utc::now();
+            let id = devices::request(&tx, new_id, &key, &code, now)?;
+            if !existing {
+                audit::append(&tx, Event::new(Action::DeviceRequested).device(id), now)?;
+            }
             tx.commit()?;
             Ok((id, !existing))
         })
@@ -145,7 +151,13 @@ pub async fn approve(
             if normalise_code(&code) != typed {
                 return Err(AppError::invalid("code", DeviceError::WrongCode.to_string()));
             }
-            devices::approve(&tx, id, &name, staff.id, Utc::now())?;
+            let now = Utc::now();
+            devices::approve(&tx, id, &name, staff.id, now)?;
+            audit::append(
+                &tx,
+                Event::new(Action::DeviceApproved).by(&staff).device(id),
+                now,
+            )?;
             let device = devices::get(&tx, id)?.ok_or_else(not_found)?;
             tx.commit()?;
             Ok(device)
@@ -168,9 +180,15 @@ pub async fn revoke(
             if devices::get(&tx, id)?.is_none() {
                 return Err(not_found());
             }
-            if !devices::revoke(&tx, id, staff.id, Utc::now())? {
+            let now = Utc::now();
+            if !devices::revoke(&tx, id, staff.id, now)? {
                 return Err(AppError::conflict(None, "This tablet was already removed."));
             }
+            audit::append(
+                &tx,
+                Event::new(Action::DeviceRemoved).by(&staff).device(id),
+                now,
+            )?;
             let device = devices::get(&tx, id)?.ok_or_else(not_found)?;
             tx.commit()?;
             Ok(device)

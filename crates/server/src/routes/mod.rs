@@ -1,5 +1,6 @@
 //! The API, one module per area, merged in `api_router`.
 
+mod audit;
 mod certificate;
 mod children;
 mod consents;
@@ -45,6 +46,13 @@ pub fn api_router() -> Router<AppState> {
                 .put(photos::upload)
                 .layer(DefaultBodyLimit::max(photos::BODY_LIMIT)),
         )
+        .route("/audit", get(audit::list))
+        .route("/audit/check", get(audit::check))
+        .route(
+            "/audit/retention",
+            get(audit::retention).put(audit::set_retention),
+        )
+        .route("/audit/wrong-passphrases", post(audit::wrong_passphrases))
         .route("/setup", post(setup::setup))
         .route(
             "/session",

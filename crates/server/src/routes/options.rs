@@ -5,10 +5,13 @@ use crate::auth::{Manager, SignedIn};
 use crate::error::{ApiJson, AppError};
 use crate::state::AppState;
 use crate::store;
+use crate::store::audit::{self, Event};
 use axum::Json;
 use axum::extract::State;
 use burrow_core::api::SettingOptions;
+use burrow_core::audit::Action;
 use burrow_core::lock::{DEFAULT_LOCK_AFTER_MINUTES, check_lock_after};
+use chrono::Utc;
 
 pub async fn get(
     _: SignedIn,
@@ -30,7 +33,7 @@ pub async fn get(
 }
 
 pub async fn put(
-    _: Manager,
+    Manager(me): Manager,
     State(state): State<AppState>,
     ApiJson(req): ApiJson<SettingOptions>,
 ) -> Result<Json<SettingOptions>, AppError> {
@@ -40,11 +43,25 @@ pub async fn put(
     state
         .db
         .call(move |c| {
-            if store::set_options(c, minutes, validation_required)? {
-                Ok(())
-            } else {
-                Err(AppError::internal("no setting row"))
+            let tx = c.transaction()?;
+            if !store::set_options(&tx, minutes, validation_required)? {
+                return Err(AppError::internal("no setting row"));
             }
+            let detail = format!(
+                "lock after {minutes} min; validation {}",
+                if validation_required {
+                    "required"
+                } else {
+                    "not required"
+                }
+            );
+            audit::append(
+                &tx,
+                Event::new(Action::OptionsChanged).by(&me).detail(detail),
+                Utc::now(),
+            )?;
+            tx.commit()?;
+            Ok(())
         })
         .await?;
     tracing::info!(minutes, validation_required, "setting options changed");

@@ -5,11 +5,13 @@ use crate::error::{ApiJson, AppError};
 use crate::secrets;
 use crate::state::{AppState, Blocked};
 use crate::store;
+use crate::store::audit::{self, Event};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use burrow_core::api::{ClaimInviteRequest, Session, SignInRequest};
+use burrow_core::audit::Action;
 use burrow_core::names::{clean_name, name_key};
 use burrow_core::passphrase;
 use chrono::{DateTime, Utc};
@@ -104,34 +106,54 @@ pub async fn sign_in(
         .db
         .call(move |c| Ok(store::staff_by_name_key(c, &lookup_key)?))
         .await?;
-    let (id, stored) = match found {
-        Some(s) => (Some(s.member.id), s.passphrase_hash),
+    let (member, stored) = match found {
+        Some(s) => (Some(s.member), s.passphrase_hash),
         None => (None, None),
     };
     let ok = secrets::verify_passphrase(req.passphrase, stored).await?;
-    let Some(id) = id.filter(|_| ok) else {
+    let Some(member) = member.clone().filter(|_| ok) else {
         state.throttles.record_failure(Some(&key), ip, Utc::now());
         tracing::info!("sign-in refused");
+        // A wrong passphrase for a real account is noted against it; an unknown name as such.
+        let event = match &member {
+            Some(m) => Event::new(Action::SignInRefused)
+                .by(m)
+                .detail("wrong passphrase"),
+            None => Event::new(Action::SignInRefused).detail("unknown name"),
+        };
+        record(&state, event).await?;
         return Err(no_match());
     };
     state.throttles.forget_account(&key);
     // Said only after the right passphrase, so a guesser learns nothing about the account.
-    if found_removed(&state, id).await? {
+    if member.removed {
         tracing::info!("sign-in refused: access removed");
+        record(
+            &state,
+            Event::new(Action::SignInRefused)
+                .by(&member)
+                .detail("access removed"),
+        )
+        .await?;
         return Err(AppError::refused(
             StatusCode::FORBIDDEN,
             "Your access to Burrow has been removed by the setting’s manager. Speak to them if you think this is wrong.",
         ));
     }
-    start_session(&state, scheme, id, |_, _| Ok(())).await
+    let event = Event::new(Action::SignedIn).by(&member);
+    start_session(&state, scheme, member.id, move |tx, now| {
+        audit::append(tx, event, now)?;
+        Ok(())
+    })
+    .await
 }
 
-async fn found_removed(state: &AppState, id: uuid::Uuid) -> Result<bool, AppError> {
-    Ok(state
+/// Notes something in the audit log on its own (when nothing else is written with it).
+pub async fn record(state: &AppState, event: Event) -> Result<(), AppError> {
+    state
         .db
-        .call(move |c| Ok(store::staff_by_id(c, id)?))
-        .await?
-        .is_some_and(|s| s.removed))
+        .call(move |c| Ok(audit::append(c, event, Utc::now()).map(|_| ())?))
+        .await
 }
 
 pub async fn current(
@@ -218,7 +240,7 @@ pub async fn claim_invite(
     let hash = secrets::hash_passphrase(req.passphrase).await?;
     let id = staff.member.id;
     state.throttles.forget_account(&key);
-    start_session(&state, scheme, id, move |tx, _| {
+    start_session(&state, scheme, id, move |tx, now| {
         // Still unclaimed inside the transaction: a code works once.
         let still_open =
             store::staff_by_name_key(tx, &key)?.is_some_and(|s| s.passphrase_hash.is_none());
@@ -229,6 +251,7 @@ pub async fn claim_invite(
             ));
         }
         store::set_passphrase_and_clear_invite(tx, id, &hash)?;
+        audit::append(tx, Event::new(Action::StaffJoined).by(&staff.member), now)?;
         Ok(())
     })
     .await

@@ -4,11 +4,13 @@ use crate::auth::{Manager, SignedIn};
 use crate::error::{ApiJson, AppError};
 use crate::secrets;
 use crate::state::AppState;
+use crate::store::audit::{self, Event};
 use crate::store::{self, NewStaff};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use burrow_core::api::{NewStaffRequest, NewStaffResponse, StaffMember};
+use burrow_core::audit::Action;
 use burrow_core::names::{clean_name, name_key};
 use burrow_core::staff::Role;
 use chrono::{Duration, Utc};
@@ -53,7 +55,16 @@ pub async fn remove(
                     "Only a manager can remove a manager's or a deputy's access.",
                 ));
             }
-            store::remove_staff(&tx, id, by, Utc::now())?;
+            let now = Utc::now();
+            store::remove_staff(&tx, id, by, now)?;
+            audit::append(
+                &tx,
+                Event::new(Action::StaffRemoved)
+                    .by(&me)
+                    .subject(id)
+                    .detail(them.role.as_str()),
+                now,
+            )?;
             let after = store::staff_by_id(&tx, id)?
                 .ok_or_else(|| AppError::internal("removed staff row missing"))?;
             tx.commit()?;
@@ -64,7 +75,7 @@ pub async fn remove(
 }
 
 pub async fn add(
-    _: Manager,
+    Manager(me): Manager,
     State(state): State<AppState>,
     ApiJson(req): ApiJson<NewStaffRequest>,
 ) -> Result<(StatusCode, Json<NewStaffResponse>), AppError> {
@@ -93,13 +104,23 @@ pub async fn add(
                 invite_hash: Some(&invite_hash),
                 invite_expires: Some(invite_expires),
             };
-            if !store::insert_staff(c, &new, Utc::now())? {
+            let tx = c.transaction()?;
+            let now = Utc::now();
+            if !store::insert_staff(&tx, &new, now)? {
                 return Err(AppError::conflict(
                     Some("name"),
                     format!("There is already a member of staff called {name}. Add a surname or an initial to tell them apart."),
                 ));
             }
-            store::staff_by_id(c, id)?.ok_or_else(|| AppError::internal("new staff row missing"))
+            audit::append(
+                &tx,
+                Event::new(Action::StaffInvited).by(&me).subject(id).detail(role.as_str()),
+                now,
+            )?;
+            let added = store::staff_by_id(&tx, id)?
+                .ok_or_else(|| AppError::internal("new staff row missing"))?;
+            tx.commit()?;
+            Ok(added)
         })
         .await?;
     Ok((

@@ -2,6 +2,7 @@
 //! handler can put several of them in one transaction: set-up writes the setting, the manager
 //! and their session, and consumes the code, all or nothing.
 
+pub mod audit;
 pub mod devices;
 pub mod photos;
 pub mod sync;

@@ -3,12 +3,15 @@
 //! None for an operation a later change on the tablet superseded.
 
 use super::actor;
+use crate::store::audit::{self, Event};
 use crate::store::{self, photos, sync as records};
+use burrow_core::api::StaffMember;
+use burrow_core::audit::Action;
 use burrow_core::consent::InFrame;
 use burrow_core::photo::PhotoRecord;
 use burrow_core::progress_check::ProgressCheck;
 use burrow_core::sync::{
-    Incoming, NotToday, PhotoCheck, RecordKind, RefusedCapture, SyncRefusal, check_base,
+    Held, Incoming, NotToday, PhotoCheck, RecordKind, RefusedCapture, SyncRefusal, check_base,
     check_observation, check_photo, check_progress_check, check_refused_capture, check_wishes,
     not_today_id,
 };
@@ -106,6 +109,9 @@ pub fn one(
                 setting,
                 now,
             )?;
+            if let Incoming::Observation(o) = &incoming {
+                audit_decision(tx, held, status, &staff, op, &o.children, device, now)?;
+            }
             let (author, from_home) = match (&incoming, held) {
                 (Incoming::Observation(o), _) => (o.author, o.from_home),
                 (Incoming::Deleted(_), Some(h)) => (h.subject.author, h.subject.from_home),
@@ -122,6 +128,7 @@ pub fn one(
             let born = records::date_of_birth(tx, check.child)?;
             let status =
                 check_progress_check(held, op.record_id, op.version, &check, born, actor, setting)?;
+            audit_decision(tx, held, status, &staff, op, &[check.child], device, now)?;
             Keep {
                 status,
                 author: check.author,
@@ -130,7 +137,22 @@ pub fn one(
         }
         RecordKind::Photo => {
             let record: PhotoRecord = parse(body)?;
-            photo(tx, op, &record, plain, now)?;
+            photo(tx, op, &record, plain, now).inspect_err(|e| {
+                // A photo consent did not allow is refused, and the refusal audited.
+                if let Refusal::Rule(SyncRefusal::NoConsent(_)) = e {
+                    for &child in &record.children {
+                        let event = Event::new(Action::PhotoRefused)
+                            .by(&staff)
+                            .device(device)
+                            .child(child)
+                            .subject(op.record_id)
+                            .detail("no consent when it was taken");
+                        if let Err(e) = audit::append(tx, event, now) {
+                            tracing::warn!("could not audit a refused photo: {e}");
+                        }
+                    }
+                }
+            })?;
             Keep {
                 status: None,
                 author: record.taken_by,
@@ -140,6 +162,16 @@ pub fn one(
         RecordKind::RefusedCapture => {
             let refusal: RefusedCapture = parse(body)?;
             check_refused_capture(op.record_id, plain.is_some(), &refusal, op.by, now)?;
+            // The camera's refusal, one entry per child it was refused for (no names).
+            for reason in &refusal.reasons {
+                let event = Event::new(Action::CaptureRefused)
+                    .by(&staff)
+                    .device(device)
+                    .child(reason.child_id)
+                    .subject(op.record_id)
+                    .detail(reason.reason.code());
+                audit::append(tx, event, now)?;
+            }
             Keep {
                 status: None,
                 author: refusal.by,
@@ -175,6 +207,35 @@ pub fn one(
         },
     )?;
     Ok(Some(seq))
+}
+
+/// A manager's validation or return, once per child the record is about.
+#[allow(clippy::too_many_arguments)]
+fn audit_decision(
+    tx: &Connection,
+    held: Option<Held>,
+    now_status: Option<Status>,
+    staff: &StaffMember,
+    op: &PushOp,
+    children: &[Uuid],
+    device: Uuid,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    let action = match (held.map(|h| h.subject.status), now_status) {
+        (Some(Status::Submitted), Some(Status::Validated)) => Action::ObservationValidated,
+        (Some(Status::Submitted), Some(Status::Returned)) => Action::ObservationReturned,
+        _ => return Ok(()),
+    };
+    for &child in children {
+        let event = Event::new(action)
+            .by(staff)
+            .device(device)
+            .child(child)
+            .subject(op.record_id)
+            .detail(op.kind.as_str());
+        audit::append(tx, event, now)?;
+    }
+    Ok(())
 }
 
 /// A photo record: consent as it stood when it was taken, and both its files already here.
