@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod device;
+pub mod process;
 
 use burrow_server::{Config, Running};
 use reqwest::{Client, Response, StatusCode};
@@ -132,6 +133,17 @@ impl TestServer {
             body["staff"]["id"].as_str().unwrap().to_owned(),
             body["invite_code"].as_str().unwrap().to_owned(),
         )
+    }
+}
+
+/// Anything with an address: a server in this process or one in its own.
+pub trait Base {
+    fn url(&self, path: &str) -> String;
+}
+
+impl Base for TestServer {
+    fn url(&self, path: &str) -> String {
+        TestServer::url(self, path)
     }
 }
 

@@ -1,0 +1,67 @@
+//! burrow-server as its own process, for what only a process can show: being killed.
+
+use super::Base;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+pub struct Process {
+    child: Child,
+    base: String,
+    pub data: PathBuf,
+}
+
+impl Process {
+    /// Starts the built binary on a loopback port with the demo setting, on `data`.
+    pub fn start(data: &Path, app: &Path) -> Process {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_burrow-server"))
+            .arg("--data-dir")
+            .arg(data)
+            .arg("--app-dir")
+            .arg(app)
+            .args(["--http", "127.0.0.1:0", "--https", "off", "--demo"])
+            .env("RUST_LOG", "burrow_server=warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let out = BufReader::new(child.stdout.take().unwrap());
+        let mut base = None;
+        for line in out.lines() {
+            let line = line.unwrap();
+            if let Some(url) = line.trim().strip_prefix("On this computer:") {
+                base = Some(url.trim().to_owned());
+            }
+            if line.starts_with("Ready.") {
+                break;
+            }
+        }
+        Process {
+            child,
+            base: base.expect("the server says where it listens"),
+            data: data.to_path_buf(),
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// SIGKILL: no shutdown, no flushing, as a power cut looks to the process.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Base for Process {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
