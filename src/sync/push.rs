@@ -169,6 +169,23 @@ async fn photo_first(
     upload(store, keys, signer, &images, sync, progress).await
 }
 
+/// What the tablet shows if the server's copy is not the one it sent (a fault on the way).
+const MISMATCH: &str = "The server kept a copy that does not match this tablet's. Change the record again to send it afresh, and tell your manager.";
+
+/// The server echoes the SHA-256 of the body it kept; only a match makes the receipt "safe".
+async fn kept_as_sent(op: &PushOp, server_sha256: &str) -> bool {
+    let Some(body) = &op.body else {
+        return false;
+    };
+    let Ok(bytes) = serde_json::to_vec(body) else {
+        return false;
+    };
+    match crypto::sha256(&bytes).await {
+        Ok(hash) => hex::encode(hash) == server_sha256,
+        Err(_) => false,
+    }
+}
+
 pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Result<(), SyncError> {
     let outbox = store.outbox(keys).await?;
     let mut progress = Progress {
@@ -205,7 +222,15 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Res
             let Some(op) = ops.iter().find(|o| o.counter == a.counter) else {
                 continue;
             };
-            match &a.outcome {
+            let outcome = match &a.outcome {
+                Outcome::Accepted { sha256, .. } if !kept_as_sent(op, sha256).await => {
+                    Outcome::Refused {
+                        reason: MISMATCH.into(),
+                    }
+                }
+                other => other.clone(),
+            };
+            match &outcome {
                 Outcome::Accepted { .. } => {
                     // A later change kept: earlier refusals of this record are behind it.
                     state

@@ -48,6 +48,12 @@ async fn a_tablets_outbox_is_applied_once_in_order_and_every_change_is_answered(
     let answers = push(&room2, &priya, &server, vec![op(1, &obs)]).await;
     assert_eq!(answers[0]["outcome"], "accepted");
     let first_seq = answers[0]["seq"].as_u64().unwrap();
+    // The server echoes the hash of the body it kept: the tablet's receipt rests on it.
+    let sent = serde_json::to_vec(&serde_json::to_value(&obs).unwrap()).unwrap();
+    assert_eq!(
+        answers[0]["sha256"],
+        hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&sent))
+    );
 
     // The same batch again (a retry after a lost answer): skipped, not duplicated.
     let answers = push(&room2, &priya, &server, vec![op(1, &obs)]).await;

@@ -126,8 +126,9 @@ pub struct PushRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
-    /// Kept on the server, at this sequence number.
-    Accepted { seq: u64 },
+    /// Kept on the server, at this sequence number. `sha256` (hex) is of the body exactly as the
+    /// server kept it: the tablet checks it against what it sent before calling it safe.
+    Accepted { seq: u64, sha256: String },
     /// Already kept from an earlier push.
     AlreadyApplied,
     /// Replaced on the tablet by a later change before it was sent: nothing to keep.

@@ -1,6 +1,7 @@
 //! One pushed operation: read what the server holds, ask core whether this change may be
-//! made by the person who made it on the tablet, and keep it. Returns its sequence number, or
-//! None for an operation a later change on the tablet superseded.
+//! made by the person who made it on the tablet, and keep it. Returns its sequence number and
+//! the SHA-256 of the body as kept, or None for an operation a later change on the tablet
+//! superseded.
 
 use super::actor;
 use crate::store::audit::{self, Event};
@@ -76,7 +77,7 @@ pub fn one(
     op: &PushOp,
     setting: Setting,
     device: Uuid,
-) -> Result<Option<u64>, Refusal> {
+) -> Result<Option<(u64, String)>, Refusal> {
     let kind =
         RecordKind::parse(&op.kind).ok_or_else(|| SyncRefusal::UnknownKind(op.kind.clone()))?;
     let Some(body) = op.body.as_deref().map(RawValue::get) else {
@@ -206,7 +207,7 @@ pub fn one(
             at: now,
         },
     )?;
-    Ok(Some(seq))
+    Ok(Some((seq, hex::encode(audit::sha256(text.as_bytes())))))
 }
 
 /// A manager's validation or return, once per child the record is about.

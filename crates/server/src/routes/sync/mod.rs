@@ -67,7 +67,7 @@ pub async fn push(
                     CounterCheck::Next => {
                         last = op.counter;
                         match apply::one(&tx, op, setting, device) {
-                            Ok(Some(seq)) => Outcome::Accepted { seq },
+                            Ok(Some((seq, sha256))) => Outcome::Accepted { seq, sha256 },
                             Ok(None) => Outcome::Superseded,
                             Err(apply::Refusal::Rule(why)) => {
                                 // Which record, never what it says.
