@@ -130,22 +130,18 @@ fn role_from_sql(s: String) -> rusqlite::Result<Role> {
 }
 
 pub fn staff_by_name_key(conn: &Connection, name_key: &str) -> rusqlite::Result<Option<StaffAuth>> {
-    conn.query_row(
-        &format!("SELECT {STAFF_COLUMNS} FROM staff WHERE name_key = ?1"),
-        [name_key],
-        staff_auth_from_row,
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {STAFF_COLUMNS} FROM staff WHERE name_key = ?1"
+    ))?
+    .query_row([name_key], staff_auth_from_row)
     .optional()
 }
 
 pub fn staff_by_id(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<StaffMember>> {
-    conn.query_row(
-        &format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?1"),
-        [id],
-        staff_auth_from_row,
-    )
-    .optional()
-    .map(|s| s.map(|s| s.member))
+    conn.prepare_cached(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?1"))?
+        .query_row([id], staff_auth_from_row)
+        .optional()
+        .map(|s| s.map(|s| s.member))
 }
 
 /// A member of staff whose access has not been removed.

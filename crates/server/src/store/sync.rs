@@ -37,18 +37,17 @@ pub enum Kept {
 
 pub fn kept(conn: &Connection, kind: RecordKind, id: Uuid) -> rusqlite::Result<Kept> {
     let row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT version, status, author, from_home FROM records WHERE id = ?1 AND kind = ?2",
-            params![id, kind.as_str()],
-            |r| {
-                Ok((
-                    r.get::<_, u64>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, Uuid>(2)?,
-                    r.get::<_, bool>(3)?,
-                ))
-            },
-        )
+        )?
+        .query_row(params![id, kind.as_str()], |r| {
+            Ok((
+                r.get::<_, u64>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Uuid>(2)?,
+                r.get::<_, bool>(3)?,
+            ))
+        })
         .optional()?;
     let workflow = matches!(kind, RecordKind::Observation | RecordKind::ProgressCheck);
     Ok(match row {

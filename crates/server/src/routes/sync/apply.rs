@@ -22,6 +22,7 @@ use rusqlite::Connection;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 pub enum Refusal {
@@ -77,13 +78,23 @@ pub fn one(
     op: &PushOp,
     setting: Setting,
     device: Uuid,
+    staff_cache: &mut HashMap<Uuid, Option<StaffMember>>,
 ) -> Result<Option<(u64, String)>, Refusal> {
     let kind =
         RecordKind::parse(&op.kind).ok_or_else(|| SyncRefusal::UnknownKind(op.kind.clone()))?;
     let Some(body) = op.body.as_deref().map(RawValue::get) else {
         return Ok(None);
     };
-    let staff = store::active_staff(tx, op.by)?.ok_or(SyncRefusal::UnknownStaff)?;
+    // A batch is mostly one person's changes: look them up once a batch.
+    let staff = match staff_cache.get(&op.by) {
+        Some(known) => known.clone(),
+        None => {
+            let found = store::active_staff(tx, op.by)?;
+            staff_cache.insert(op.by, found.clone());
+            found
+        }
+    }
+    .ok_or(SyncRefusal::UnknownStaff)?;
     let actor = actor(&staff);
     let now = Utc::now();
     let kept = records::kept(tx, kind, op.record_id)?;

@@ -56,6 +56,7 @@ pub async fn push(
                 validation_required: store::validation_required(&tx)?,
             };
             let mut last = records::last_counter(&tx, device)?;
+            let mut staff = std::collections::HashMap::new();
             let mut answers = Vec::with_capacity(request.ops.len());
             for op in &request.ops {
                 let outcome = match counter(last, op.counter) {
@@ -66,7 +67,7 @@ pub async fn push(
                     },
                     CounterCheck::Next => {
                         last = op.counter;
-                        match apply::one(&tx, op, setting, device) {
+                        match apply::one(&tx, op, setting, device, &mut staff) {
                             Ok(Some((seq, sha256))) => Outcome::Accepted { seq, sha256 },
                             Ok(None) => Outcome::Superseded,
                             Err(apply::Refusal::Rule(why)) => {
