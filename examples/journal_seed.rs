@@ -94,6 +94,9 @@ mod seed {
             .collect::<Result<_, _>>()?;
         let count: usize = param(&query, "observations")?.parse()?;
         let photo_count: usize = param(&query, "photos")?.parse()?;
+        // `open=yes`: only drafts and submissions, as a key person's own tablet would hold
+        // before its first sync (a validation only ever follows a submission the server saw).
+        let open_only = param(&query, "open").is_ok_and(|v| v == "yes");
         let passphrase = window().name().map_err(|_| "no passphrase")?;
 
         let store = tablet::open().await?;
@@ -137,7 +140,11 @@ mod seed {
             ];
             obs.tags.band = Some(AgeBand::ALL[i % 3]);
             obs.tags.characteristics = vec![Characteristic::ALL[i % 3]];
-            obs.status = [Status::Draft, Status::Submitted, Status::Validated][i % 3];
+            obs.status = if open_only {
+                [Status::Draft, Status::Submitted][i % 2]
+            } else {
+                [Status::Draft, Status::Submitted, Status::Validated][i % 3]
+            };
             if i < photo_count {
                 let shot = Shot {
                     jpeg: picture(i as u32),

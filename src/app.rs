@@ -9,6 +9,7 @@ use crate::pages::{
     consents::ConsentsPage, journal::JournalPage, observe::ObservePage, photo::PhotoPage,
     progress::ProgressPage, progress_check::ProgressCheckPage, settings::SettingsPage,
     setup::SetupPage, sign_in::SignInPage, staff::StaffPage, sync::SyncPage, today::TodayPage,
+    validate::ValidatePage,
 };
 use burrow_core::staff::Role;
 use leptos::prelude::*;
@@ -57,6 +58,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/photo") view=|| view! { <SignedInOnly><PhotoPage/></SignedInOnly> }/>
             <Route path=path!("/staff") view=|| view! { <SignedInOnly><StaffPage/></SignedInOnly> }/>
             <Route path=path!("/settings") view=|| view! { <SignedInOnly><SettingsPage/></SignedInOnly> }/>
+            <Route path=path!("/validate") view=|| view! { <SignedInOnly><ValidatePage/></SignedInOnly> }/>
             <Route path=path!("/audit") view=|| view! { <SignedInOnly><AuditPage/></SignedInOnly> }/>
             <Route path=path!("/sync") view=|| view! { <SignedInOnly><SyncPage/></SignedInOnly> }/>
         </Routes>

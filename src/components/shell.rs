@@ -62,6 +62,9 @@ pub fn Shell(children: Children) -> impl IntoView {
             <A href="/observe">"Observe"</A>
             <A href="/photo">"Photo"</A>
             <A href="/consents">"Consent"</A>
+            <Show when=move || auth.may_manage()>
+                <A href="/validate">"Validate"</A>
+            </Show>
             <A href="/staff">"Staff"</A>
             <A href="/settings">"Settings"</A>
         </nav>

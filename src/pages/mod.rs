@@ -16,3 +16,4 @@ pub mod sign_in;
 pub mod staff;
 pub mod sync;
 pub mod today;
+pub mod validate;

@@ -26,7 +26,7 @@ try {
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByTestId("signed-in-as").waitFor();
   // Seeded before the tablet is enrolled, so nothing syncs half-way through.
-  await seedJournal(page, { passphrase: PASSPHRASE, children: ["Ava", "Maya"], observations: OBSERVATIONS, photos: PHOTOS, timeout: 600_000 });
+  await seedJournal(page, { passphrase: PASSPHRASE, children: ["Ava", "Maya"], observations: OBSERVATIONS, photos: PHOTOS, open: true, timeout: 600_000 });
   await page.getByRole("link", { name: "Settings", exact: true }).click();
   await page.getByTestId("enrolment").getByRole("button", { name: "Enrol this tablet" }).click();
   const code = await page.getByTestId("enrol-code").textContent();

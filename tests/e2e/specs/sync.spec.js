@@ -80,6 +80,28 @@ test("a key person's observation and photo reach the manager's tablet; a refused
   await expect(sam.getByTestId("observation-photos").getByRole("img")).toHaveCount(1);
   await expect(sam.getByTestId("receipt")).toHaveText("Safely on the setting’s server.");
 
+  // The manager returns it from the validation queue with a comment; after both sync, the key
+  // person finds it on her day with the comment.
+  await sam.getByRole("link", { name: "Validate", exact: true }).click();
+  const item = sam.getByTestId("queue-item");
+  await expect(item).toHaveCount(1);
+  await expect(item).toContainText("by Priya Shah");
+  await expect(item).toContainText("Ava Okafor, Maya Begum");
+  await expect(item.getByRole("img")).toHaveCount(1);
+  await item.getByRole("button", { name: "Return with a comment" }).click();
+  await item.getByRole("button", { name: "Return it" }).click();
+  await expect(item.getByRole("alert")).toContainText("Write what the key person should change");
+  await item.getByLabel("What should the key person change?").fill("Add what Maya said about the seeds");
+  await item.getByRole("button", { name: "Return it" }).click();
+  await expect(sam.getByTestId("queue-done")).toContainText("Returned to Priya Shah");
+  await expect(sam.getByTestId("queue-empty")).toBeVisible();
+  await syncNow(sam);
+  await syncNow(priya);
+  await priya.getByRole("link", { name: "Today", exact: true }).click();
+  await expect(priya.getByTestId("returned")).toContainText("Comment: Add what Maya said about the seeds");
+  // A practitioner has no queue.
+  await expect(priya.getByRole("link", { name: "Validate", exact: true })).toHaveCount(0);
+
   // Noah tells the office "no photos today"; the office tablet syncs his wish.
   await sam.getByRole("link", { name: "Photo", exact: true }).click();
   await sam.getByLabel("Noah does not want photos today").check();
@@ -142,8 +164,16 @@ test("a key person's observation and photo reach the manager's tablet; a refused
   await sam.getByRole("button", { name: "Show" }).click();
   await expect(sam.getByTestId("audit-entry")).toHaveCount(1);
   await expect(sam.getByTestId("audit-entry")).toContainText("Priya Shah");
+  await sam.getByLabel("Kind").selectOption({ label: "Observation returned" });
+  await sam.getByRole("button", { name: "Show" }).click();
+  await expect(sam.getByTestId("audit-entry")).toHaveCount(2);
+  await expect(sam.getByTestId("audit-entries")).toContainText("Maya Begum");
   await sam.getByLabel("Kind").selectOption({ label: "Everything" });
   await sam.getByLabel("Child").selectOption({ label: "Ava Okafor" });
+  await sam.getByRole("button", { name: "Show" }).click();
+  await expect(sam.getByTestId("audit-entry")).toHaveCount(1);
+  await expect(sam.getByTestId("audit-entry")).toContainText("Observation returned");
+  await sam.getByLabel("Child").selectOption({ label: "Leo Hughes" });
   await sam.getByRole("button", { name: "Show" }).click();
   await expect(sam.getByTestId("audit-empty")).toBeVisible();
 

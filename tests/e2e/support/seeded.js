@@ -18,7 +18,7 @@ export function appWithSeeder() {
 
 // Seeds, for the signed-in person on `page`'s tablet, `observations` observations (every fifth
 // shared by all the children named) and `photos` photos, newest first. Returns the ids used.
-export async function seedJournal(page, { passphrase, children, observations, photos, timeout = 240_000 }) {
+export async function seedJournal(page, { passphrase, children, observations, photos, open = false, timeout = 240_000 }) {
   const ids = await page.evaluate(async (names) => {
     const session = await (await fetch("/api/session")).json();
     const all = await (await fetch("/api/children")).json();
@@ -31,7 +31,7 @@ export async function seedJournal(page, { passphrase, children, observations, ph
   }, passphrase);
   const url = new URL(page.url());
   await seeder.goto(
-    `${url.origin}/seed/?user=${ids.me}&children=${ids.children.join(",")}&observations=${observations}&photos=${photos}`,
+    `${url.origin}/seed/?user=${ids.me}&children=${ids.children.join(",")}&observations=${observations}&photos=${photos}${open ? "&open=yes" : ""}`,
   );
   await seeder.waitForFunction(() => window.seeded !== undefined || window.failure !== undefined, null, { timeout });
   const failure = await seeder.evaluate(() => window.failure);
