@@ -32,7 +32,9 @@ pub fn StaffPage() -> impl IntoView {
         staff.get().map(|result| match result {
             Ok(list) => {
                 let me = auth.session.with_untracked(|s| s.as_ref().map(|s| (s.staff.id, s.staff.role)));
-                view! { <ul class="cards" data-testid="staff-list">{list.into_iter().map(|m| staff_card(m, me, reload)).collect_view()}</ul> }.into_any()
+                // A leaver's deleted account stays on the server for the records that name it.
+                let list = list.into_iter().filter(|m| !m.deleted);
+                view! { <ul class="cards" data-testid="staff-list">{list.map(|m| staff_card(m, me, reload)).collect_view()}</ul> }.into_any()
             }
             Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
         })
@@ -91,9 +93,49 @@ fn staff_card(
             && my_role.may_manage_setting()
             && (my_role == Role::Manager || !member.role.may_manage_setting())
     });
+    let manager_here = me.is_some_and(|(my_id, my_role)| my_id != id && my_role == Role::Manager);
+    let may_change_role = manager_here && !member.removed;
+    let may_delete = manager_here && member.removed;
     let asking = RwSignal::new(false);
+    let asking_delete = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
+    let new_role = RwSignal::new(member.role.as_str().to_owned());
     let name = member.name.clone();
+    let delete_name = member.name.clone();
+    let change_role = move |_| {
+        let Some(role) = Role::parse(&new_role.get_untracked()) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match api::post::<_, StaffMember>(
+                &format!("/api/staff/{id}/role"),
+                &burrow_core::api::RoleChange { role },
+            )
+            .await
+            {
+                Ok(_) => {
+                    problem.try_set(None);
+                    reload.try_update(|n| *n += 1);
+                }
+                Err(e) => {
+                    problem.try_set(Some(e.to_string()));
+                }
+            }
+        });
+    };
+    let delete = move |_| {
+        leptos::task::spawn_local(async move {
+            match api::delete(&format!("/api/staff/{id}")).await {
+                Ok(()) => {
+                    problem.try_set(None);
+                    reload.try_update(|n| *n += 1);
+                }
+                Err(e) => {
+                    problem.try_set(Some(e.to_string()));
+                }
+            }
+        });
+    };
     let remove = move |_| {
         leptos::task::spawn_local(async move {
             match api::post::<_, StaffMember>(
@@ -118,6 +160,24 @@ fn staff_card(
             <p>{member.role.label()}</p>
             {(!member.has_signed_in && !member.removed).then(|| view! { <p class="badge">"Has not chosen a passphrase yet"</p> })}
             {member.removed.then(|| view! { <p class="badge">"Access removed"</p> })}
+            {may_change_role.then(|| view! {
+                <div class="field role-change">
+                    <label for=format!("role-{id}")>"Role"</label>
+                    <select id=format!("role-{id}") bind:value=new_role>
+                        {[Role::Manager, Role::Deputy, Role::Practitioner].into_iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                    </select>
+                    <button class="button quiet" on:click=change_role>"Change role"</button>
+                </div>
+            })}
+            {may_delete.then(|| view! {
+                <Show when=move || asking_delete.get() fallback=move || view! {
+                    <button class="button quiet" on:click=move |_| asking_delete.set(true)>"Delete their account"</button>
+                }>
+                    <p>{format!("Delete {delete_name}’s account? Their name leaves Burrow; their observations stay, and the audit log keeps what they did.")}</p>
+                    <button class="button danger" on:click=delete>"Yes, delete the account"</button>
+                    <button class="button quiet" on:click=move |_| asking_delete.set(false)>"Keep it"</button>
+                </Show>
+            })}
             {may_remove.then(|| view! {
                 <Show when=move || asking.get() fallback=move || view! {
                     <button class="button quiet" on:click=move |_| asking.set(true)>"Remove access"</button>

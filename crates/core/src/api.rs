@@ -90,6 +90,17 @@ pub struct StaffMember {
     /// for them once they have synced.
     #[serde(default)]
     pub removed: bool,
+    /// A leaver's account deleted after their access was removed: the name is gone from the
+    /// list (the audit log keeps who did what).
+    #[serde(default)]
+    pub deleted: bool,
+}
+
+/// `POST /api/staff/{id}/role`: a manager gives someone another role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    pub role: Role,
 }
 
 /// `POST /api/staff`.

@@ -33,6 +33,8 @@ pub enum Action {
     StaffInvited,
     StaffJoined,
     StaffRemoved,
+    RoleChanged,
+    StaffDeleted,
     DeviceRequested,
     DeviceApproved,
     DeviceRemoved,
@@ -47,13 +49,15 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::SignedIn,
         Action::SignInRefused,
         Action::WrongPassphraseOnTablet,
         Action::StaffInvited,
         Action::StaffJoined,
         Action::StaffRemoved,
+        Action::RoleChanged,
+        Action::StaffDeleted,
         Action::DeviceRequested,
         Action::DeviceApproved,
         Action::DeviceRemoved,
@@ -75,6 +79,8 @@ impl Action {
             Action::StaffInvited => "staff_invited",
             Action::StaffJoined => "staff_joined",
             Action::StaffRemoved => "staff_removed",
+            Action::RoleChanged => "role_changed",
+            Action::StaffDeleted => "staff_deleted",
             Action::DeviceRequested => "device_requested",
             Action::DeviceApproved => "device_approved",
             Action::DeviceRemoved => "device_removed",
@@ -102,6 +108,8 @@ impl Action {
             Action::StaffInvited => "Member of staff invited",
             Action::StaffJoined => "Member of staff joined",
             Action::StaffRemoved => "Staff access removed",
+            Action::RoleChanged => "Role changed",
+            Action::StaffDeleted => "Leaver's account deleted",
             Action::DeviceRequested => "Tablet asked to enrol",
             Action::DeviceApproved => "Tablet enrolled",
             Action::DeviceRemoved => "Tablet removed",
@@ -361,7 +369,7 @@ mod tests {
             let e = &mut c[i];
             match field {
                 0 => e.at += chrono::Duration::seconds(1 + salt as i64),
-                1 => e.action = Action::ALL[(Action::ALL.iter().position(|a| *a == e.action).unwrap() + 1 + salt as usize % 16) % 17],
+                1 => e.action = Action::ALL[(Action::ALL.iter().position(|a| *a == e.action).unwrap() + 1 + salt as usize % 18) % Action::ALL.len()],
                 2 => e.actor = Some(Uuid::from_u128(u128::MAX - salt as u128)),
                 3 => e.actor_name = Some(format!("Someone else {salt}")),
                 4 => e.child = match e.child { Some(_) => None, None => Some(Uuid::from_u128(7)) },

@@ -49,9 +49,135 @@ impl Role {
     }
 }
 
+/// Why a change to someone's access is refused, said to the manager who tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AccessError {
+    #[error("Only a manager can change someone's role or delete their account.")]
+    NotAManager,
+    #[error("You cannot change your own role or delete your own account. Ask another manager.")]
+    Yourself,
+    #[error("Their access has been removed. A removed account can be deleted, not given a role.")]
+    Removed,
+    #[error("They already have that role.")]
+    Unchanged,
+    #[error("Remove their access first: an account is deleted only once nobody can use it.")]
+    StillActive,
+}
+
+/// Whether `actor` (a manager, signed in) may give `target` the role `to`.
+pub fn check_role_change(
+    actor: (uuid::Uuid, Role),
+    target: (uuid::Uuid, Role, bool),
+    to: Role,
+) -> Result<(), AccessError> {
+    let (target_id, current, removed) = target;
+    if actor.1 != Role::Manager {
+        return Err(AccessError::NotAManager);
+    }
+    if actor.0 == target_id {
+        return Err(AccessError::Yourself);
+    }
+    if removed {
+        return Err(AccessError::Removed);
+    }
+    if current == to {
+        return Err(AccessError::Unchanged);
+    }
+    Ok(())
+}
+
+/// Whether `actor` may delete a leaver's account: only once their access was removed. Their
+/// name goes from the staff list; the audit log keeps who did what.
+pub fn check_delete(
+    actor: (uuid::Uuid, Role),
+    target: (uuid::Uuid, bool),
+) -> Result<(), AccessError> {
+    if actor.1 != Role::Manager {
+        return Err(AccessError::NotAManager);
+    }
+    if actor.0 == target.0 {
+        return Err(AccessError::Yourself);
+    }
+    if !target.1 {
+        return Err(AccessError::StillActive);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn only_a_manager_changes_roles_and_never_their_own() {
+        let (me, them) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let ok = check_role_change(
+            (me, Role::Manager),
+            (them, Role::Practitioner, false),
+            Role::Deputy,
+        );
+        assert_eq!(ok, Ok(()));
+        assert_eq!(
+            check_role_change(
+                (me, Role::Deputy),
+                (them, Role::Practitioner, false),
+                Role::Deputy
+            ),
+            Err(AccessError::NotAManager)
+        );
+        assert_eq!(
+            check_role_change(
+                (me, Role::Manager),
+                (me, Role::Manager, false),
+                Role::Deputy
+            ),
+            Err(AccessError::Yourself)
+        );
+        assert_eq!(
+            check_role_change(
+                (me, Role::Manager),
+                (them, Role::Deputy, true),
+                Role::Manager
+            ),
+            Err(AccessError::Removed)
+        );
+        assert_eq!(
+            check_role_change(
+                (me, Role::Manager),
+                (them, Role::Deputy, false),
+                Role::Deputy
+            ),
+            Err(AccessError::Unchanged)
+        );
+        // Another manager may be made, or a manager made a deputy: the actor stays a manager.
+        assert_eq!(
+            check_role_change(
+                (me, Role::Manager),
+                (them, Role::Manager, false),
+                Role::Deputy
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn an_account_is_deleted_only_after_its_access_was_removed() {
+        let (me, them) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        assert_eq!(check_delete((me, Role::Manager), (them, true)), Ok(()));
+        assert_eq!(
+            check_delete((me, Role::Manager), (them, false)),
+            Err(AccessError::StillActive)
+        );
+        assert_eq!(
+            check_delete((me, Role::Deputy), (them, true)),
+            Err(AccessError::NotAManager)
+        );
+        assert_eq!(
+            check_delete((me, Role::Manager), (me, true)),
+            Err(AccessError::Yourself)
+        );
+    }
 
     #[test]
     fn round_trips_through_text() {

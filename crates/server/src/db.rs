@@ -187,6 +187,10 @@ const MIGRATIONS: &[&str] = &[
         SELECT RAISE(ABORT, 'audit entries are kept for the retention period');
     END;
 "#,
+    r#"
+    -- A leaver's account deleted after removal: the row stays for the records that name it.
+    ALTER TABLE staff ADD COLUMN deleted_at TEXT;
+"#,
 ];
 
 impl Db {

@@ -34,8 +34,17 @@ test("a removed member of staff is refused, and the tablet forgets them when it 
   await page.getByRole("button", { name: "Unlock" }).click();
   await expect(page.getByTestId("signed-in-as")).toHaveText("Sam Patel · Manager");
 
-  // Sam removes Tom's access, asked twice.
+  // Sam makes Jo a practitioner and back: the card says so at once.
   await page.getByRole("link", { name: "Staff", exact: true }).click();
+  const jo = page.getByTestId("staff-member").filter({ hasText: "Jo Bloggs" });
+  await jo.getByLabel("Role").selectOption({ label: "Practitioner" });
+  await jo.getByRole("button", { name: "Change role" }).click();
+  await expect(jo.locator("p").first()).toHaveText("Practitioner");
+  await jo.getByLabel("Role").selectOption({ label: "Deputy manager" });
+  await jo.getByRole("button", { name: "Change role" }).click();
+  await expect(jo.locator("p").first()).toHaveText("Deputy manager");
+
+  // Sam removes Tom's access, asked twice.
   const tom = page.getByTestId("staff-member").filter({ hasText: "Tom Evans" });
   await tom.getByRole("button", { name: "Remove access" }).click();
   await expect(tom).toContainText("They are signed out everywhere at once");
@@ -56,5 +65,16 @@ test("a removed member of staff is refused, and the tablet forgets them when it 
   await page.getByLabel("Passphrase").fill(PASSPHRASE);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("alert")).toContainText("Your access to Burrow has been removed by the setting’s manager.");
+
+  // A leaver's account is deleted once their access is gone: the name leaves the staff list.
+  await page.reload();
+  await page.getByRole("button", { name: "Sam Patel" }).click();
+  await page.getByLabel("Passphrase").fill(PASSPHRASE);
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await page.getByRole("link", { name: "Staff", exact: true }).click();
+  const leaver = page.getByTestId("staff-member").filter({ hasText: "Tom Evans" });
+  await leaver.getByRole("button", { name: "Delete their account" }).click();
+  await leaver.getByRole("button", { name: "Yes, delete the account" }).click();
+  await expect(page.getByTestId("staff-list")).not.toContainText("Tom Evans");
   await context.close();
 });

@@ -62,7 +62,9 @@ pub fn api_router() -> Router<AppState> {
         )
         .route("/invites/claim", post(session::claim_invite))
         .route("/staff", get(staff::list).post(staff::add))
+        .route("/staff/{id}", axum::routing::delete(staff::delete))
         .route("/staff/{id}/remove", post(staff::remove))
+        .route("/staff/{id}/role", post(staff::change_role))
         .route("/children", get(children::list).post(children::add))
         .route(
             "/children/{id}/consents",

@@ -9,10 +9,11 @@ use crate::store::{self, NewStaff};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use burrow_core::api::{NewStaffRequest, NewStaffResponse, StaffMember};
+use burrow_core::api::{NewStaffRequest, NewStaffResponse, RoleChange, StaffMember};
 use burrow_core::audit::Action;
 use burrow_core::names::{clean_name, name_key};
 use burrow_core::staff::Role;
+use burrow_core::staff::{AccessError, check_delete, check_role_change};
 use chrono::{Duration, Utc};
 use uuid::Uuid;
 
@@ -69,6 +70,86 @@ pub async fn remove(
                 .ok_or_else(|| AppError::internal("removed staff row missing"))?;
             tx.commit()?;
             tracing::info!("staff access removed");
+            Ok(Json(after))
+        })
+        .await
+}
+
+fn refused(e: AccessError) -> AppError {
+    let status = match e {
+        AccessError::NotAManager => StatusCode::FORBIDDEN,
+        AccessError::Yourself
+        | AccessError::Removed
+        | AccessError::Unchanged
+        | AccessError::StillActive => StatusCode::CONFLICT,
+    };
+    AppError::refused(status, e.to_string())
+}
+
+fn no_such() -> AppError {
+    AppError::refused(StatusCode::NOT_FOUND, "There is no such member of staff.")
+}
+
+/// `POST /api/staff/{id}/role`: a manager gives someone another role, at once (their next
+/// request is judged by it; tablets learn it when that person next signs in there).
+pub async fn change_role(
+    Manager(me): Manager,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    ApiJson(req): ApiJson<RoleChange>,
+) -> Result<Json<StaffMember>, AppError> {
+    state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let them = store::staff_by_id(&tx, id)?.ok_or_else(no_such)?;
+            check_role_change((me.id, me.role), (id, them.role, them.removed), req.role)
+                .map_err(refused)?;
+            store::set_role(&tx, id, req.role)?;
+            let detail = format!("{} to {}", them.role.as_str(), req.role.as_str());
+            audit::append(
+                &tx,
+                Event::new(Action::RoleChanged)
+                    .by(&me)
+                    .subject(id)
+                    .detail(detail),
+                Utc::now(),
+            )?;
+            let after = store::staff_by_id(&tx, id)?.ok_or_else(no_such)?;
+            tx.commit()?;
+            Ok(Json(after))
+        })
+        .await
+}
+
+/// `DELETE /api/staff/{id}`: a leaver's account, once their access was removed. Their name
+/// leaves the list; the audit log keeps who did what.
+pub async fn delete(
+    Manager(me): Manager,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<StaffMember>, AppError> {
+    state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let them = store::staff_by_id(&tx, id)?.ok_or_else(no_such)?;
+            check_delete((me.id, me.role), (id, them.removed)).map_err(refused)?;
+            let now = Utc::now();
+            if !store::delete_staff(&tx, id, now)? {
+                return Err(AppError::conflict(
+                    None,
+                    "This account was already deleted.",
+                ));
+            }
+            audit::append(
+                &tx,
+                Event::new(Action::StaffDeleted).by(&me).subject(id),
+                now,
+            )?;
+            let after = store::staff_by_id(&tx, id)?.ok_or_else(no_such)?;
+            tx.commit()?;
+            tracing::info!("leaver's account deleted");
             Ok(Json(after))
         })
         .await

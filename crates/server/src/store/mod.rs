@@ -105,8 +105,7 @@ pub struct StaffAuth {
     pub invite_expires: Option<DateTime<Utc>>,
 }
 
-const STAFF_COLUMNS: &str =
-    "id, name, role, passphrase_hash, invite_hash, invite_expires, removed_at IS NOT NULL";
+const STAFF_COLUMNS: &str = "id, name, role, passphrase_hash, invite_hash, invite_expires, removed_at IS NOT NULL, deleted_at IS NOT NULL";
 
 fn staff_auth_from_row(r: &Row) -> rusqlite::Result<StaffAuth> {
     let passphrase_hash: Option<String> = r.get(3)?;
@@ -117,6 +116,7 @@ fn staff_auth_from_row(r: &Row) -> rusqlite::Result<StaffAuth> {
             role: role_from_sql(r.get::<_, String>(2)?)?,
             has_signed_in: passphrase_hash.is_some(),
             removed: r.get(6)?,
+            deleted: r.get(7)?,
         },
         passphrase_hash,
         invite_hash: r.get(4)?,
@@ -160,6 +160,25 @@ pub fn list_staff(conn: &Connection) -> rusqlite::Result<Vec<StaffMember>> {
 
 /// Removes a member of staff's access: marked (their records and the audit trail keep their
 /// name), their invite cancelled and every session of theirs ended, in one statement each.
+pub fn set_role(conn: &Connection, id: Uuid, role: Role) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE staff SET role = ?2 WHERE id = ?1 AND removed_at IS NULL")?
+        .execute(params![id, role.as_str()])?;
+    Ok(())
+}
+
+/// A leaver's account: their name, passphrase and invite go; the row stays (records name its
+/// id), as "Former member of staff". Only after their access was removed.
+pub fn delete_staff(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> rusqlite::Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE staff SET name = 'Former member of staff', name_key = 'deleted ' || hex(id),
+                passphrase_hash = NULL, invite_hash = NULL, invite_expires = NULL, deleted_at = ?2
+             WHERE id = ?1 AND removed_at IS NOT NULL AND deleted_at IS NULL",
+        )?
+        .execute(params![id, now])?
+        == 1)
+}
+
 pub fn remove_staff(
     conn: &Connection,
     id: Uuid,
