@@ -179,7 +179,7 @@ pub fn redact(text: &str, names: &[&str]) -> String {
 }
 
 fn replace_word(word: &str, names: &[String]) -> String {
-    let core = word.trim_matches(|c| c == '-' || c == '\'');
+    let core = word.trim_matches(['-', '\'']);
     let lower = core.to_lowercase();
     let (stem, tail) = match lower.strip_suffix("'s") {
         Some(stem) if names.iter().any(|n| *n == stem) => (stem.len(), "'s"),
@@ -188,7 +188,7 @@ fn replace_word(word: &str, names: &[String]) -> String {
     if !names.iter().any(|n| *n == lower[..stem]) {
         return word.to_owned();
     }
-    let lead = &word[..word.len() - word.trim_start_matches(|c| c == '-' || c == '\'').len()];
+    let lead = &word[..word.len() - word.trim_start_matches(['-', '\'']).len()];
     let trail = &word[lead.len() + core.len()..];
     format!("{lead}{ANOTHER_CHILD}{tail}{trail}")
 }
