@@ -222,6 +222,60 @@ pub struct WrongPassphraseAttempt {
 /// At most this many attempts in one report (a tablet sends the rest next time).
 pub const WRONG_PASSPHRASES_MAX: usize = 200;
 
+/// A parent or carer, linked by a manager to their own children (`GET /api/parents`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Parent {
+    pub id: Uuid,
+    pub name: String,
+    pub children: Vec<Uuid>,
+    /// Their phone has enrolled with the invite code.
+    pub enrolled: bool,
+}
+
+/// `POST /api/parents`: a manager links a parent to their child(ren).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewParentRequest {
+    pub name: String,
+    pub children: Vec<Uuid>,
+}
+
+/// The parent, and the code the manager gives them for their phone (shown once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewParentResponse {
+    pub parent: Parent,
+    pub invite_code: String,
+    pub invite_expires: DateTime<Utc>,
+}
+
+/// `POST /api/parents/enrol`: a parent's phone, on the premises, with its invite code and the
+/// public half of the key it made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParentEnrolRequest {
+    pub code: String,
+    pub public_key: String,
+}
+
+/// The phone is enrolled for this parent; their children by first name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParentEnrolResponse {
+    pub device_id: Uuid,
+    pub parent_name: String,
+    pub children: Vec<(Uuid, String)>,
+}
+
+/// `GET /api/parent/journal?after=` (signed by a parent's phone): what changed in their own
+/// children's published journal after a sequence number, as core's `parent_view` gives it;
+/// `withdrawn` are entries they may no longer see (to remove from the phone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParentJournalPage {
+    pub entries: Vec<crate::parent_view::ParentEntry>,
+    pub withdrawn: Vec<Uuid>,
+    pub last: u64,
+    pub more: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,6 +38,8 @@ pub enum Action {
     DeviceRequested,
     DeviceApproved,
     DeviceRemoved,
+    ParentInvited,
+    ParentPhoneEnrolled,
     ConsentRecorded,
     ObservationValidated,
     ObservationReturned,
@@ -49,7 +51,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 21] = [
         Action::SignedIn,
         Action::SignInRefused,
         Action::WrongPassphraseOnTablet,
@@ -61,6 +63,8 @@ impl Action {
         Action::DeviceRequested,
         Action::DeviceApproved,
         Action::DeviceRemoved,
+        Action::ParentInvited,
+        Action::ParentPhoneEnrolled,
         Action::ConsentRecorded,
         Action::ObservationValidated,
         Action::ObservationReturned,
@@ -84,6 +88,8 @@ impl Action {
             Action::DeviceRequested => "device_requested",
             Action::DeviceApproved => "device_approved",
             Action::DeviceRemoved => "device_removed",
+            Action::ParentInvited => "parent_invited",
+            Action::ParentPhoneEnrolled => "parent_phone_enrolled",
             Action::ConsentRecorded => "consent_recorded",
             Action::ObservationValidated => "observation_validated",
             Action::ObservationReturned => "observation_returned",
@@ -113,6 +119,8 @@ impl Action {
             Action::DeviceRequested => "Tablet asked to enrol",
             Action::DeviceApproved => "Tablet enrolled",
             Action::DeviceRemoved => "Tablet removed",
+            Action::ParentInvited => "Parent linked to their child",
+            Action::ParentPhoneEnrolled => "Parent's phone enrolled",
             Action::ConsentRecorded => "Consent recorded",
             Action::ObservationValidated => "Observation validated",
             Action::ObservationReturned => "Observation returned",
@@ -369,7 +377,7 @@ mod tests {
             let e = &mut c[i];
             match field {
                 0 => e.at += chrono::Duration::seconds(1 + salt as i64),
-                1 => e.action = Action::ALL[(Action::ALL.iter().position(|a| *a == e.action).unwrap() + 1 + salt as usize % 18) % Action::ALL.len()],
+                1 => e.action = Action::ALL[(Action::ALL.iter().position(|a| *a == e.action).unwrap() + 1 + salt as usize % 20) % Action::ALL.len()],
                 2 => e.actor = Some(Uuid::from_u128(u128::MAX - salt as u128)),
                 3 => e.actor_name = Some(format!("Someone else {salt}")),
                 4 => e.child = match e.child { Some(_) => None, None => Some(Uuid::from_u128(7)) },

@@ -191,6 +191,27 @@ const MIGRATIONS: &[&str] = &[
     -- A leaver's account deleted after removal: the row stays for the records that name it.
     ALTER TABLE staff ADD COLUMN deleted_at TEXT;
 "#,
+    r#"
+    -- Parents and carers: linked by a manager to their own children, with an invite code their
+    -- phone enrols with; a phone enrolled that way belongs to the parent, not to the setting.
+    CREATE TABLE parents (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        invite_hash BLOB UNIQUE,
+        invite_expires TEXT,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        removed_at TEXT
+    );
+    CREATE TABLE parent_children (
+        parent_id TEXT NOT NULL REFERENCES parents (id),
+        child_id BLOB NOT NULL REFERENCES children (id),
+        PRIMARY KEY (parent_id, child_id)
+    ) WITHOUT ROWID;
+    ALTER TABLE devices ADD COLUMN parent_id TEXT REFERENCES parents (id);
+    -- A manager's flag: any image of this child needs a second manager's sign-off (DESIGN §2a).
+    ALTER TABLE children ADD COLUMN high_risk INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 impl Db {

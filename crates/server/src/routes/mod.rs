@@ -6,6 +6,7 @@ mod children;
 mod consents;
 mod devices;
 mod options;
+mod parents;
 mod photos;
 mod session;
 mod setup;
@@ -53,6 +54,9 @@ pub fn api_router() -> Router<AppState> {
             get(audit::retention).put(audit::set_retention),
         )
         .route("/audit/wrong-passphrases", post(audit::wrong_passphrases))
+        .route("/parents", get(parents::list).post(parents::add))
+        .route("/parents/enrol", post(parents::enrol))
+        .route("/parent/journal", get(parents::journal))
         .route("/setup", post(setup::setup))
         .route(
             "/session",

@@ -9,6 +9,8 @@ use uuid::Uuid;
 pub struct Known {
     pub status: DeviceStatus,
     pub public_key: Vec<u8>,
+    /// A parent's phone, enrolled with their invite code.
+    pub parent: Option<Uuid>,
 }
 
 fn status_of(raw: String) -> rusqlite::Result<DeviceStatus> {
@@ -49,11 +51,12 @@ pub fn pending_count(conn: &Connection) -> rusqlite::Result<u32> {
 }
 
 pub fn known(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<Known>> {
-    conn.prepare_cached("SELECT status, public_key FROM devices WHERE id = ?1")?
+    conn.prepare_cached("SELECT status, public_key, parent_id FROM devices WHERE id = ?1")?
         .query_row(params![id], |r| {
             Ok(Known {
                 status: status_of(r.get(0)?)?,
                 public_key: r.get(1)?,
+                parent: r.get(2)?,
             })
         })
         .optional()

@@ -1,0 +1,293 @@
+//! Parents (issue 7 part 3): a manager links a parent to their children and gives them a code;
+//! the parent's phone enrols with it on the premises; from then on it asks, signed, for its own
+//! children's published journal, which core's `parent_view` makes for that family alone.
+//!
+//! A parent's phone never learns that another child exists: every answer is built from their
+//! own children outwards, and anything else is "not found".
+
+use crate::auth::Manager;
+use crate::error::{ApiJson, AppError};
+use crate::proof::ParentSigned;
+use crate::routes::session::refuse_if_throttled;
+use crate::state::AppState;
+use crate::store::audit::{self, Event};
+use crate::store::parents;
+use crate::{secrets, store};
+use axum::Json;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::StatusCode;
+use burrow_core::api::{
+    NewParentRequest, NewParentResponse, Parent, ParentEnrolRequest, ParentEnrolResponse,
+    ParentJournalPage,
+};
+use burrow_core::audit::Action;
+use burrow_core::consent::{Purpose, Standing, standing};
+use burrow_core::device::check_public_key;
+use burrow_core::names::clean_name;
+use burrow_core::observation::Observation;
+use burrow_core::parent_view::{ChildFacts, PhotoFacts, parent_view};
+use burrow_core::photo::PhotoRecord;
+use chrono::{Duration, Utc};
+use rusqlite::Connection;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use uuid::Uuid;
+
+/// Long enough for a family to come in at drop-off within the fortnight.
+const INVITE_LIFETIME: Duration = Duration::days(14);
+const PAGE: usize = 200;
+
+pub async fn list(
+    _: Manager,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<Parent>>, AppError> {
+    Ok(Json(state.db.call(|c| Ok(parents::list(c)?)).await?))
+}
+
+pub async fn add(
+    Manager(me): Manager,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<NewParentRequest>,
+) -> Result<(StatusCode, Json<NewParentResponse>), AppError> {
+    let name =
+        clean_name(&req.name).map_err(|e| AppError::invalid("name", format!("Name: {e}")))?;
+    if req.children.is_empty() {
+        return Err(AppError::invalid(
+            "children",
+            "Choose the child or children this parent or carer may follow.",
+        ));
+    }
+    let (invite_code, invite_hash) = secrets::new_code();
+    let id = Uuid::now_v7();
+    let invite_expires = Utc::now() + INVITE_LIFETIME;
+    let parent = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            for child in &req.children {
+                if parents::child_facts(&tx, *child)?.is_none() {
+                    return Err(AppError::invalid(
+                        "children",
+                        "One of those children is not on the roll.",
+                    ));
+                }
+            }
+            let now = Utc::now();
+            let new = parents::NewParent {
+                id,
+                name: &name,
+                children: &req.children,
+                invite_hash: &invite_hash,
+                invite_expires,
+                by: me.id,
+            };
+            parents::insert(&tx, &new, now)?;
+            for child in &req.children {
+                audit::append(
+                    &tx,
+                    Event::new(Action::ParentInvited)
+                        .by(&me)
+                        .child(*child)
+                        .subject(id),
+                    now,
+                )?;
+            }
+            let parent = parents::get(&tx, id)?
+                .ok_or_else(|| AppError::internal("new parent row missing"))?;
+            tx.commit()?;
+            Ok(parent)
+        })
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(NewParentResponse {
+            parent,
+            invite_code,
+            invite_expires,
+        }),
+    ))
+}
+
+/// `POST /api/parents/enrol`: the code proves a manager's invitation, so the phone is enrolled
+/// at once, for that parent only. The code works once.
+pub async fn enrol(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(req): ApiJson<ParentEnrolRequest>,
+) -> Result<(StatusCode, Json<ParentEnrolResponse>), AppError> {
+    let ip = peer.ip();
+    refuse_if_throttled(&state, None, ip)?;
+    let key = hex::decode(&req.public_key)
+        .ok()
+        .filter(|k| check_public_key(k).is_ok())
+        .ok_or_else(|| {
+            AppError::invalid("public_key", "This phone's key is not in the right form.")
+        })?;
+    let typed = secrets::code_hash(&req.code);
+    let device = Uuid::now_v7();
+    let found = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let now = Utc::now();
+            let Some(parent) = parents::by_invite(&tx, &typed, now)? else {
+                return Ok(None);
+            };
+            if store::devices::has_key(&tx, &key)? {
+                return Err(AppError::conflict(None, "This phone is already enrolled."));
+            }
+            let details =
+                parents::get(&tx, parent)?.ok_or_else(|| AppError::internal("parent vanished"))?;
+            parents::enrol_phone(
+                &tx,
+                parent,
+                device,
+                &key,
+                &format!("{}'s phone", details.name),
+                now,
+            )?;
+            let mut children = Vec::new();
+            for child in &details.children {
+                if let Some(f) = parents::child_facts(&tx, *child)? {
+                    children.push((f.id, f.first_name));
+                }
+                audit::append(
+                    &tx,
+                    Event::new(Action::ParentPhoneEnrolled)
+                        .device(device)
+                        .child(*child)
+                        .subject(parent),
+                    now,
+                )?;
+            }
+            tx.commit()?;
+            Ok(Some((details.name, children)))
+        })
+        .await?;
+    let Some((parent_name, children)) = found else {
+        state.throttles.record_failure(None, ip, Utc::now());
+        return Err(AppError::Refused {
+            status: StatusCode::FORBIDDEN,
+            message: "That code does not match an invitation, or it has expired or been used. Ask the setting's manager for a new one.".into(),
+            field: Some("code"),
+        });
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(ParentEnrolResponse {
+            device_id: device,
+            parent_name,
+            children,
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JournalQuery {
+    #[serde(default)]
+    after: u64,
+}
+
+/// `GET /api/parent/journal?after=`: this family's published journal, entry by entry through
+/// core's `parent_view`.
+pub async fn journal(
+    State(state): State<AppState>,
+    query: Result<Query<JournalQuery>, axum::extract::rejection::QueryRejection>,
+    signed: ParentSigned,
+) -> Result<Json<ParentJournalPage>, AppError> {
+    let Query(q) = query.map_err(|_| {
+        AppError::refused(StatusCode::BAD_REQUEST, "Ask with ?after= and a number.")
+    })?;
+    let parent = signed.parent;
+    let page = state
+        .db
+        .read(move |c| {
+            let family = parents::children_of(c, parent)?;
+            if family.is_empty() {
+                return Err(AppError::refused(
+                    StatusCode::GONE,
+                    "This phone's invitation was withdrawn by the setting.",
+                ));
+            }
+            build_page(c, &family, q.after)
+        })
+        .await?;
+    Ok(Json(page))
+}
+
+fn build_page(c: &Connection, family: &[Uuid], after: u64) -> Result<ParentJournalPage, AppError> {
+    let rows = parents::observations_after(c, after, PAGE)?;
+    let more = rows.len() == PAGE;
+    let last = rows.last().map_or(after, |(seq, _)| *seq);
+    let today = crate::routes::today_in_england();
+    let mut facts: HashMap<Uuid, Option<ChildFacts>> = HashMap::new();
+    let mut child_facts = |c: &Connection, id: Uuid| -> Result<Option<ChildFacts>, AppError> {
+        if let Some(f) = facts.get(&id) {
+            return Ok(f.clone());
+        }
+        let mut f = parents::child_facts(c, id)?;
+        if let Some(f) = f.as_mut() {
+            let history: Vec<_> = store::consents_of(c, id)?
+                .into_iter()
+                .map(|e| e.record)
+                .collect();
+            f.other_journals = matches!(
+                standing(&history, id, Purpose::OtherJournals, today),
+                Standing::Granted { .. }
+            );
+        }
+        facts.insert(id, f.clone());
+        Ok(f)
+    };
+    let mut entries = Vec::new();
+    let mut withdrawn = Vec::new();
+    for (_, body) in rows {
+        let Ok(obs) = serde_json::from_str::<Observation>(&body) else {
+            continue;
+        };
+        // Built outwards from this family: anything without their child is never looked at.
+        if !obs.children.iter().any(|c| family.contains(c)) {
+            continue;
+        }
+        let mut photos = Vec::new();
+        for id in &obs.photos {
+            if let Some(record) = parents::photo_body(c, *id)?
+                .and_then(|b| serde_json::from_str::<PhotoRecord>(&b).ok())
+            {
+                photos.push(PhotoFacts {
+                    id: record.id,
+                    children: record.children,
+                    // Face regions and sign-offs come with masking and the high-risk flag.
+                    regions: Vec::new(),
+                    signed_off: false,
+                });
+            }
+        }
+        let mut kids = Vec::new();
+        for id in obs
+            .children
+            .iter()
+            .chain(photos.iter().flat_map(|p| p.children.iter()))
+        {
+            if let Some(f) = child_facts(c, *id)? {
+                kids.push(f);
+            }
+        }
+        match parent_view(&obs, family, &kids, &photos) {
+            Some(mut entry) => {
+                // Until per-family masking renders a blurred copy, a photo that needs one stays back.
+                entry.photos.retain(|p| p.blur.is_empty());
+                entries.push(entry);
+            }
+            None => withdrawn.push(obs.id),
+        }
+    }
+    Ok(ParentJournalPage {
+        entries,
+        withdrawn,
+        last,
+        more,
+    })
+}

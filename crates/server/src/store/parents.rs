@@ -1,0 +1,156 @@
+//! Parents and carers, the children each is linked to, and what their journal is made from.
+
+use burrow_core::api::Parent;
+use burrow_core::parent_view::ChildFacts;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+/// A parent as a manager links them: their children and the hash of their phone's code.
+pub struct NewParent<'a> {
+    pub id: Uuid,
+    pub name: &'a str,
+    pub children: &'a [Uuid],
+    pub invite_hash: &'a [u8],
+    pub invite_expires: DateTime<Utc>,
+    pub by: Uuid,
+}
+
+pub fn insert(conn: &Connection, p: &NewParent, now: DateTime<Utc>) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO parents (id, name, invite_hash, invite_expires, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        p.id,
+        p.name,
+        p.invite_hash,
+        p.invite_expires,
+        p.by,
+        now
+    ])?;
+    for child in p.children {
+        conn.prepare_cached(
+            "INSERT OR IGNORE INTO parent_children (parent_id, child_id) VALUES (?1, ?2)",
+        )?
+        .execute(params![p.id, child])?;
+    }
+    Ok(())
+}
+
+pub fn children_of(conn: &Connection, parent: Uuid) -> rusqlite::Result<Vec<Uuid>> {
+    conn.prepare_cached(
+        "SELECT child_id FROM parent_children WHERE parent_id = ?1 ORDER BY child_id",
+    )?
+    .query_map(params![parent], |r| r.get(0))?
+    .collect()
+}
+
+pub fn get(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<Parent>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT name, EXISTS (SELECT 1 FROM devices d WHERE d.parent_id = p.id AND d.status = 'enrolled')
+             FROM parents p WHERE id = ?1 AND removed_at IS NULL",
+        )?
+        .query_row(params![id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?)))
+        .optional()?;
+    let Some((name, enrolled)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Parent {
+        id,
+        name,
+        children: children_of(conn, id)?,
+        enrolled,
+    }))
+}
+
+pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Parent>> {
+    let ids: Vec<Uuid> = conn
+        .prepare_cached("SELECT id FROM parents WHERE removed_at IS NULL ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(p) = get(conn, id)? {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+/// The parent whose unused, unexpired invite has this hash.
+pub fn by_invite(
+    conn: &Connection,
+    invite_hash: &[u8],
+    now: DateTime<Utc>,
+) -> rusqlite::Result<Option<Uuid>> {
+    conn.prepare_cached(
+        "SELECT id FROM parents WHERE invite_hash = ?1 AND invite_expires > ?2 AND removed_at IS NULL",
+    )?
+    .query_row(params![invite_hash, now], |r| r.get(0))
+    .optional()
+}
+
+/// The invite works once: the phone that used it is now the parent's.
+pub fn enrol_phone(
+    conn: &Connection,
+    parent: Uuid,
+    device: Uuid,
+    public_key: &[u8],
+    name: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE parents SET invite_hash = NULL, invite_expires = NULL WHERE id = ?1",
+    )?
+    .execute(params![parent])?;
+    conn.prepare_cached(
+        "INSERT INTO devices (id, public_key, code, status, name, requested_at, approved_at, parent_id)
+         VALUES (?1, ?2, '', 'enrolled', ?3, ?4, ?4, ?5)",
+    )?
+    .execute(params![device, public_key, name, now, parent])?;
+    Ok(())
+}
+
+/// What `parent_view` needs of a child: names, and the flag. Consent is added by the caller.
+pub fn child_facts(conn: &Connection, child: Uuid) -> rusqlite::Result<Option<ChildFacts>> {
+    conn.prepare_cached("SELECT first_name, surname, high_risk FROM children WHERE id = ?1")?
+        .query_row(params![child], |r| {
+            Ok(ChildFacts {
+                id: child,
+                first_name: r.get(0)?,
+                surname: r.get(1)?,
+                other_journals: false,
+                high_risk: r.get(2)?,
+            })
+        })
+        .optional()
+}
+
+/// Observations changed after `after`, for a parent's journal: (seq, body), oldest first.
+pub fn observations_after(
+    conn: &Connection,
+    after: u64,
+    limit: usize,
+) -> rusqlite::Result<Vec<(u64, String)>> {
+    conn.prepare_cached(
+        "SELECT seq, body FROM records WHERE seq > ?1 AND kind = 'observation' AND status IS NOT NULL
+         ORDER BY seq LIMIT ?2",
+    )?
+    .query_map(params![after, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+    .collect()
+}
+
+/// The last sequence number of anything kept (a page with no observations still moves on).
+pub fn last_seq(conn: &Connection) -> rusqlite::Result<u64> {
+    conn.prepare_cached("SELECT last FROM sync_sequence WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+}
+
+/// A photo record's body, by its id.
+pub fn photo_body(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT body FROM records WHERE id = ?1 AND kind = 'photo'")?
+        .query_row(params![id], |r| r.get(0))
+        .optional()
+}

@@ -1,0 +1,273 @@
+//! Parents over real HTTP and SQLite: a manager links a parent to their child and gives a code;
+//! the parent's phone enrols with it (once); its journal holds only its own child's published
+//! entries, other children unnamed; and a hostile parent's phone, walking every route with
+//! another child's ids, learns nothing about that child.
+
+mod support;
+
+use burrow_core::observation::Observation;
+use burrow_core::workflow::Status;
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{Value, json};
+use support::device::Tablet;
+use support::{PASSPHRASE, TestServer, client, refusal};
+use uuid::Uuid;
+
+async fn signed_in(server: &TestServer, name: &str) -> Client {
+    let c = client();
+    assert_eq!(
+        server.sign_in(&c, name, PASSPHRASE).await.status(),
+        StatusCode::OK
+    );
+    c
+}
+
+async fn child_id(server: &TestServer, who: &Client, first: &str) -> Uuid {
+    let list: Value = who
+        .get(server.url("/api/children"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let c = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["first_name"] == first)
+        .unwrap();
+    Uuid::parse_str(c["id"].as_str().unwrap()).unwrap()
+}
+
+/// Links a parent to `children`; returns the invite code.
+async fn invite(server: &TestServer, manager: &Client, name: &str, children: &[Uuid]) -> String {
+    let r = manager
+        .post(server.url("/api/parents"))
+        .json(&json!({"name": name, "children": children}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let body: Value = r.json().await.unwrap();
+    body["invite_code"].as_str().unwrap().to_owned()
+}
+
+/// A phone that enrols with `code`.
+async fn phone(server: &TestServer, code: &str) -> Tablet {
+    let mut phone = Tablet::new();
+    let r = Client::new()
+        .post(server.url("/api/parents/enrol"))
+        .json(&json!({"code": code, "public_key": phone.public_hex()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let body: Value = r.json().await.unwrap();
+    phone.id = body["device_id"].as_str().unwrap().to_owned();
+    phone
+}
+
+fn observation(author: Uuid, children: Vec<Uuid>, text: &str, status: Status) -> Observation {
+    let mut o = Observation::new(Uuid::now_v7(), author, children, chrono::Utc::now());
+    o.text = text.into();
+    o.next_steps = "More den building".into();
+    o.status = status;
+    o.version = 1;
+    o
+}
+
+#[tokio::test]
+async fn a_parent_sees_only_their_own_childs_published_journal_and_nothing_of_anyone_else() {
+    let server = TestServer::start_with(|c| c.demo = true).await;
+    let sam = signed_in(&server, "Sam Patel").await;
+    let priya = signed_in(&server, "Priya Shah").await;
+    let priya_id = server.whoami(&priya).await;
+    let (ava, noah) = (
+        child_id(&server, &sam, "Ava").await,
+        child_id(&server, &sam, "Noah").await,
+    );
+    // Shared as soon as submitted, so the key person's submission is what parents see.
+    let r = sam
+        .put(server.url("/api/setting/options"))
+        .json(&json!({"lock_after_minutes": 5, "validation_required": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // Priya's tablet pushes a group observation, one of Noah alone, and a draft of Ava.
+    let tablet = Tablet::enrol(&server, &sam, "Room 2 tablet").await;
+    let group = observation(
+        priya_id,
+        vec![ava, noah],
+        "Ava and Noah built a den; Noah's roof held.",
+        Status::Published,
+    );
+    let noah_only = observation(
+        priya_id,
+        vec![noah],
+        "Noah counted to twenty",
+        Status::Published,
+    );
+    let draft = observation(priya_id, vec![ava], "Ava is still painting", Status::Draft);
+    let ops: Vec<Value> = [&group, &noah_only, &draft]
+        .iter()
+        .enumerate()
+        .map(|(i, o)| json!({"counter": i + 1, "record_id": o.id, "kind": "observation", "version": 1, "base": 0, "by": priya_id, "body": o}))
+        .collect();
+    let body = serde_json::to_vec(&json!({ "ops": ops })).unwrap();
+    let answer: Value = tablet
+        .post(&priya, &server, "/api/sync/push", &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    for a in answer["answers"].as_array().unwrap() {
+        assert_eq!(a["outcome"], "accepted", "{a}");
+    }
+
+    // Ava's mum is linked to Ava; her phone enrols with the code, which then stops working.
+    let code = invite(&server, &sam, "Grace Okafor", &[ava]).await;
+    let grace = phone(&server, &code).await;
+    let again = Tablet::new();
+    let r = Client::new()
+        .post(server.url("/api/parents/enrol"))
+        .json(&json!({"code": code, "public_key": again.public_hex()}))
+        .send()
+        .await
+        .unwrap();
+    let (status, error, field) = refusal(r).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(field.as_deref(), Some("code"));
+    assert!(error.contains("expired or been used"), "{error}");
+
+    // Her journal: the group observation only, as Ava's part, Noah unnamed and unlisted.
+    let r = grace
+        .send(
+            Method::GET,
+            &client(),
+            &server,
+            "/api/parent/journal?after=0",
+            b"",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page: Value = r.json().await.unwrap();
+    let entries = page["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{page}");
+    assert_eq!(entries[0]["id"], group.id.to_string());
+    assert_eq!(entries[0]["children"], json!([ava]));
+    assert_eq!(
+        entries[0]["text"],
+        "Ava and a friend built a den; a friend's roof held."
+    );
+    let text = page.to_string();
+    assert!(!text.contains("Noah"), "{text}");
+    assert!(!text.contains(&noah.to_string()), "{text}");
+    assert!(!text.contains(&noah_only.id.to_string()), "{text}");
+    assert!(!text.contains("still painting"), "{text}");
+
+    // The hostile walk: every route, with Noah's ids, from Grace's phone (with and without a
+    // staff session it does not have). Nothing names Noah or says he exists.
+    let noah_paths = [
+        format!("/api/children/{noah}/consents"),
+        "/api/children".to_owned(),
+        "/api/consents".to_owned(),
+        format!("/api/audit?child={noah}"),
+        "/api/sync/pull?after=0".to_owned(),
+        format!("/api/parent/journal?after=0&child={noah}"),
+        format!("/api/photos/{}", "ab".repeat(32)),
+        "/api/staff".to_owned(),
+        "/api/parents".to_owned(),
+    ];
+    for path in &noah_paths {
+        let r = grace.send(Method::GET, &client(), &server, path, b"").await;
+        let status = r.status();
+        let body = r.text().await.unwrap();
+        assert!(status.is_client_error(), "{path}: {status} {body}");
+        assert!(
+            !body.contains("Noah") && !body.contains(&noah.to_string()),
+            "{path}: {body}"
+        );
+    }
+    // A parent's phone cannot push into the setting's records, even with a staff cookie.
+    let r = grace.post(&priya, &server, "/api/sync/push", &body).await;
+    let (status, error, _) = refusal(r).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(error.contains("parent's phone"), "{error}");
+    // And a setting tablet does not get a parent's journal.
+    let r = tablet
+        .send(
+            Method::GET,
+            &priya,
+            &server,
+            "/api/parent/journal?after=0",
+            b"",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // Noah's dad, linked to Noah, sees both of Noah's entries with Ava unnamed.
+    let code = invite(&server, &sam, "Daniel Williams", &[noah]).await;
+    let daniel = phone(&server, &code).await;
+    let page: Value = daniel
+        .send(
+            Method::GET,
+            &client(),
+            &server,
+            "/api/parent/journal?after=0",
+            b"",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let texts: Vec<&str> = page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "a friend and Noah built a den; Noah's roof held.",
+            "Noah counted to twenty"
+        ]
+    );
+    assert!(!page.to_string().contains(&ava.to_string()));
+
+    // The manager sees both parents, each with their own child; the log has the invitations.
+    let parents: Value = sam
+        .get(server.url("/api/parents"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(parents.as_array().unwrap().len(), 2);
+    assert!(
+        parents
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["enrolled"] == true)
+    );
+    let log: Value = sam
+        .get(server.url("/api/audit?action=parent_phone_enrolled"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log["entries"].as_array().unwrap().len(), 2);
+    server.stop().await;
+}
