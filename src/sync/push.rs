@@ -70,8 +70,13 @@ async fn op(store: &Store, keys: &Keys, entry: &OutboxEntry) -> Result<PushOp, S
     })
 }
 
-/// Sends what the server lacks of one photo and its thumbnail (one question for both), each
-/// from the offset the server says it holds.
+/// Photos asked about in one question: a round trip saved per photo, while only this many
+/// pictures (and thumbnails) are open in memory at once.
+const PHOTOS_PER_QUESTION: usize = 16;
+
+/// Sends what the server lacks of these pictures (one question for all), each from the offset
+/// the server says it holds. A picture that will not open here is left out: its record goes
+/// without it and the server refuses it for want of the photo, which the sync screen shows.
 async fn upload(
     store: &Store,
     keys: &Keys,
@@ -82,11 +87,14 @@ async fn upload(
 ) -> Result<(), SyncError> {
     let mut opened = Vec::with_capacity(images.len());
     for (id, sha256) in images {
-        let bytes = store
-            .get_photo(keys, *id)
-            .await?
-            .ok_or(StoreError::Damaged { record_id: *id })?;
-        opened.push((sha256.clone(), bytes));
+        match store.get_photo(keys, *id).await {
+            Ok(Some(bytes)) => opened.push((sha256.clone(), bytes)),
+            Ok(None) | Err(StoreError::Damaged { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if opened.is_empty() {
+        return Ok(());
     }
     let asked: MissingAnswer = signer
         .json(
@@ -149,24 +157,51 @@ async fn with_hashes(
     Ok(())
 }
 
-/// The photo and its thumbnail, uploaded (resuming) before the record that names them.
-async fn photo_first(
+/// The photos the batch's records name, uploaded (resuming) before the records, a group of
+/// them to a question; each record that now carries its hashes gets its body back with them.
+async fn photos_first(
     store: &Store,
     keys: &Keys,
     signer: &Signer,
-    record: &mut PhotoRecord,
+    ops: &mut [PushOp],
     sync: Sync,
     progress: &mut Progress,
 ) -> Result<(), SyncError> {
-    with_hashes(store, keys, record).await?;
-    let images = [
-        (record.id, record.sha256.clone().unwrap_or_default()),
-        (
-            record.thumb_id,
-            record.thumb_sha256.clone().unwrap_or_default(),
-        ),
-    ];
-    upload(store, keys, signer, &images, sync, progress).await
+    let mut records: Vec<(usize, PhotoRecord)> = ops
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| op.kind == RecordKind::Photo.as_str())
+        .filter_map(|(i, op)| {
+            let record = serde_json::from_value::<PhotoRecord>(op.body.clone()?).ok()?;
+            Some((i, record))
+        })
+        .collect();
+    for group in records.chunks_mut(PHOTOS_PER_QUESTION) {
+        let mut images = Vec::with_capacity(group.len() * 2);
+        let mut ready = Vec::with_capacity(group.len());
+        for (i, record) in group.iter_mut() {
+            match with_hashes(store, keys, record).await {
+                Ok(()) => {
+                    images.push((record.id, record.sha256.clone().unwrap_or_default()));
+                    images.push((
+                        record.thumb_id,
+                        record.thumb_sha256.clone().unwrap_or_default(),
+                    ));
+                    ready.push(*i);
+                }
+                // Its picture will not open here: the record goes as it is, and is refused.
+                Err(SyncError::Store(StoreError::Damaged { .. })) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        upload(store, keys, signer, &images, sync, progress).await?;
+        for (i, record) in group.iter() {
+            if ready.contains(i) {
+                ops[*i].body = serde_json::to_value(record).ok();
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What the tablet shows if the server's copy is not the one it sent (a fault on the way).
@@ -196,21 +231,9 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Res
     for batch in outbox.chunks(BATCH_MAX) {
         let mut ops = Vec::with_capacity(batch.len());
         for entry in batch {
-            let mut op = op(store, keys, entry).await?;
-            if op.kind == RecordKind::Photo.as_str()
-                && let Some(body) = &op.body
-                && let Ok(mut record) = serde_json::from_value::<PhotoRecord>(body.clone())
-            {
-                match photo_first(store, keys, signer, &mut record, sync, &mut progress).await {
-                    Ok(()) => op.body = serde_json::to_value(&record).ok(),
-                    // Its picture will not open here: the record goes without it, and the
-                    // server refuses it for want of the photo, which the sync screen shows.
-                    Err(SyncError::Store(StoreError::Damaged { .. })) => {}
-                    Err(e) => return Err(e),
-                }
-            }
-            ops.push(op);
+            ops.push(op(store, keys, entry).await?);
         }
+        photos_first(store, keys, signer, &mut ops, sync, &mut progress).await?;
         let answer: PushAnswer = signer
             .json("POST", "/api/sync/push", &PushRequest { ops: ops.clone() })
             .await?;
@@ -239,7 +262,18 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Res
                     settled.push(a.counter);
                     kept.push((op.record_id, op.version));
                 }
-                Outcome::AlreadyApplied | Outcome::Superseded => settled.push(a.counter),
+                Outcome::AlreadyApplied { held, sha256 } => {
+                    // A retry after a lost answer: if the server holds exactly this change, the
+                    // tablet now knows its version (no pull brings a tablet its own changes).
+                    settled.push(a.counter);
+                    if *held == Some(op.version)
+                        && let Some(sha) = sha256
+                        && kept_as_sent(op, sha).await
+                    {
+                        kept.push((op.record_id, op.version));
+                    }
+                }
+                Outcome::Superseded => settled.push(a.counter),
                 Outcome::Gap { reason, .. } => {
                     // The server is missing an earlier change: keep this one queued.
                     gap = Some(reason.clone());

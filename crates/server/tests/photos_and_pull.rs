@@ -335,8 +335,12 @@ async fn pull_hands_each_person_what_they_may_see_after_their_checkpoint() {
     assert_eq!(seen["records"][0]["body"]["text"], "Sang the whole song");
     let checkpoint = seen["last"].as_u64().unwrap();
     assert_eq!(seen["more"], false);
-    let mine = pull(&room, &priya, &server, 0).await;
+    let mine = pull(&office, &priya, &server, 0).await;
     assert_eq!(mine["records"].as_array().unwrap().len(), 2);
+    // The tablet that sent them is not handed them back, but its checkpoint moves past them.
+    let own = pull(&room, &priya, &server, 0).await;
+    assert_eq!(own["records"], json!([]));
+    assert_eq!(own["last"].as_u64().unwrap(), checkpoint);
 
     // Priya deletes her draft: everyone pulls the tombstone after their checkpoint, and only it.
     let gone = Tombstone {

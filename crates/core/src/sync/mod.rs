@@ -129,8 +129,15 @@ pub enum Outcome {
     /// Kept on the server, at this sequence number. `sha256` (hex) is of the body exactly as the
     /// server kept it: the tablet checks it against what it sent before calling it safe.
     Accepted { seq: u64, sha256: String },
-    /// Already kept from an earlier push.
-    AlreadyApplied,
+    /// This counter was answered before (a retry after a lost answer). `held` is the version
+    /// the server holds of the record now and `sha256` its body's hash, so the tablet can
+    /// tell whether its change is the one kept.
+    AlreadyApplied {
+        #[serde(default)]
+        held: Option<u64>,
+        #[serde(default)]
+        sha256: Option<String>,
+    },
     /// Replaced on the tablet by a later change before it was sent: nothing to keep.
     Superseded,
     /// An earlier change from this tablet never arrived: this one stays queued until it does.

@@ -117,13 +117,20 @@ pub struct Row {
     pub body: String,
 }
 
-/// Up to `limit` records changed after `after`, in the order they changed.
-pub fn after(conn: &Connection, after: u64, limit: usize) -> rusqlite::Result<Vec<Row>> {
+/// Up to `limit` records changed after `after`, in the order they changed, leaving out those
+/// whose latest change came from `device` itself: it holds them already, exactly (its receipt
+/// checked the hash the server echoed).
+pub fn after(
+    conn: &Connection,
+    after: u64,
+    limit: usize,
+    device: Uuid,
+) -> rusqlite::Result<Vec<Row>> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, kind, id, version, status, author, body FROM records
-         WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+         WHERE seq > ?1 AND device_id != ?3 ORDER BY seq LIMIT ?2",
     )?;
-    stmt.query_map(params![after, limit as i64], |r| {
+    stmt.query_map(params![after, limit as i64, device], |r| {
         Ok(Row {
             seq: r.get(0)?,
             kind: r.get(1)?,
@@ -135,6 +142,25 @@ pub fn after(conn: &Connection, after: u64, limit: usize) -> rusqlite::Result<Ve
         })
     })?
     .collect()
+}
+
+/// The version the server holds of a record, and its body's SHA-256 (hex).
+pub fn held(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<(u64, String)>> {
+    conn.prepare_cached("SELECT version, body FROM records WHERE id = ?1")?
+        .query_row(params![id], |r| {
+            let body: String = r.get(1)?;
+            Ok((
+                r.get(0)?,
+                hex::encode(crate::store::audit::sha256(body.as_bytes())),
+            ))
+        })
+        .optional()
+}
+
+/// The highest sequence number given so far.
+pub fn last_seq(conn: &Connection) -> rusqlite::Result<u64> {
+    conn.prepare_cached("SELECT last FROM sync_sequence WHERE id = 1")?
+        .query_row([], |r| r.get(0))
 }
 
 /// The children on a day's "no photos" list, as the server last heard it.

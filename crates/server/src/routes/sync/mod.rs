@@ -60,7 +60,13 @@ pub async fn push(
             let mut answers = Vec::with_capacity(request.ops.len());
             for op in &request.ops {
                 let outcome = match counter(last, op.counter) {
-                    CounterCheck::Applied => Outcome::AlreadyApplied,
+                    CounterCheck::Applied => {
+                        let held = records::held(&tx, op.record_id)?;
+                        Outcome::AlreadyApplied {
+                            held: held.as_ref().map(|h| h.0),
+                            sha256: held.map(|h| h.1),
+                        }
+                    }
                     CounterCheck::Gap { expected } => Outcome::Gap {
                         expected,
                         reason: SyncRefusal::Gap { expected }.to_string(),
@@ -124,15 +130,26 @@ pub async fn pull(
     signed_in: SignedIn,
     State(state): State<AppState>,
     Query(query): Query<PullQuery>,
-    _signed: Signed,
+    signed: Signed,
 ) -> Result<Json<PullOut>, AppError> {
     let viewer = signed_in.staff.id;
-    let rows = state
+    let device = signed.device;
+    let (rows, last) = state
         .db
-        .read(move |c| Ok(records::after(c, query.after, PULL_MAX)?))
+        .read(move |c| {
+            // One snapshot: the checkpoint may then move past this tablet's own changes.
+            let tx = c.unchecked_transaction()?;
+            let rows = records::after(&tx, query.after, PULL_MAX, device)?;
+            let last = if rows.len() == PULL_MAX {
+                rows.last().map_or(query.after, |r| r.seq)
+            } else {
+                records::last_seq(&tx)?.max(query.after)
+            };
+            tx.commit()?;
+            Ok((rows, last))
+        })
         .await?;
     let more = rows.len() == PULL_MAX;
-    let last = rows.last().map_or(query.after, |r| r.seq);
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let Some(kind) = RecordKind::parse(&row.kind) else {
