@@ -99,6 +99,17 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Res
     read(send(Request::post(url), Some(json)).await?).await
 }
 
+/// A POST whose success has no body (204): done, or a typed refusal.
+pub async fn post_done<B: Serialize>(url: &str, body: &B) -> Result<(), ApiError> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::BadAnswer)?;
+    let response = send(Request::post(url), Some(json)).await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        read::<()>(response).await
+    }
+}
+
 pub async fn put<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiError> {
     let json = serde_json::to_string(body).map_err(|_| ApiError::BadAnswer)?;
     read(send(Request::put(url), Some(json)).await?).await

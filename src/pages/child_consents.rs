@@ -40,7 +40,17 @@ pub fn ChildConsentsPage() -> impl IntoView {
         consents
             .get()
             .map(|r: Result<ChildConsents, ApiError>| match r {
-                Ok(c) => shown(c, recording, reload, auth.may_manage()).into_any(),
+                Ok(c) => {
+                    let manager = auth.session.with_untracked(|s| {
+                        s.as_ref()
+                            .is_some_and(|s| s.staff.role == burrow_core::staff::Role::Manager)
+                    });
+                    view! {
+                        {shown(c.clone(), recording, reload, auth.may_manage())}
+                        <HighRiskCard child=c.child manager=manager reload=reload/>
+                    }
+                    .into_any()
+                }
                 Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }
                     .into_any(),
             })
@@ -98,6 +108,67 @@ fn shown(
             } else {
                 view! { <ol class="history" data-testid="consent-history">{history.into_iter().map(entry).collect_view()}</ol> }.into_any()
             }}
+        </section>
+    }
+}
+
+/// The high-risk flag: what it means, and for a manager, setting or clearing it.
+#[component]
+fn HighRiskCard(
+    child: burrow_core::api::Child,
+    manager: bool,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    use burrow_core::api::HighRiskFlag;
+    use burrow_core::high_risk::Reason;
+    let reason = RwSignal::new(Reason::LookedAfter.as_str().to_owned());
+    let problem = RwSignal::new(None::<String>);
+    let id = child.id;
+    let flagged = child.high_risk;
+    let save = move |on: bool| {
+        let chosen = Reason::ALL
+            .into_iter()
+            .find(|r| r.as_str() == reason.get_untracked());
+        let body = HighRiskFlag {
+            high_risk: on,
+            reason: if on { chosen } else { None },
+        };
+        leptos::task::spawn_local(async move {
+            match api::put::<_, HighRiskFlag>(&format!("/api/children/{id}/high-risk"), &body).await
+            {
+                Ok(_) => {
+                    problem.try_set(None);
+                    reload.try_update(|n| *n += 1);
+                }
+                Err(e) => {
+                    problem.try_set(Some(e.to_string()));
+                }
+            }
+        });
+    };
+    let first = child.first_name.clone();
+    view! {
+        <section class="card" data-testid="high-risk">
+            <h2>"High-risk"</h2>
+            {if flagged {
+                view! { <p class="mark">{format!("{first} is flagged high-risk: every photo of them needs a second manager’s sign-off before any family sees it.")}</p> }.into_any()
+            } else {
+                view! { <p>{format!("Flag {first} if they are looked after, adopted, or the subject of a dispute about consent: every photo of them will then need a second manager’s sign-off before any family sees it.")}</p> }.into_any()
+            }}
+            {manager.then(|| if flagged {
+                view! { <button class="button" on:click=move |_| save(false)>"Take the flag away"</button> }.into_any()
+            } else {
+                view! {
+                    <div class="field">
+                        <label for="high-risk-reason">"Why"</label>
+                        <select id="high-risk-reason" bind:value=reason>
+                            {Reason::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <button class="button" on:click=move |_| save(true)>"Flag as high-risk"</button>
+                }.into_any()
+            })}
+            <ErrorNotice message=problem/>
         </section>
     }
 }

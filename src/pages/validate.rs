@@ -32,6 +32,8 @@ struct Queue {
     /// Submitted here but not yet on the server: validated only once the server has the
     /// submission, so the server can check each step (the tablet sends only the latest).
     unsynced: HashSet<Uuid>,
+    /// Children a manager flagged high-risk: their photos need a second manager's sign-off.
+    high_risk: HashSet<Uuid>,
     children: HashMap<Uuid, String>,
     staff: HashMap<Uuid, String>,
 }
@@ -67,9 +69,16 @@ async fn load(keys: std::rc::Rc<crate::store::keys::Keys>) -> Result<Queue, Stri
         .iter()
         .map(|c| (c.id, format!("{} {}", c.first_name, c.surname)))
         .collect();
+    let high_risk = known
+        .children
+        .iter()
+        .filter(|c| c.high_risk)
+        .map(|c| c.id)
+        .collect();
     Ok(Queue {
         waiting,
         unsynced,
+        high_risk,
         children,
         staff,
     })
@@ -103,7 +112,7 @@ pub fn ValidatePage() -> impl IntoView {
                 view! {
                     <p data-testid="queue-count">{if n == 1 { "1 observation is waiting, oldest first.".to_owned() } else { format!("{n} observations are waiting, oldest first.") }}</p>
                     <ul class="cards" data-testid="queue">
-                        {q.waiting.into_iter().map(|o| view! { <QueueItem unsynced=q.unsynced.contains(&o.id) obs=o children=q.children.clone() staff=q.staff.clone() reload=reload done=done/> }).collect_view()}
+                        {q.waiting.into_iter().map(|o| view! { <QueueItem unsynced=q.unsynced.contains(&o.id) high_risk=q.high_risk.clone() obs=o children=q.children.clone() staff=q.staff.clone() reload=reload done=done/> }).collect_view()}
                     </ul>
                 }.into_any()
             }
@@ -122,10 +131,24 @@ pub fn ValidatePage() -> impl IntoView {
     }
 }
 
+fn sign_off(photo: Uuid, signed: RwSignal<Option<Result<String, String>>>) {
+    spawn_local(async move {
+        let url = format!("/api/photo-records/{photo}/sign-off");
+        let result = crate::api::post_done(&url, &serde_json::json!({})).await;
+        signed.try_set(Some(match result {
+            Ok(()) => Ok(
+                "Signed off: families may see this photo once the observation is shared.".into(),
+            ),
+            Err(e) => Err(e.to_string()),
+        }));
+    });
+}
+
 #[component]
 fn QueueItem(
     obs: Observation,
     unsynced: bool,
+    high_risk: HashSet<Uuid>,
     children: HashMap<Uuid, String>,
     staff: HashMap<Uuid, String>,
     reload: RwSignal<u32>,
@@ -137,6 +160,9 @@ fn QueueItem(
     let comment = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let thumbs = RwSignal::new(Vec::<String>::new());
+    // Photos of a high-risk child, for a second manager to sign off (not the one who took it).
+    let to_sign = RwSignal::new(Vec::<(Uuid, bool)>::new());
+    let signed = RwSignal::new(None::<Result<String, String>>);
     let id = obs.id;
     let author = staff
         .get(&obs.author)
@@ -173,7 +199,13 @@ fn QueueItem(
                 return;
             };
             let mut urls = Vec::new();
+            let mut flagged = Vec::new();
             for photo in ids {
+                if let Ok(Some(record)) = photos::record(&store, &keys, photo).await
+                    && record.children.iter().any(|c| high_risk.contains(c))
+                {
+                    flagged.push((record.id, record.taken_by == keys.person));
+                }
                 if let Ok(Some(record)) = photos::record(&store, &keys, photo).await
                     && let Ok(bytes) = photos::bytes(&store, &keys, record.thumb_id).await
                     && let Some(url) = crate::blob_url::jpeg(&bytes)
@@ -181,6 +213,7 @@ fn QueueItem(
                     urls.push(url);
                 }
             }
+            to_sign.try_set(flagged);
             if thumbs.try_set(urls.clone()).is_some() {
                 for url in urls {
                     let _ = web_sys::Url::revoke_object_url(&url);
@@ -265,6 +298,20 @@ fn QueueItem(
             <div class="queue-photos">
                 {move || thumbs.get().into_iter().map(|url| view! { <img src=url alt="Photo in this observation" width="96" height="96"/> }).collect_view()}
             </div>
+            {move || to_sign.get().into_iter().map(|(photo, mine)| view! {
+                <div class="notice" data-testid="needs-sign-off">
+                    <p>"A child in this photo is flagged high-risk: no family sees it until a second manager signs it off."</p>
+                    {if mine {
+                        view! { <p class="muted">"You took it, so another manager must sign it off."</p> }.into_any()
+                    } else {
+                        view! { <button class="button" on:click=move |_| sign_off(photo, signed)>"Sign off this photo"</button> }.into_any()
+                    }}
+                </div>
+            }).collect_view()}
+            {move || signed.get().map(|r| match r {
+                Ok(m) => view! { <p class="notice" role="status">{m}</p> }.into_any(),
+                Err(m) => view! { <p class="notice notice-error" role="alert">{m}</p> }.into_any(),
+            })}
             <Show when=move || !unsynced fallback=|| view! {
                 <p class="notice" data-testid="queue-unsynced">"This submission has not reached the setting’s server yet. Sync this tablet, then validate or return it."</p>
             }>

@@ -48,6 +48,7 @@ mod tests {
             start_date: NaiveDate::from_ymd_opt(2025, 9, 1).unwrap(),
             key_person_id: Uuid::now_v7(),
             key_person_name: "Priya Shah".into(),
+            high_risk: false,
         }
     }
 

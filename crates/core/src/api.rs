@@ -139,6 +139,18 @@ pub struct Child {
     pub start_date: NaiveDate,
     pub key_person_id: Uuid,
     pub key_person_name: String,
+    /// Flagged by a manager: any image of them needs a second manager's sign-off.
+    #[serde(default)]
+    pub high_risk: bool,
+}
+
+/// `PUT /api/children/{id}/high-risk`: a manager flags a child, or takes the flag away.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HighRiskFlag {
+    pub high_risk: bool,
+    /// Required when flagging: the category, never the story.
+    pub reason: Option<crate::high_risk::Reason>,
 }
 
 /// One consent answer, with the name of the member of staff who recorded it.

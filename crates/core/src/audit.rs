@@ -41,6 +41,9 @@ pub enum Action {
     ParentInvited,
     ParentPhoneEnrolled,
     ConsentRecorded,
+    ChildFlagged,
+    ChildUnflagged,
+    PhotoSignedOff,
     ObservationValidated,
     ObservationReturned,
     PhotoRefused,
@@ -51,7 +54,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 24] = [
         Action::SignedIn,
         Action::SignInRefused,
         Action::WrongPassphraseOnTablet,
@@ -66,6 +69,9 @@ impl Action {
         Action::ParentInvited,
         Action::ParentPhoneEnrolled,
         Action::ConsentRecorded,
+        Action::ChildFlagged,
+        Action::ChildUnflagged,
+        Action::PhotoSignedOff,
         Action::ObservationValidated,
         Action::ObservationReturned,
         Action::PhotoRefused,
@@ -91,6 +97,9 @@ impl Action {
             Action::ParentInvited => "parent_invited",
             Action::ParentPhoneEnrolled => "parent_phone_enrolled",
             Action::ConsentRecorded => "consent_recorded",
+            Action::ChildFlagged => "child_flagged",
+            Action::ChildUnflagged => "child_unflagged",
+            Action::PhotoSignedOff => "photo_signed_off",
             Action::ObservationValidated => "observation_validated",
             Action::ObservationReturned => "observation_returned",
             Action::PhotoRefused => "photo_refused",
@@ -122,6 +131,9 @@ impl Action {
             Action::ParentInvited => "Parent linked to their child",
             Action::ParentPhoneEnrolled => "Parent's phone enrolled",
             Action::ConsentRecorded => "Consent recorded",
+            Action::ChildFlagged => "Child flagged high-risk",
+            Action::ChildUnflagged => "High-risk flag taken away",
+            Action::PhotoSignedOff => "Photo signed off by a second manager",
             Action::ObservationValidated => "Observation validated",
             Action::ObservationReturned => "Observation returned",
             Action::PhotoRefused => "Photo refused at sync",
@@ -377,7 +389,7 @@ mod tests {
             let e = &mut c[i];
             match field {
                 0 => e.at += chrono::Duration::seconds(1 + salt as i64),
-                1 => e.action = Action::ALL[(Action::ALL.iter().position(|a| *a == e.action).unwrap() + 1 + salt as usize % 20) % Action::ALL.len()],
+                1 => e.action = Action::ALL[(Action::ALL.iter().position(|a| *a == e.action).unwrap() + 1 + salt as usize % 23) % Action::ALL.len()],
                 2 => e.actor = Some(Uuid::from_u128(u128::MAX - salt as u128)),
                 3 => e.actor_name = Some(format!("Someone else {salt}")),
                 4 => e.child = match e.child { Some(_) => None, None => Some(Uuid::from_u128(7)) },

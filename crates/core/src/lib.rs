@@ -13,6 +13,7 @@ pub mod dates;
 pub mod device;
 pub mod envelope;
 pub mod eyfs;
+pub mod high_risk;
 pub mod keys;
 pub mod lock;
 pub mod names;

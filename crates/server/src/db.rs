@@ -212,6 +212,14 @@ const MIGRATIONS: &[&str] = &[
     -- A manager's flag: any image of this child needs a second manager's sign-off (DESIGN §2a).
     ALTER TABLE children ADD COLUMN high_risk INTEGER NOT NULL DEFAULT 0;
 "#,
+    r#"
+    -- A second manager's sign-off of a photo of a high-risk child, before anyone sees it.
+    CREATE TABLE photo_signoffs (
+        photo_id TEXT PRIMARY KEY,
+        signed_by TEXT NOT NULL,
+        signed_at TEXT NOT NULL
+    );
+"#,
 ];
 
 impl Db {

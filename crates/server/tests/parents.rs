@@ -271,3 +271,182 @@ async fn a_parent_sees_only_their_own_childs_published_journal_and_nothing_of_an
     assert_eq!(log["entries"].as_array().unwrap().len(), 2);
     server.stop().await;
 }
+
+fn picture(n: usize, seed: u8) -> Vec<u8> {
+    let mut p = vec![0xFF, 0xD8];
+    p.extend((0..n - 2).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
+    p
+}
+
+fn hash(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// How many photos the first entry of this phone's journal carries.
+async fn photos_seen(phone: &Tablet, server: &TestServer) -> usize {
+    let page: Value = phone
+        .send(
+            Method::GET,
+            &client(),
+            server,
+            "/api/parent/journal?after=0",
+            b"",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    page["entries"][0]["photos"].as_array().unwrap().len()
+}
+
+/// Sends a photo's bytes whole, as a tablet does before the record that names it.
+async fn upload(tablet: &Tablet, who: &Client, server: &TestServer, photo: &[u8]) {
+    let body =
+        serde_json::to_vec(&json!({"photos": [{"sha256": hash(photo), "size": photo.len()}]}))
+            .unwrap();
+    assert_eq!(
+        tablet
+            .post(who, server, "/api/photos/missing", &body)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let path = format!("/api/photos/{}?offset=0", hash(photo));
+    let r = tablet.send(Method::PUT, who, server, &path, photo).await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_high_risk_childs_photo_reaches_no_family_until_a_second_manager_signs_it_off() {
+    let server = TestServer::start_with(|c| c.demo = true).await;
+    let sam = signed_in(&server, "Sam Patel").await;
+    let jo = signed_in(&server, "Jo Bloggs").await;
+    let priya = signed_in(&server, "Priya Shah").await;
+    let priya_id = server.whoami(&priya).await;
+    let ava = child_id(&server, &sam, "Ava").await;
+    sam.put(server.url("/api/setting/options"))
+        .json(&json!({"lock_after_minutes": 5, "validation_required": false}))
+        .send()
+        .await
+        .unwrap();
+
+    // Only a manager flags, and says why (a category, not the story).
+    let flag = |who: &Client, body: Value| {
+        who.put(server.url(&format!("/api/children/{ava}/high-risk")))
+            .json(&body)
+            .send()
+    };
+    let r = flag(&jo, json!({"high_risk": true, "reason": "looked_after"}))
+        .await
+        .unwrap();
+    assert_eq!(refusal(r).await.0, StatusCode::FORBIDDEN);
+    let r = flag(&sam, json!({"high_risk": true, "reason": null}))
+        .await
+        .unwrap();
+    let (status, _, field) = refusal(r).await;
+    assert_eq!(
+        (status, field.as_deref()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("reason"))
+    );
+    let r = flag(&sam, json!({"high_risk": true, "reason": "looked_after"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let children: Value = sam
+        .get(server.url("/api/children"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        children
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == ava.to_string() && c["high_risk"] == true)
+    );
+
+    // Priya photographs Ava and shares an observation with the photo.
+    let tablet = Tablet::enrol(&server, &sam, "Room 2 tablet").await;
+    let (photo, thumb) = (picture(50_000, 1), picture(5_000, 2));
+    upload(&tablet, &priya, &server, &photo).await;
+    upload(&tablet, &priya, &server, &thumb).await;
+    let record = burrow_core::photo::PhotoRecord {
+        id: Uuid::now_v7(),
+        thumb_id: Uuid::now_v7(),
+        children: vec![ava],
+        taken_by: priya_id,
+        taken_at: chrono::Utc::now(),
+        width: 2048,
+        height: 1536,
+        sha256: Some(hash(&photo)),
+        thumb_sha256: Some(hash(&thumb)),
+    };
+    let mut obs = observation(
+        priya_id,
+        vec![ava],
+        "Ava on the big slide",
+        Status::Published,
+    );
+    obs.photos = vec![record.id];
+    let body = serde_json::to_vec(&json!({"ops": [
+        {"counter": 1, "record_id": record.id, "kind": "photo", "version": 1, "base": 0, "by": priya_id, "body": record},
+        {"counter": 2, "record_id": obs.id, "kind": "observation", "version": 1, "base": 0, "by": priya_id, "body": obs},
+    ]}))
+    .unwrap();
+    let answer: Value = tablet
+        .post(&priya, &server, "/api/sync/push", &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    for a in answer["answers"].as_array().unwrap() {
+        assert_eq!(a["outcome"], "accepted", "{a}");
+    }
+
+    // Her family sees the entry, but not the photo, until a second manager signs it off.
+    let grace = phone(
+        &server,
+        &invite(&server, &sam, "Grace Okafor", &[ava]).await,
+    )
+    .await;
+    assert_eq!(photos_seen(&grace, &server).await, 0);
+    let sign = |who: &Client| {
+        who.post(server.url(&format!("/api/photo-records/{}/sign-off", record.id)))
+            .send()
+    };
+    let r = sign(&priya).await.unwrap();
+    assert_eq!(refusal(r).await.0, StatusCode::FORBIDDEN);
+    let r = sign(&jo).await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = sign(&sam).await.unwrap();
+    assert_eq!(
+        refusal(r).await.0,
+        StatusCode::CONFLICT,
+        "already signed off"
+    );
+    assert_eq!(photos_seen(&grace, &server).await, 1);
+
+    let log: Value = sam
+        .get(server.url(&format!("/api/audit?child={ava}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"child_flagged") && actions.contains(&"photo_signed_off"),
+        "{actions:?}"
+    );
+    server.stop().await;
+}

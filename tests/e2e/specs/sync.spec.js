@@ -47,6 +47,14 @@ test("a key person's observation and photo reach the manager's tablet; a refused
   await enrol(priya, sam, "Room 2 tablet");
   await enrol(sam, sam, "Office tablet");
 
+  // Sam flags Ava as high-risk: her photos will need a second manager's sign-off.
+  await sam.getByRole("link", { name: "Consent", exact: true }).click();
+  await sam.getByRole("link", { name: "Ava Okafor" }).click();
+  const flag = sam.getByTestId("high-risk");
+  await flag.getByLabel("Why").selectOption({ label: "Looked after" });
+  await flag.getByRole("button", { name: "Flag as high-risk" }).click();
+  await expect(flag).toContainText("Ava is flagged high-risk");
+
   // Priya writes a group observation with a photo and submits it.
   await priya.getByRole("link", { name: "Observe", exact: true }).click();
   const who = priya.getByTestId("observation-children");
@@ -88,6 +96,9 @@ test("a key person's observation and photo reach the manager's tablet; a refused
   await expect(item).toContainText("by Priya Shah");
   await expect(item).toContainText("Ava Okafor, Maya Begum");
   await expect(item.getByRole("img")).toHaveCount(1);
+  // The photo has Ava in it: Sam, who did not take it, signs it off.
+  await item.getByTestId("needs-sign-off").getByRole("button", { name: "Sign off this photo" }).click();
+  await expect(item).toContainText("Signed off: families may see this photo");
   await item.getByRole("button", { name: "Return with a comment" }).click();
   await item.getByRole("button", { name: "Return it" }).click();
   await expect(item.getByRole("alert")).toContainText("Write what the key person should change");
@@ -171,8 +182,10 @@ test("a key person's observation and photo reach the manager's tablet; a refused
   await sam.getByLabel("Kind").selectOption({ label: "Everything" });
   await sam.getByLabel("Child").selectOption({ label: "Ava Okafor" });
   await sam.getByRole("button", { name: "Show" }).click();
-  await expect(sam.getByTestId("audit-entry")).toHaveCount(1);
-  await expect(sam.getByTestId("audit-entry")).toContainText("Observation returned");
+  await expect(sam.getByTestId("audit-entry")).toHaveCount(3);
+  await expect(sam.getByTestId("audit-entries")).toContainText("Observation returned");
+  await expect(sam.getByTestId("audit-entries")).toContainText("Photo signed off by a second manager");
+  await expect(sam.getByTestId("audit-entries")).toContainText("Child flagged high-risk");
   await sam.getByLabel("Child").selectOption({ label: "Leo Hughes" });
   await sam.getByRole("button", { name: "Show" }).click();
   await expect(sam.getByTestId("audit-empty")).toBeVisible();

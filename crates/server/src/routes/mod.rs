@@ -5,6 +5,7 @@ mod certificate;
 mod children;
 mod consents;
 mod devices;
+mod high_risk;
 mod options;
 mod parents;
 mod photos;
@@ -74,6 +75,11 @@ pub fn api_router() -> Router<AppState> {
             "/children/{id}/consents",
             get(consents::of_child).post(consents::record),
         )
+        .route(
+            "/children/{id}/high-risk",
+            axum::routing::put(high_risk::flag),
+        )
+        .route("/photo-records/{id}/sign-off", post(high_risk::sign_off))
         .route("/consents", get(consents::setting_overview))
         .route("/consent-records", get(consents::records))
         .route("/setting/options", get(options::get).put(options::put))

@@ -259,9 +259,9 @@ fn build_page(c: &Connection, family: &[Uuid], after: u64) -> Result<ParentJourn
                 photos.push(PhotoFacts {
                     id: record.id,
                     children: record.children,
-                    // Face regions and sign-offs come with masking and the high-risk flag.
+                    // Face regions come with masking.
                     regions: Vec::new(),
-                    signed_off: false,
+                    signed_off: parents::signed_off(c, record.id)?,
                 });
             }
         }

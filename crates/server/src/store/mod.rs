@@ -300,7 +300,7 @@ pub fn insert_child(
 }
 
 pub fn list_children(conn: &Connection) -> rusqlite::Result<Vec<Child>> {
-    let mut stmt = conn.prepare_cached("SELECT c.id, c.first_name, c.surname, c.date_of_birth, c.start_date, c.key_person_id, s.name
+    let mut stmt = conn.prepare_cached("SELECT c.id, c.first_name, c.surname, c.date_of_birth, c.start_date, c.key_person_id, s.name, c.high_risk
          FROM children c JOIN staff s ON s.id = c.key_person_id
          ORDER BY c.first_name COLLATE NOCASE, c.surname COLLATE NOCASE")?;
     stmt.query_map([], |r| {
@@ -312,6 +312,7 @@ pub fn list_children(conn: &Connection) -> rusqlite::Result<Vec<Child>> {
             start_date: r.get(4)?,
             key_person_id: r.get(5)?,
             key_person_name: r.get(6)?,
+            high_risk: r.get(7)?,
         })
     })?
     .collect()

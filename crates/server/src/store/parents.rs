@@ -148,6 +148,33 @@ pub fn last_seq(conn: &Connection) -> rusqlite::Result<u64> {
         .query_row([], |r| r.get(0))
 }
 
+pub fn set_high_risk(conn: &Connection, child: Uuid, on: bool) -> rusqlite::Result<bool> {
+    Ok(conn
+        .prepare_cached("UPDATE children SET high_risk = ?2 WHERE id = ?1")?
+        .execute(params![child, on])?
+        == 1)
+}
+
+pub fn sign_off(
+    conn: &Connection,
+    photo: Uuid,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT INTO photo_signoffs (photo_id, signed_by, signed_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (photo_id) DO NOTHING",
+        )?
+        .execute(params![photo, by, now])?
+        == 1)
+}
+
+pub fn signed_off(conn: &Connection, photo: Uuid) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM photo_signoffs WHERE photo_id = ?1)")?
+        .query_row(params![photo], |r| r.get(0))
+}
+
 /// A photo record's body, by its id.
 pub fn photo_body(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached("SELECT body FROM records WHERE id = ?1 AND kind = 'photo'")?
