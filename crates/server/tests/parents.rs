@@ -10,7 +10,7 @@ use burrow_core::workflow::Status;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use support::device::Tablet;
-use support::{PASSPHRASE, TestServer, client, refusal};
+use support::{PASSPHRASE, TestServer, client, hash, picture, refusal};
 use uuid::Uuid;
 
 async fn signed_in(server: &TestServer, name: &str) -> Client {
@@ -20,24 +20,6 @@ async fn signed_in(server: &TestServer, name: &str) -> Client {
         StatusCode::OK
     );
     c
-}
-
-async fn child_id(server: &TestServer, who: &Client, first: &str) -> Uuid {
-    let list: Value = who
-        .get(server.url("/api/children"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let c = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["first_name"] == first)
-        .unwrap();
-    Uuid::parse_str(c["id"].as_str().unwrap()).unwrap()
 }
 
 /// Links a parent to `children`; returns the invite code.
@@ -89,8 +71,8 @@ async fn a_parent_sees_only_their_own_childs_published_journal_and_nothing_of_an
     let priya = signed_in(&server, "Priya Shah").await;
     let priya_id = server.whoami(&priya).await;
     let (ava, noah) = (
-        child_id(&server, &sam, "Ava").await,
-        child_id(&server, &sam, "Noah").await,
+        server.child_id(&sam, "Ava").await,
+        server.child_id(&sam, "Noah").await,
     );
     // Shared as soon as submitted, so the key person's submission is what parents see.
     let r = sam
@@ -272,17 +254,6 @@ async fn a_parent_sees_only_their_own_childs_published_journal_and_nothing_of_an
     server.stop().await;
 }
 
-fn picture(n: usize, seed: u8) -> Vec<u8> {
-    let mut p = vec![0xFF, 0xD8];
-    p.extend((0..n - 2).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
-    p
-}
-
-fn hash(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(bytes))
-}
-
 /// How many photos the first entry of this phone's journal carries.
 async fn photos_seen(phone: &Tablet, server: &TestServer) -> usize {
     let page: Value = phone
@@ -324,7 +295,7 @@ async fn a_high_risk_childs_photo_reaches_no_family_until_a_second_manager_signs
     let jo = signed_in(&server, "Jo Bloggs").await;
     let priya = signed_in(&server, "Priya Shah").await;
     let priya_id = server.whoami(&priya).await;
-    let ava = child_id(&server, &sam, "Ava").await;
+    let ava = server.child_id(&sam, "Ava").await;
     sam.put(server.url("/api/setting/options"))
         .json(&json!({"lock_after_minutes": 5, "validation_required": false}))
         .send()

@@ -9,9 +9,8 @@ use burrow_core::photo::PhotoRecord;
 use burrow_core::workflow::Status;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use support::device::Tablet;
-use support::{PASSPHRASE, TestServer, client, refusal};
+use support::{PASSPHRASE, TestServer, client, hash, picture, refusal};
 use uuid::Uuid;
 
 async fn demo() -> (TestServer, Client, Client) {
@@ -30,38 +29,6 @@ async fn demo() -> (TestServer, Client, Client) {
         StatusCode::OK
     );
     (server, sam, priya)
-}
-
-async fn child(server: &TestServer, who: &Client, first: &str) -> Uuid {
-    let list: Value = who
-        .get(server.url("/api/children"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["first_name"] == first)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    Uuid::parse_str(&id).unwrap()
-}
-
-fn hash(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// A JPEG-looking file of `n` bytes that no other photo in the test shares.
-fn picture(n: usize, seed: u8) -> Vec<u8> {
-    let mut p = vec![0xFF, 0xD8];
-    p.extend((0..n - 2).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
-    p
 }
 
 async fn json_of(r: reqwest::Response) -> Value {
@@ -114,8 +81,8 @@ async fn a_photo_resumes_after_a_cut_is_sealed_on_disk_and_its_record_needs_cons
     let (server, sam, _priya) = demo().await;
     let sam_id = server.whoami(&sam).await;
     let tablet = Tablet::enrol(&server, &sam, "Room 1 tablet").await;
-    let noah = child(&server, &sam, "Noah").await;
-    let isla = child(&server, &sam, "Isla").await;
+    let noah = server.child_id(&sam, "Noah").await;
+    let isla = server.child_id(&sam, "Isla").await;
 
     let photo = picture(700_000, 1);
     let thumb = picture(20_000, 2);
@@ -295,7 +262,7 @@ async fn pull_hands_each_person_what_they_may_see_after_their_checkpoint() {
     let priya_id = server.whoami(&priya).await;
     let room = Tablet::enrol(&server, &sam, "Room 2 tablet").await;
     let office = Tablet::enrol(&server, &sam, "Office tablet").await;
-    let noah = child(&server, &sam, "Noah").await;
+    let noah = server.child_id(&sam, "Noah").await;
 
     let mut draft = Observation::new(Uuid::now_v7(), priya_id, vec![noah], chrono::Utc::now());
     draft.text = "Built a tower of nine".into();

@@ -119,6 +119,25 @@ impl TestServer {
         uuid::Uuid::parse_str(body["staff"]["id"].as_str().unwrap()).unwrap()
     }
 
+    /// The id of the child with this first name, as `who` sees the roll.
+    pub async fn child_id(&self, who: &Client, first: &str) -> uuid::Uuid {
+        let list: Value = who
+            .get(self.url("/api/children"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let found = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["first_name"] == first)
+            .unwrap_or_else(|| panic!("no child called {first}"));
+        uuid::Uuid::parse_str(found["id"].as_str().unwrap()).unwrap()
+    }
+
     /// Adds a practitioner as the given manager; returns their id and invite code.
     pub async fn add_staff(&self, manager: &Client, name: &str, role: &str) -> (String, String) {
         let r = manager
@@ -145,6 +164,19 @@ impl Base for TestServer {
     fn url(&self, path: &str) -> String {
         TestServer::url(self, path)
     }
+}
+
+/// A JPEG-looking file of `n` bytes that no other photo made with another seed shares.
+pub fn picture(n: usize, seed: u8) -> Vec<u8> {
+    let mut p = vec![0xFF, 0xD8];
+    p.extend((0..n - 2).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
+    p
+}
+
+/// SHA-256 in hex, as photos are named.
+pub fn hash(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 pub fn client() -> Client {
