@@ -231,6 +231,17 @@ pub struct WrongPassphraseAttempt {
     pub at: DateTime<Utc>,
 }
 
+/// `GET /api/parent/audit` (a parent's phone): who looked at, sent out, exported or changed
+/// their own children's journals, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParentAuditEntry {
+    pub at: DateTime<Utc>,
+    pub action: crate::audit::Action,
+    pub child: Uuid,
+    /// The member of staff, or "you" for this parent's own phone.
+    pub who: String,
+}
+
 /// At most this many attempts in one report (a tablet sends the rest next time).
 pub const WRONG_PASSPHRASES_MAX: usize = 200;
 

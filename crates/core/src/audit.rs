@@ -51,10 +51,11 @@ pub enum Action {
     OptionsChanged,
     JournalViewed,
     JournalExported,
+    JournalSentToParent,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::SignedIn,
         Action::SignInRefused,
         Action::WrongPassphraseOnTablet,
@@ -79,6 +80,7 @@ impl Action {
         Action::OptionsChanged,
         Action::JournalViewed,
         Action::JournalExported,
+        Action::JournalSentToParent,
     ];
 
     pub fn code(self) -> &'static str {
@@ -107,7 +109,21 @@ impl Action {
             Action::OptionsChanged => "options_changed",
             Action::JournalViewed => "journal_viewed",
             Action::JournalExported => "journal_exported",
+            Action::JournalSentToParent => "journal_sent_to_parent",
         }
+    }
+
+    /// What a parent is shown of their own child's trail: who looked at, sent out, exported or
+    /// changed the journal (DESIGN §2 rule 8). Not safeguarding flags or sign-ins.
+    pub fn shown_to_parents(self) -> bool {
+        matches!(
+            self,
+            Action::JournalViewed
+                | Action::JournalExported
+                | Action::JournalSentToParent
+                | Action::ObservationValidated
+                | Action::ObservationReturned
+        )
     }
 
     pub fn from_code(code: &str) -> Option<Action> {
@@ -141,6 +157,7 @@ impl Action {
             Action::OptionsChanged => "Settings changed",
             Action::JournalViewed => "Journal viewed",
             Action::JournalExported => "Journal exported",
+            Action::JournalSentToParent => "Journal sent to a parent's phone",
         }
     }
 }
@@ -389,7 +406,7 @@ mod tests {
             let e = &mut c[i];
             match field {
                 0 => e.at += chrono::Duration::seconds(1 + salt as i64),
-                1 => e.action = Action::ALL[(Action::ALL.iter().position(|a| *a == e.action).unwrap() + 1 + salt as usize % 23) % Action::ALL.len()],
+                1 => e.action = Action::ALL[(Action::ALL.iter().position(|a| *a == e.action).unwrap() + 1 + salt as usize % 24) % Action::ALL.len()],
                 2 => e.actor = Some(Uuid::from_u128(u128::MAX - salt as u128)),
                 3 => e.actor_name = Some(format!("Someone else {salt}")),
                 4 => e.child = match e.child { Some(_) => None, None => Some(Uuid::from_u128(7)) },

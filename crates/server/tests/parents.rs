@@ -225,6 +225,27 @@ async fn a_parent_sees_only_their_own_childs_published_journal_and_nothing_of_an
     );
     assert!(!page.to_string().contains(&ava.to_string()));
 
+    // Each parent sees who had their own child's journal: here, their phone's syncs; nothing
+    // of the other family's.
+    let trail: Value = grace
+        .send(Method::GET, &client(), &server, "/api/parent/audit", b"")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let trail = trail.as_array().unwrap();
+    assert!(!trail.is_empty());
+    assert!(
+        trail.iter().all(|e| e["child"] == ava.to_string()),
+        "{trail:?}"
+    );
+    assert_eq!(trail[0]["action"], "journal_sent_to_parent");
+    assert_eq!(trail[0]["who"], "A parent's phone");
+    let r = tablet
+        .send(Method::GET, &priya, &server, "/api/parent/audit", b"")
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
     // The manager sees both parents, each with their own child; the log has the invitations.
     let parents: Value = sam
         .get(server.url("/api/parents"))

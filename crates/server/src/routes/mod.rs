@@ -58,6 +58,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/parents", get(parents::list).post(parents::add))
         .route("/parents/enrol", post(parents::enrol))
         .route("/parent/journal", get(parents::journal))
+        .route("/parent/audit", get(parents::trail))
         .route("/setup", post(setup::setup))
         .route(
             "/session",

@@ -17,8 +17,8 @@ use axum::Json;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::StatusCode;
 use burrow_core::api::{
-    NewParentRequest, NewParentResponse, Parent, ParentEnrolRequest, ParentEnrolResponse,
-    ParentJournalPage,
+    NewParentRequest, NewParentResponse, Parent, ParentAuditEntry, ParentEnrolRequest,
+    ParentEnrolResponse, ParentJournalPage,
 };
 use burrow_core::audit::Action;
 use burrow_core::consent::{Purpose, Standing, standing};
@@ -200,8 +200,8 @@ pub async fn journal(
     let Query(q) = query.map_err(|_| {
         AppError::refused(StatusCode::BAD_REQUEST, "Ask with ?after= and a number.")
     })?;
-    let parent = signed.parent;
-    let page = state
+    let (parent, device) = (signed.parent, signed.device);
+    let (page, family) = state
         .db
         .read(move |c| {
             let family = parents::children_of(c, parent)?;
@@ -211,10 +211,84 @@ pub async fn journal(
                     "This phone's invitation was withdrawn by the setting.",
                 ));
             }
-            build_page(c, &family, q.after)
+            Ok((build_page(c, &family, q.after)?, family))
         })
         .await?;
+    // Which of the family's journals went to the phone, for the setting's log and the parent's.
+    let sent: Vec<(Uuid, usize)> = family
+        .iter()
+        .map(|child| {
+            (
+                *child,
+                page.entries
+                    .iter()
+                    .filter(|e| e.children.contains(child))
+                    .count(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    if !sent.is_empty() {
+        state
+            .db
+            .call(move |c| {
+                let tx = c.transaction()?;
+                let now = Utc::now();
+                for (child, n) in sent {
+                    let event = Event::new(Action::JournalSentToParent)
+                        .device(device)
+                        .child(child)
+                        .subject(parent)
+                        .detail(format!("{n} entries"));
+                    audit::append(&tx, event, now)?;
+                }
+                tx.commit()?;
+                Ok(())
+            })
+            .await?;
+    }
     Ok(Json(page))
+}
+
+/// `GET /api/parent/audit`: who looked at, sent out, exported or changed this family's
+/// children's journals, newest first (the last 100 for each child).
+pub async fn trail(
+    State(state): State<AppState>,
+    signed: ParentSigned,
+) -> Result<Json<Vec<ParentAuditEntry>>, AppError> {
+    let parent = signed.parent;
+    let mut out = state
+        .db
+        .read(move |c| {
+            let mut out = Vec::new();
+            for child in parents::children_of(c, parent)? {
+                let filter = audit::Filter {
+                    child: Some(child),
+                    limit: 100,
+                    ..audit::Filter::default()
+                };
+                for e in audit::list(c, &filter)? {
+                    if !e.action.shown_to_parents() {
+                        continue;
+                    }
+                    let who = match (e.action, e.actor_name) {
+                        (Action::JournalSentToParent, _) => "A parent's phone".to_owned(),
+                        (_, Some(name)) => name,
+                        (_, None) => "The setting".to_owned(),
+                    };
+                    out.push(ParentAuditEntry {
+                        at: e.at,
+                        action: e.action,
+                        child,
+                        who,
+                    });
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    out.sort_by(|a, b| b.at.cmp(&a.at));
+    Ok(Json(out))
 }
 
 fn build_page(c: &Connection, family: &[Uuid], after: u64) -> Result<ParentJournalPage, AppError> {
