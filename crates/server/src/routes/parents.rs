@@ -287,7 +287,7 @@ pub async fn trail(
             Ok(out)
         })
         .await?;
-    out.sort_by(|a, b| b.at.cmp(&a.at));
+    out.sort_by_key(|e| std::cmp::Reverse(e.at));
     Ok(Json(out))
 }
 
