@@ -9,8 +9,9 @@ use crate::known::known;
 use crate::lock::use_lock;
 use crate::store::{observations, photos, tablet};
 use burrow_core::eyfs;
+use burrow_core::high_risk::check_sign_off;
 use burrow_core::observation::{Observation, Step};
-use burrow_core::workflow::{self, Action, Status, Subject};
+use burrow_core::workflow::{self, Action, Actor, Status, Subject};
 use chrono::{Local, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -161,7 +162,7 @@ fn QueueItem(
     let problem = RwSignal::new(None::<String>);
     let thumbs = RwSignal::new(Vec::<String>::new());
     // Photos of a high-risk child, for a second manager to sign off (not the one who took it).
-    let to_sign = RwSignal::new(Vec::<(Uuid, bool)>::new());
+    let to_sign = RwSignal::new(Vec::<(Uuid, Option<String>)>::new());
     let signed = RwSignal::new(None::<Result<String, String>>);
     let id = obs.id;
     let author = staff
@@ -200,14 +201,25 @@ fn QueueItem(
             };
             let mut urls = Vec::new();
             let mut flagged = Vec::new();
+            let me = auth.workflow_actor().and_then(|(actor, ..)| match actor {
+                Actor::Staff { id, role } => Some((id, role)),
+                Actor::Parent { .. } => None,
+            });
             for photo in ids {
-                if let Ok(Some(record)) = photos::record(&store, &keys, photo).await
-                    && record.children.iter().any(|c| high_risk.contains(c))
-                {
-                    flagged.push((record.id, record.taken_by == keys.person));
+                let Ok(Some(record)) = photos::record(&store, &keys, photo).await else {
+                    continue;
+                };
+                if record.children.iter().any(|c| high_risk.contains(c)) {
+                    // Core says who may sign off; someone it refuses sees why instead.
+                    let why_not = match me {
+                        Some(me) => check_sign_off(me, record.taken_by)
+                            .err()
+                            .map(|e| e.to_string()),
+                        None => Some("Unlock the tablet first.".to_owned()),
+                    };
+                    flagged.push((record.id, why_not));
                 }
-                if let Ok(Some(record)) = photos::record(&store, &keys, photo).await
-                    && let Ok(bytes) = photos::bytes(&store, &keys, record.thumb_id).await
+                if let Ok(bytes) = photos::bytes(&store, &keys, record.thumb_id).await
                     && let Some(url) = crate::blob_url::jpeg(&bytes)
                 {
                     urls.push(url);
@@ -298,13 +310,12 @@ fn QueueItem(
             <div class="queue-photos">
                 {move || thumbs.get().into_iter().map(|url| view! { <img src=url alt="Photo in this observation" width="96" height="96"/> }).collect_view()}
             </div>
-            {move || to_sign.get().into_iter().map(|(photo, mine)| view! {
+            {move || to_sign.get().into_iter().map(|(photo, why_not)| view! {
                 <div class="notice" data-testid="needs-sign-off">
                     <p>"A child in this photo is flagged high-risk: no family sees it until a second manager signs it off."</p>
-                    {if mine {
-                        view! { <p class="muted">"You took it, so another manager must sign it off."</p> }.into_any()
-                    } else {
-                        view! { <button class="button" on:click=move |_| sign_off(photo, signed)>"Sign off this photo"</button> }.into_any()
+                    {match why_not {
+                        Some(why) => view! { <p class="muted">{why}</p> }.into_any(),
+                        None => view! { <button class="button" on:click=move |_| sign_off(photo, signed)>"Sign off this photo"</button> }.into_any(),
                     }}
                 </div>
             }).collect_view()}

@@ -159,12 +159,7 @@ fn first_sync() -> Result<Figure> {
     println!("==> P6: first sync of 1,000 observations and 200 photos over loopback HTTPS");
     // A release server, as a setting runs it: a debug build's hashing is many times slower,
     // which the raw-upload baseline never pays.
-    exec(Command::new(cmd::cargo()).current_dir(root()).args([
-        "build",
-        "--release",
-        "-p",
-        "burrow-server",
-    ]))?;
+    build_release_server()?;
     let out = Command::new("node")
         .current_dir(root().join(setup::PLAYWRIGHT_DIR))
         .arg("bench/sync.mjs")
@@ -243,16 +238,20 @@ fn store_benches() -> Result<Vec<Figure>> {
     Ok(figures)
 }
 
-/// P7 and P8: 30 tablets syncing at once against a release build of the server
-/// (`crates/server/examples/sync_load.rs`): p99 push time, and the server's peak memory.
-fn server_load() -> Result<Vec<Figure>> {
-    println!("==> P7: 30 tablets syncing at once (release server)");
+fn build_release_server() -> Result {
     exec(Command::new(cmd::cargo()).current_dir(root()).args([
         "build",
         "--release",
         "-p",
         "burrow-server",
-    ]))?;
+    ]))
+}
+
+/// P7 and P8: 30 tablets syncing at once against a release build of the server
+/// (`crates/server/examples/sync_load.rs`): p99 push time, and the server's peak memory.
+fn server_load() -> Result<Vec<Figure>> {
+    println!("==> P7: 30 tablets syncing at once (release server)");
+    build_release_server()?;
     let out = Command::new(cmd::cargo())
         .current_dir(root())
         .args([

@@ -122,7 +122,7 @@ pub fn verify(conn: &Connection, head: Option<Anchor>) -> Result<Report, AppErro
     let anchor = log::anchor(conn)?;
     let mut entries = Vec::new();
     log::each(conn, |e| entries.push(e))?;
-    let result = burrow_core::audit::verify(anchor, entries, head, log::sha256);
+    let result = burrow_core::audit::verify(anchor, entries, head, crate::secrets::digest);
     Ok(Report {
         checked: *result.as_ref().unwrap_or(&0),
         anchor,

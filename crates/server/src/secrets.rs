@@ -57,7 +57,12 @@ pub async fn verify_passphrase(
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$YnVycm93LWR1bW15LXNhbHQ$2nOcbldZLXlUQt47Y3zh4sAeKMi9d2s6NSFsWe/Vjs4";
 
 pub fn sha256(data: &[u8]) -> Vec<u8> {
-    Sha256::digest(data).to_vec()
+    digest(data).to_vec()
+}
+
+/// SHA-256 as a fixed array: signed messages, the audit chain, the hashes sync echoes.
+pub fn digest(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
 }
 
 pub fn same_hash(a: &[u8], b: &[u8]) -> bool {

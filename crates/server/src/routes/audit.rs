@@ -112,7 +112,7 @@ pub async fn set_retention(
     ApiJson(req): ApiJson<AuditRetention>,
 ) -> Result<Json<AuditRetention>, AppError> {
     let days = check_retention(req.days)
-        .map_err(|e| AppError::invalid("days", format!("{}.", capitalise(&e.to_string()))))?;
+        .map_err(|e| AppError::invalid("days", format!("Enter a number of days: {e}.")))?;
     state
         .db
         .call(move |c| {
@@ -132,13 +132,6 @@ pub async fn set_retention(
         })
         .await?;
     Ok(Json(AuditRetention { days }))
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// Wrong passphrases a tablet saw, each noted against the person whose passphrase was tried

@@ -66,9 +66,7 @@ pub async fn request(
         .ok()
         .filter(|k| check_public_key(k).is_ok())
         .ok_or_else(|| AppError::invalid("public_key", DeviceError::BadKey.to_string()))?;
-    let hash: [u8; 32] = crate::secrets::sha256(&key)
-        .try_into()
-        .map_err(|_| AppError::internal("sha256 gave the wrong length"))?;
+    let hash = crate::secrets::digest(&key);
     let code = enrol_code(&hash);
     let new_id = Uuid::now_v7();
     let (id, created) = state

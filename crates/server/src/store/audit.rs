@@ -3,16 +3,12 @@
 //! retention. The table refuses UPDATE always and DELETE of anything younger than retention
 //! (triggers in migration 10); core decides what an entry's hash covers.
 
+use crate::secrets::digest;
 use burrow_core::api::StaffMember;
 use burrow_core::audit::{self, Action, Anchor, Entry, GENESIS, Hash};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
-
-pub fn sha256(bytes: &[u8]) -> Hash {
-    Sha256::digest(bytes).into()
-}
 
 /// What happened, before it is numbered and chained.
 #[derive(Debug, Clone)]
@@ -126,7 +122,7 @@ pub fn append(conn: &Connection, event: Event, now: DateTime<Utc>) -> rusqlite::
             prev_hash: last.hash,
             hash: GENESIS,
         },
-        sha256,
+        digest,
     );
     conn.prepare_cached(
         "INSERT INTO audit (seq, at, action, actor, actor_name, device, child, subject, detail, prev_hash, hash)
@@ -303,6 +299,6 @@ mod tests {
             seq: kept[1].seq,
             hash: kept[1].hash,
         };
-        assert_eq!(verify(anchor, kept, Some(head), sha256), Ok(2));
+        assert_eq!(verify(anchor, kept, Some(head), digest), Ok(2));
     }
 }

@@ -142,12 +142,6 @@ pub fn observations_after(
     .collect()
 }
 
-/// The last sequence number of anything kept (a page with no observations still moves on).
-pub fn last_seq(conn: &Connection) -> rusqlite::Result<u64> {
-    conn.prepare_cached("SELECT last FROM sync_sequence WHERE id = 1")?
-        .query_row([], |r| r.get(0))
-}
-
 pub fn set_high_risk(conn: &Connection, child: Uuid, on: bool) -> rusqlite::Result<bool> {
     Ok(conn
         .prepare_cached("UPDATE children SET high_risk = ?2 WHERE id = ?1")?

@@ -151,7 +151,7 @@ pub fn held(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<(u64, String
             let body: String = r.get(1)?;
             Ok((
                 r.get(0)?,
-                hex::encode(crate::store::audit::sha256(body.as_bytes())),
+                hex::encode(crate::secrets::digest(body.as_bytes())),
             ))
         })
         .optional()

@@ -218,7 +218,10 @@ pub fn one(
             at: now,
         },
     )?;
-    Ok(Some((seq, hex::encode(audit::sha256(text.as_bytes())))))
+    Ok(Some((
+        seq,
+        hex::encode(crate::secrets::digest(text.as_bytes())),
+    )))
 }
 
 /// A manager's validation or return, once per child the record is about.
