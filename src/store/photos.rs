@@ -52,6 +52,7 @@ pub async fn save(
         height: shot.height,
         sha256: Some(sha256),
         thumb_sha256: Some(thumb_sha256),
+        regions: Vec::new(),
     };
     store.put_photo(keys, record.id, &shot.jpeg).await?;
     store.put_photo(keys, record.thumb_id, &shot.thumb).await?;

@@ -299,6 +299,48 @@ pub struct ParentJournalPage {
     pub more: bool,
 }
 
+/// Longest comment or "wow moment" a parent may send, in characters.
+pub const PARENT_NOTE_MAX_CHARS: usize = 2_000;
+
+/// What a parent writes from their phone: a comment on an entry in their own child's journal
+/// (`entry` is that entry's id), or a "wow moment" from home (`entry` is `None`).
+/// `POST /api/parent/notes`, signed by the phone. The id is made on the phone, so sending the
+/// same note twice keeps one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewParentNote {
+    pub id: Uuid,
+    pub child: Uuid,
+    #[serde(default)]
+    pub entry: Option<Uuid>,
+    pub text: String,
+    pub written_at: DateTime<Utc>,
+}
+
+/// A parent's comment or wow moment as the setting's staff see it (`GET /api/family-notes`),
+/// and as the parent's own phone lists what it sent (`GET /api/parent/notes`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParentNote {
+    pub id: Uuid,
+    pub child: Uuid,
+    pub entry: Option<Uuid>,
+    pub text: String,
+    pub written_at: DateTime<Utc>,
+    /// The parent or carer's name as the manager entered it.
+    pub from: String,
+    /// A photo of their own child came with it (`GET /api/family-notes/{id}/photo` for staff).
+    pub has_photo: bool,
+    /// The observation a member of staff made from it, once they brought it into the journal.
+    pub brought_in: Option<Uuid>,
+}
+
+/// `POST /api/family-notes/{id}/brought-in`: staff made an observation from a wow moment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BroughtIn {
+    pub observation: Uuid,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

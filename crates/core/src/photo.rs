@@ -68,6 +68,24 @@ pub struct PhotoRecord {
     pub sha256: Option<String>,
     #[serde(default)]
     pub thumb_sha256: Option<String>,
+    /// Faces the key person marked, so a family without that child's consent gets them blurred.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<FaceRegion>,
+}
+
+/// Region coordinates are in ten-thousandths of the photo's width and height, so a region means
+/// the same on the full photo, its thumbnail and a screen of any size.
+pub const REGION_SCALE: u16 = 10_000;
+
+/// One child's face on a photo: a rectangle from (x, y), `w` wide and `h` high, in
+/// ten-thousandths of the photo (`REGION_SCALE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaceRegion {
+    pub child: Uuid,
+    pub x: u16,
+    pub y: u16,
+    pub w: u16,
+    pub h: u16,
 }
 
 #[cfg(test)]

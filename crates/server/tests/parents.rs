@@ -376,6 +376,7 @@ async fn a_high_risk_childs_photo_reaches_no_family_until_a_second_manager_signs
         height: 1536,
         sha256: Some(hash(&photo)),
         thumb_sha256: Some(hash(&thumb)),
+        regions: Vec::new(),
     };
     let mut obs = observation(
         priya_id,

@@ -106,6 +106,7 @@ async fn a_photo_resumes_after_a_cut_is_sealed_on_disk_and_its_record_needs_cons
         height: 1536,
         sha256: Some(hash(&photo)),
         thumb_sha256: Some(hash(&thumb)),
+        regions: Vec::new(),
     };
     let answers = push(&tablet, &sam, &server, vec![photo_op(1, &record)]).await;
     assert_eq!(answers[0]["outcome"], "refused");

@@ -200,6 +200,7 @@ mod tests {
             height: 1536,
             sha256: Some("a".repeat(64)),
             thumb_sha256: Some("b".repeat(64)),
+            regions: Vec::new(),
         }
     }
 
