@@ -52,10 +52,12 @@ pub enum Action {
     JournalViewed,
     JournalExported,
     JournalSentToParent,
+    ParentNoteAdded,
+    ParentNoteBroughtIn,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 27] = [
         Action::SignedIn,
         Action::SignInRefused,
         Action::WrongPassphraseOnTablet,
@@ -81,6 +83,8 @@ impl Action {
         Action::JournalViewed,
         Action::JournalExported,
         Action::JournalSentToParent,
+        Action::ParentNoteAdded,
+        Action::ParentNoteBroughtIn,
     ];
 
     pub fn code(self) -> &'static str {
@@ -110,6 +114,8 @@ impl Action {
             Action::JournalViewed => "journal_viewed",
             Action::JournalExported => "journal_exported",
             Action::JournalSentToParent => "journal_sent_to_parent",
+            Action::ParentNoteAdded => "parent_note_added",
+            Action::ParentNoteBroughtIn => "parent_note_brought_in",
         }
     }
 
@@ -123,6 +129,7 @@ impl Action {
                 | Action::JournalSentToParent
                 | Action::ObservationValidated
                 | Action::ObservationReturned
+                | Action::ParentNoteBroughtIn
         )
     }
 
@@ -158,6 +165,8 @@ impl Action {
             Action::JournalViewed => "Journal viewed",
             Action::JournalExported => "Journal exported",
             Action::JournalSentToParent => "Journal sent to a parent's phone",
+            Action::ParentNoteAdded => "Parent's comment or wow moment received",
+            Action::ParentNoteBroughtIn => "Wow moment from home brought into the journal",
         }
     }
 }

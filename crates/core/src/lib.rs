@@ -18,6 +18,7 @@ pub mod keys;
 pub mod lock;
 pub mod names;
 pub mod observation;
+pub mod parent_note;
 pub mod parent_view;
 pub mod passphrase;
 pub mod photo;
