@@ -5,10 +5,24 @@ use crate::components::lock_screen::LockScreen;
 use crate::components::offline::OfflineScreen;
 use crate::lock::{Lock, LockState, use_lock};
 use crate::pages::{
-    audit::AuditPage, child_consents::ChildConsentsPage, children::ChildrenPage, claim::ClaimPage,
-    consents::ConsentsPage, journal::JournalPage, observe::ObservePage, photo::PhotoPage,
-    progress::ProgressPage, progress_check::ProgressCheckPage, settings::SettingsPage,
-    setup::SetupPage, sign_in::SignInPage, staff::StaffPage, sync::SyncPage, today::TodayPage,
+    audit::AuditPage,
+    child_consents::ChildConsentsPage,
+    children::ChildrenPage,
+    claim::ClaimPage,
+    consents::ConsentsPage,
+    families::FamiliesPage,
+    family::{FamilyEnrolPage, FamilyPage},
+    journal::JournalPage,
+    observe::ObservePage,
+    photo::PhotoPage,
+    progress::ProgressPage,
+    progress_check::ProgressCheckPage,
+    settings::SettingsPage,
+    setup::SetupPage,
+    sign_in::SignInPage,
+    staff::StaffPage,
+    sync::SyncPage,
+    today::TodayPage,
     validate::ValidatePage,
 };
 use burrow_core::staff::Role;
@@ -30,6 +44,8 @@ pub fn App() -> impl IntoView {
             <main class="app">
                 {move || match auth.boot.get() {
                     Boot::Loading => view! { <p class="loading" aria-live="polite">"Opening Burrow…"</p> }.into_any(),
+                    // A family phone opens its journal at home, where the setting's server is not.
+                    Boot::Offline(_) if crate::family::is_family_phone() => view! { <AppRoutes/> }.into_any(),
                     Boot::Offline(message) => view! { <OfflineScreen message=message/> }.into_any(),
                     Boot::Ready => view! { <AppRoutes/> }.into_any(),
                 }}
@@ -46,6 +62,8 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/setup") view=SetupPage/>
             <Route path=path!("/sign-in") view=SignInPage/>
             <Route path=path!("/welcome") view=ClaimPage/>
+            <Route path=path!("/family") view=FamilyPage/>
+            <Route path=path!("/family/enrol") view=FamilyEnrolPage/>
             <Route path=path!("/today") view=|| view! { <SignedInOnly><TodayPage/></SignedInOnly> }/>
             <Route path=path!("/children") view=|| view! { <SignedInOnly><ChildrenPage/></SignedInOnly> }/>
             <Route path=path!("/children/:id/consents") view=|| view! { <SignedInOnly><ChildConsentsPage/></SignedInOnly> }/>
@@ -59,6 +77,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/staff") view=|| view! { <SignedInOnly><StaffPage/></SignedInOnly> }/>
             <Route path=path!("/settings") view=|| view! { <SignedInOnly><SettingsPage/></SignedInOnly> }/>
             <Route path=path!("/validate") view=|| view! { <SignedInOnly><ValidatePage/></SignedInOnly> }/>
+            <Route path=path!("/families") view=|| view! { <SignedInOnly><FamiliesPage/></SignedInOnly> }/>
             <Route path=path!("/audit") view=|| view! { <SignedInOnly><AuditPage/></SignedInOnly> }/>
             <Route path=path!("/sync") view=|| view! { <SignedInOnly><SyncPage/></SignedInOnly> }/>
         </Routes>
@@ -75,7 +94,9 @@ fn Home() -> impl IntoView {
         let setup_needed = auth
             .status
             .with(|s| s.as_ref().is_some_and(|s| s.setup_needed));
-        let path = if setup_needed {
+        let path = if crate::family::is_family_phone() {
+            "/family"
+        } else if setup_needed {
             "/setup"
         } else if let Some(role) = auth.session.with(|s| s.as_ref().map(|s| s.staff.role)) {
             if role == Role::Practitioner {

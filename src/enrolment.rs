@@ -53,8 +53,20 @@ pub async fn current(keys: &Keys) -> Result<Option<Enrolment>, StoreError> {
         .next())
 }
 
+impl Enrolment {
+    /// A parent's phone: enrolled at once by its invite code, so there is no code to show.
+    pub fn for_phone(id: Uuid, private_key: Vec<u8>, server_key: Vec<u8>) -> Enrolment {
+        Enrolment {
+            id,
+            code: String::new(),
+            private_key,
+            server_key,
+        }
+    }
+}
+
 /// The server signs a fresh nonce; returns its public key once the signature verifies.
-async fn identity() -> Result<Vec<u8>, ApiError> {
+pub(crate) async fn identity() -> Result<Vec<u8>, ApiError> {
     let nonce: [u8; NONCE_LEN] = crypto::random_bytes().map_err(crypto_error)?;
     let answer: IdentityResponse = api::post(
         "/api/server/identity",

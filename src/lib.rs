@@ -9,6 +9,7 @@ mod blob_url;
 pub mod camera;
 mod components;
 mod enrolment;
+mod family;
 mod known;
 mod lock;
 mod pages;

@@ -64,6 +64,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             <A href="/consents">"Consent"</A>
             <Show when=move || auth.may_manage()>
                 <A href="/validate">"Validate"</A>
+                <A href="/families">"Families"</A>
             </Show>
             <A href="/staff">"Staff"</A>
             <A href="/settings">"Settings"</A>

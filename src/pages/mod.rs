@@ -5,6 +5,8 @@ pub mod child_consents;
 pub mod children;
 pub mod claim;
 pub mod consents;
+pub mod families;
+pub mod family;
 pub mod journal;
 pub mod observe;
 pub mod photo;

@@ -3,6 +3,7 @@
 
 pub mod crypto;
 pub mod db;
+pub mod family;
 pub mod health;
 pub mod keys;
 pub mod mirror;

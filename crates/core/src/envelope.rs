@@ -41,6 +41,14 @@ pub enum Kind {
     ProgressCheck = 11,
     /// This tablet's enrolment: its signing key (PKCS#8) and the server key it pinned.
     Device = 12,
+    /// On a parent's phone: the phone's enrolment, the parent and their children's first names.
+    FamilyPhone = 13,
+    /// On a parent's phone: one entry of their child's journal, as the setting sent it.
+    FamilyEntry = 14,
+    /// On a parent's phone: a comment or wow moment they wrote, and whether the setting has it.
+    FamilyNote = 15,
+    /// On a parent's phone: who had or changed their children's journals.
+    FamilyTrail = 16,
 }
 
 /// Where an envelope belongs. Rebuilt by the reader; never stored beside the envelope.

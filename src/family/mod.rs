@@ -1,0 +1,71 @@
+//! A parent's or carer's phone (issue 7 part 3). The same app, but not a tablet: it enrols with
+//! the invite code a manager gave the parent, keeps its own data key wrapped under the parent's
+//! passphrase (never left with the setting: nobody there can open the phone), and syncs only
+//! that family's published journal, on the setting's network, at drop-off or pick-up.
+
+pub mod enrol;
+pub mod notes;
+pub mod sync;
+
+use crate::lock::Lock;
+use crate::store::tablet::{self, Person, TabletError};
+use uuid::Uuid;
+
+/// Set in localStorage on a family phone, holding the id the parent unlocks it as. Tells the app
+/// at start-up to open the family's journal rather than the staff sign-in. Not personal.
+const FAMILY_PHONE: &str = "burrow-family-phone";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// The id this phone's parent unlocks it as, if this is a family phone.
+pub fn unlock_id() -> Option<Uuid> {
+    local_storage()
+        .and_then(|s| s.get_item(FAMILY_PHONE).ok().flatten())
+        .and_then(|v| Uuid::parse_str(&v).ok())
+}
+
+pub fn is_family_phone() -> bool {
+    unlock_id().is_some()
+}
+
+fn mark(person: Uuid) {
+    if let Some(s) = local_storage() {
+        let _ = s.set_item(FAMILY_PHONE, &person.to_string());
+    }
+}
+
+fn unmark() {
+    if let Some(s) = local_storage() {
+        let _ = s.remove_item(FAMILY_PHONE);
+    }
+}
+
+/// Opens the phone with the parent's passphrase (waits after wrong ones, like a tablet).
+pub async fn unlock(lock: Lock, passphrase: &str) -> Result<(), TabletError> {
+    let Some(id) = unlock_id() else {
+        return Err(TabletError::NotOnThisTablet);
+    };
+    let store = tablet::open().await?;
+    let keys = tablet::unlock_as(&store, id, passphrase).await?;
+    lock.unlocked(
+        Person {
+            id,
+            name: String::new(),
+        },
+        keys,
+    );
+    Ok(())
+}
+
+/// The setting withdrew this phone (or the parent's link to every child): everything on it
+/// goes, wrapped key first, and it becomes an ordinary browser again.
+pub async fn wipe(lock: Lock) -> Result<(), String> {
+    lock.lock("");
+    tablet::wipe().await.map_err(|e| {
+        format!("Burrow could not clear this phone: {e}. Close Burrow and open it again.")
+    })?;
+    unmark();
+    Ok(())
+}

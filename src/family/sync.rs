@@ -1,0 +1,167 @@
+//! A family phone's sync, on the setting's network: first the parent's waiting notes go (a
+//! refusal is kept beside the note with the server's reason, never dropped), then the journal
+//! comes, page by page, with each entry's photo as the setting rendered it for this family,
+//! then the parent's notes as the setting holds them and who had the journal.
+
+use crate::api::{self, ApiError};
+use crate::enrolment::Signer;
+use crate::store::db::{Store, StoreError};
+use crate::store::family::{self, Note, NoteState, Phone};
+use crate::store::keys::Keys;
+use burrow_core::api::{ParentAuditEntry, ParentJournalPage, ParentNote};
+use thiserror::Error;
+
+#[derive(Debug, Clone, Error)]
+pub enum FamilySyncError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("Burrow could not save the journal on this phone: {0}")]
+    Store(#[from] StoreError),
+    /// The setting withdrew this phone: the caller wipes it.
+    #[error("The setting has withdrawn this phone's access to the journal.")]
+    Withdrawn,
+}
+
+/// What one sync did, for the screen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    pub entries: usize,
+    pub notes_sent: usize,
+    pub notes_refused: usize,
+}
+
+fn withdrawn(e: ApiError) -> FamilySyncError {
+    match e {
+        ApiError::Refused { status: 410, .. } => FamilySyncError::Withdrawn,
+        other => FamilySyncError::Api(other),
+    }
+}
+
+async fn get<T: serde::de::DeserializeOwned>(
+    signer: &Signer,
+    path: &str,
+) -> Result<T, FamilySyncError> {
+    api::read(signer.send("GET", path, &[], "").await?)
+        .await
+        .map_err(withdrawn)
+}
+
+pub async fn run(store: &Store, keys: &Keys, phone: &Phone) -> Result<Report, FamilySyncError> {
+    let signer = Signer::new(&phone.enrolment).await.map_err(withdrawn)?;
+    let mut report = Report::default();
+    send_notes(store, keys, &signer, &mut report).await?;
+    loop {
+        let after = family::checkpoint(store).await?;
+        let page: ParentJournalPage =
+            get(&signer, &format!("/api/parent/journal?after={after}")).await?;
+        report.entries += page.entries.len();
+        for photo in page.entries.iter().flat_map(|e| e.photos.iter()) {
+            if store.has_photo(photo.id).await? {
+                continue;
+            }
+            let response = signer
+                .send("GET", &format!("/api/parent/photos/{}", photo.id), &[], "")
+                .await?;
+            match response.status() {
+                200 => {
+                    let bytes = response.binary().await.map_err(|_| ApiError::BadAnswer)?;
+                    store.put_photo(keys, photo.id, &bytes).await?;
+                }
+                // Held back for this family since the page was made: the entry shows without it.
+                404 => {}
+                _ => {
+                    return Err(withdrawn(
+                        api::read::<()>(response)
+                            .await
+                            .err()
+                            .unwrap_or(ApiError::BadAnswer),
+                    ));
+                }
+            }
+        }
+        family::take_page(store, keys, &page).await?;
+        if !page.more {
+            break;
+        }
+    }
+    let held: Vec<ParentNote> = get(&signer, "/api/parent/notes").await?;
+    for mut note in family::notes(store, keys).await? {
+        let brought_in = held
+            .iter()
+            .any(|h| h.id == note.note.id && h.brought_in.is_some());
+        if brought_in && !note.brought_in {
+            note.brought_in = true;
+            family::keep_note(store, keys, note).await?;
+        }
+    }
+    let trail: Vec<ParentAuditEntry> = get(&signer, "/api/parent/audit").await?;
+    family::keep_trail(store, keys, &trail).await?;
+    Ok(report)
+}
+
+/// Each waiting note, then its photo. A refusal (4xx) is kept on the note; no network stops here
+/// and leaves the rest waiting for the next sync.
+async fn send_notes(
+    store: &Store,
+    keys: &Keys,
+    signer: &Signer,
+    report: &mut Report,
+) -> Result<(), FamilySyncError> {
+    for mut note in family::notes(store, keys).await? {
+        if note.state != NoteState::Waiting {
+            continue;
+        }
+        let body = serde_json::to_vec(&note.note).map_err(|_| ApiError::BadAnswer)?;
+        let sent = signer
+            .send("POST", "/api/parent/notes", &body, "application/json")
+            .await?;
+        let mut answer = api::read::<ParentNote>(sent).await.map(|_| ());
+        if answer.is_ok() && note.has_photo {
+            answer = send_photo(store, keys, signer, &note).await;
+        }
+        note.state = match answer {
+            Ok(()) => {
+                report.notes_sent += 1;
+                NoteState::Sent
+            }
+            Err(ApiError::Refused { status: 410, .. }) => return Err(FamilySyncError::Withdrawn),
+            Err(ApiError::Refused {
+                status, message, ..
+            }) if (400..500).contains(&status) => {
+                report.notes_refused += 1;
+                NoteState::Refused(message)
+            }
+            Err(e) => return Err(e.into()),
+        };
+        family::keep_note(store, keys, note).await?;
+    }
+    Ok(())
+}
+
+async fn send_photo(
+    store: &Store,
+    keys: &Keys,
+    signer: &Signer,
+    note: &Note,
+) -> Result<(), ApiError> {
+    let bytes = store
+        .get_photo(keys, note.note.id)
+        .await
+        .map_err(|e| ApiError::on_tablet(e.to_string()))?
+        .ok_or_else(|| {
+            ApiError::on_tablet("The photo with this moment is no longer on this phone.".into())
+        })?;
+    let response = signer
+        .send(
+            "PUT",
+            &format!("/api/parent/notes/{}/photo", note.note.id),
+            &bytes,
+            "image/jpeg",
+        )
+        .await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        api::read::<()>(response).await
+    }
+}

@@ -1,0 +1,210 @@
+//! A parent's phone: their children's journal, read from the phone's sealed store (so it opens
+//! at home), brought up to date by "Sync now" on the setting's Wi-Fi; their comments and wow
+//! moments; and who had the journal.
+
+mod enrol;
+mod entry;
+mod moment;
+mod note_state;
+mod photo;
+mod trail;
+
+pub use enrol::FamilyEnrolPage;
+
+use crate::components::notice::ErrorNotice;
+use crate::family::sync::{FamilySyncError, run};
+use crate::family::{self, is_family_phone};
+use crate::lock::{LockState, use_lock};
+use crate::store::family::{self as kept, Note, Phone};
+use crate::store::tablet;
+use burrow_core::api::ParentAuditEntry;
+use burrow_core::parent_view::ParentEntry;
+use entry::EntryCard;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use moment::MomentForm;
+use note_state::NoteLine;
+use trail::Trail;
+
+#[component]
+pub fn FamilyPage() -> impl IntoView {
+    let lock = use_lock();
+    let unlocked = Memo::new(move |_| lock.state.with(|s| matches!(s, LockState::Unlocked(_))));
+    move || {
+        if !is_family_phone() {
+            view! { <Redirect path="/family/enrol"/> }.into_any()
+        } else if unlocked.get() {
+            view! { <FamilyJournal/> }.into_any()
+        } else {
+            view! { <FamilyUnlock/> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn FamilyUnlock() -> impl IntoView {
+    let lock = use_lock();
+    let passphrase = RwSignal::new(String::new());
+    let open = Action::new_local(move |p: &String| {
+        let p = p.clone();
+        async move { family::unlock(lock, &p).await.map_err(|e| e.to_string()) }
+    });
+    let problem = Signal::derive(move || open.value().get().and_then(Result::err));
+    view! {
+        <section class="card narrow" data-screen="family-unlock">
+            <h1>"Your child’s journal"</h1>
+            <p>"Type your passphrase to open the journal on this phone."</p>
+            <form on:submit=move |ev| { ev.prevent_default(); open.dispatch(passphrase.get_untracked()); }>
+                <ErrorNotice message=problem/>
+                <div class="field">
+                    <label for="family-passphrase">"Passphrase"</label>
+                    <input id="family-passphrase" type="password" autocomplete="current-password" bind:value=passphrase/>
+                </div>
+                <button class="button primary" type="submit" disabled=move || open.pending().get()>"Open"</button>
+            </form>
+        </section>
+    }
+}
+
+#[derive(Clone)]
+struct Loaded {
+    phone: Phone,
+    entries: Vec<ParentEntry>,
+    damaged: usize,
+    notes: Vec<Note>,
+    trail: Vec<ParentAuditEntry>,
+}
+
+async fn load(keys: Option<std::rc::Rc<crate::store::keys::Keys>>) -> Result<Loaded, String> {
+    let keys = keys.ok_or("Open the journal with your passphrase first.")?;
+    let store = tablet::open().await.map_err(|e| e.to_string())?;
+    let phone = kept::phone(&store, &keys)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or(
+            "This phone’s set-up could not be read. Ask the setting’s manager for a new code.",
+        )?;
+    let entries = kept::entries(&store, &keys)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Loaded {
+        phone,
+        damaged: entries.damaged.len(),
+        entries: entries.items,
+        notes: kept::notes(&store, &keys)
+            .await
+            .map_err(|e| e.to_string())?,
+        trail: kept::trail(&store, &keys)
+            .await
+            .map_err(|e| e.to_string())?,
+    })
+}
+
+#[component]
+fn FamilyJournal() -> impl IntoView {
+    let lock = use_lock();
+    let revision = RwSignal::new(0u32);
+    let loaded = LocalResource::new(move || {
+        revision.track();
+        load(lock.keys())
+    });
+    let saved = Callback::new(move |()| revision.update(|r| *r += 1));
+    let sync = Action::new_local(move |_: &()| {
+        let keys = lock.keys();
+        async move {
+            let keys = keys.ok_or_else(|| {
+                FamilySyncError::Api(crate::api::ApiError::on_tablet(
+                    "Open the journal first.".into(),
+                ))
+            })?;
+            let store = tablet::open().await?;
+            let phone = kept::phone(&store, &keys).await?.ok_or_else(|| {
+                FamilySyncError::Api(crate::api::ApiError::on_tablet(
+                    "This phone’s set-up could not be read.".into(),
+                ))
+            })?;
+            run(&store, &keys, &phone).await
+        }
+    });
+    let message = RwSignal::new(None::<(bool, String)>);
+    Effect::new(move |_| match sync.value().get() {
+        Some(Ok(report)) => {
+            let mut said = format!(
+                "Up to date. {} new or changed {}.",
+                report.entries,
+                if report.entries == 1 {
+                    "entry"
+                } else {
+                    "entries"
+                }
+            );
+            if report.notes_sent > 0 {
+                said.push_str(&format!(
+                    " {} of your notes went to the setting.",
+                    report.notes_sent
+                ));
+            }
+            if report.notes_refused > 0 {
+                said.push_str(" The setting could not take a note: see why beside it.");
+            }
+            message.set(Some((false, said)));
+            revision.update(|r| *r += 1);
+        }
+        Some(Err(FamilySyncError::Withdrawn)) => {
+            leptos::task::spawn_local(async move {
+                let said = match family::wipe(lock).await {
+                    Ok(()) => "The setting has withdrawn this phone’s access, so Burrow cleared the journal from it. Ask the manager if you think this is a mistake.".to_owned(),
+                    Err(e) => e,
+                };
+                message.set(Some((true, said)));
+            });
+        }
+        Some(Err(e)) => message.set(Some((true, e.to_string()))),
+        None => {}
+    });
+    view! {
+        <section class="family" data-screen="family">
+            <Suspense fallback=|| view! { <p class="loading">"Opening the journal…"</p> }>
+                {move || loaded.get().map(|r| match r {
+                    Err(e) => view! { <p class="notice notice-error" role="alert">{e}</p> }.into_any(),
+                    Ok(l) => {
+                        let names = l.phone.children.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>().join(" and ");
+                        let empty = l.entries.is_empty();
+                        let moments: Vec<Note> = l.notes.iter().filter(|n| n.note.entry.is_none()).cloned().collect();
+                        view! {
+                            <header class="card">
+                                <p class="eyebrow">"Family journal"</p>
+                                <h1>{names}"’s journal"</h1>
+                                <p class="muted">"New entries come when this phone is on the setting’s Wi-Fi, at drop-off or pick-up. What is here stays readable at home."</p>
+                                <div class="actions">
+                                    <button class="button primary" on:click=move |_| { message.set(None); sync.dispatch(()); } disabled=move || sync.pending().get()>
+                                        {move || if sync.pending().get() { "Syncing…" } else { "Sync now" }}
+                                    </button>
+                                    <button class="button" on:click=move |_| lock.lock("Locked.")>"Lock"</button>
+                                </div>
+                                {move || message.get().map(|(bad, m)| view! {
+                                    <p class="notice" class:notice-error=bad role=if bad { "alert" } else { "status" } data-testid="family-sync">{m}</p>
+                                })}
+                                {(l.damaged > 0).then(|| view! { <p class="notice notice-error" role="alert">{format!("{} entries on this phone could not be opened; they come again at the next sync.", l.damaged)}</p> })}
+                            </header>
+                            <MomentForm phone=l.phone.clone() saved=saved/>
+                            {(!moments.is_empty()).then(|| view! {
+                                <section class="card" aria-labelledby="moments-heading">
+                                    <h2 id="moments-heading">"Your wow moments"</h2>
+                                    <ul class="family-notes">{moments.into_iter().map(|n| view! { <NoteLine note=n/> }).collect_view()}</ul>
+                                </section>
+                            })}
+                            <h2>"Entries"</h2>
+                            {empty.then(|| view! { <p class="card muted">"No entries on this phone yet. They come at your next sync at the setting, once the key person’s entries are published."</p> })}
+                            {l.entries.into_iter().map(|e| {
+                                let here: Vec<Note> = l.notes.iter().filter(|n| n.note.entry == Some(e.id)).cloned().collect();
+                                view! { <EntryCard entry=e phone=l.phone.clone() notes_here=here saved=saved/> }
+                            }).collect_view()}
+                            <Trail trail=l.trail names=l.phone.children.clone()/>
+                        }.into_any()
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

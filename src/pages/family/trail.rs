@@ -1,0 +1,34 @@
+//! Who had or changed this family's children's journals, as the setting's log says.
+
+use burrow_core::api::ParentAuditEntry;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[component]
+pub fn Trail(trail: Vec<ParentAuditEntry>, names: Vec<(Uuid, String)>) -> impl IntoView {
+    let name = move |child: Uuid| {
+        names
+            .iter()
+            .find(|(id, _)| *id == child)
+            .map_or_else(String::new, |(_, n)| n.clone())
+    };
+    let empty = trail.is_empty();
+    view! {
+        <section class="card" aria-labelledby="trail-heading">
+            <h2 id="trail-heading">"Who has had the journal"</h2>
+            <p class="muted">"Each time someone at the setting validates, returns, exports or sends an entry of your child’s journal, the setting’s log records it. This is that log, for your children only, as of your last sync."</p>
+            {empty.then(|| view! { <p class="muted">"Nothing yet."</p> })}
+            <ul class="trail" data-testid="family-trail">
+                {trail.into_iter().map(|e| {
+                    let when = e.at.format("%d/%m/%Y %H:%M").to_string();
+                    view! {
+                        <li>
+                            <span class="when">{when}</span>" "
+                            <strong>{e.who}</strong>": "{e.action.label()}" ("{name(e.child)}")"
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

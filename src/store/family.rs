@@ -1,0 +1,145 @@
+//! A parent's phone: their children's journal as the setting sent it, the notes they wrote and
+//! who had the journal, each sealed exactly like a tablet's records (same data key hierarchy,
+//! same envelope), so the phone holds nothing readable without the parent's passphrase.
+//!
+//! In the clear sits only what a tablet keeps there: the wrapped key and the pull checkpoint.
+
+use super::db::{Store, StoreError};
+use super::keys::Keys;
+use super::mirror::{self, Kept};
+use crate::enrolment::Enrolment;
+use burrow_core::api::{NewParentNote, ParentAuditEntry, ParentJournalPage};
+use burrow_core::envelope::Kind;
+use burrow_core::parent_view::ParentEntry;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Where this phone has read the family's journal up to (the server's sequence number).
+const CHECKPOINT: &str = "family_checkpoint";
+
+/// The phone itself: its enrolment and whose journal it holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Phone {
+    pub enrolment: Enrolment,
+    pub parent_name: String,
+    /// The children this parent follows, by first name.
+    pub children: Vec<(Uuid, String)>,
+}
+
+impl Phone {
+    pub fn first_name(&self, child: Uuid) -> String {
+        self.children
+            .iter()
+            .find(|(id, _)| *id == child)
+            .map_or_else(|| "your child".to_owned(), |(_, n)| n.clone())
+    }
+}
+
+/// Where a note stands: written here, with the setting, or refused (and why).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoteState {
+    Waiting,
+    Sent,
+    Refused(String),
+}
+
+/// A comment or wow moment as the phone keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub note: NewParentNote,
+    /// A photo of their child, kept sealed in the photo chunks under the note's id.
+    pub has_photo: bool,
+    pub state: NoteState,
+    /// A member of staff made an observation from it.
+    pub brought_in: bool,
+}
+
+pub async fn phone(store: &Store, keys: &Keys) -> Result<Option<Phone>, StoreError> {
+    Ok(mirror::kept::<Phone>(store, keys, Kind::FamilyPhone)
+        .await?
+        .items
+        .into_iter()
+        .next())
+}
+
+pub async fn keep_phone(store: &Store, keys: &Keys, phone: &Phone) -> Result<(), StoreError> {
+    mirror::keep(
+        store,
+        keys,
+        Kind::FamilyPhone,
+        std::slice::from_ref(phone),
+        |p| p.enrolment.id,
+    )
+    .await
+}
+
+/// The journal on this phone, newest first; an entry that does not open is named.
+pub async fn entries(store: &Store, keys: &Keys) -> Result<Kept<ParentEntry>, StoreError> {
+    let mut kept = mirror::kept::<ParentEntry>(store, keys, Kind::FamilyEntry).await?;
+    kept.items
+        .sort_by(|a, b| b.observed_at.cmp(&a.observed_at).then(b.id.cmp(&a.id)));
+    Ok(kept)
+}
+
+/// Takes in one page from the setting: new and changed entries replace theirs, withdrawn ones
+/// go. The checkpoint moves only after the entries are written, so an interrupted sync asks
+/// for the same page again (taking it twice changes nothing).
+pub async fn take_page(
+    store: &Store,
+    keys: &Keys,
+    page: &ParentJournalPage,
+) -> Result<(), StoreError> {
+    let kept = entries(store, keys).await?;
+    let mut all: Vec<ParentEntry> = kept
+        .items
+        .into_iter()
+        .filter(|e| !page.withdrawn.contains(&e.id) && !page.entries.iter().any(|n| n.id == e.id))
+        .collect();
+    all.extend(page.entries.iter().cloned());
+    mirror::keep(store, keys, Kind::FamilyEntry, &all, |e| e.id).await?;
+    store.set_meta(CHECKPOINT, &page.last).await
+}
+
+pub async fn checkpoint(store: &Store) -> Result<u64, StoreError> {
+    Ok(store.meta(CHECKPOINT).await?.unwrap_or(0))
+}
+
+/// The parent's notes, newest first.
+pub async fn notes(store: &Store, keys: &Keys) -> Result<Vec<Note>, StoreError> {
+    let mut notes = mirror::kept::<Note>(store, keys, Kind::FamilyNote)
+        .await?
+        .items;
+    notes.sort_by_key(|n| std::cmp::Reverse(n.note.written_at));
+    Ok(notes)
+}
+
+/// Keeps a new or changed note (with the others, in one transaction).
+pub async fn keep_note(store: &Store, keys: &Keys, note: Note) -> Result<(), StoreError> {
+    let mut all = notes(store, keys).await?;
+    all.retain(|n| n.note.id != note.note.id);
+    all.push(note);
+    mirror::keep(store, keys, Kind::FamilyNote, &all, |n| n.note.id).await
+}
+
+pub async fn trail(store: &Store, keys: &Keys) -> Result<Vec<ParentAuditEntry>, StoreError> {
+    Ok(
+        mirror::kept::<Vec<ParentAuditEntry>>(store, keys, Kind::FamilyTrail)
+            .await?
+            .items
+            .into_iter()
+            .next()
+            .unwrap_or_default(),
+    )
+}
+
+/// The one record the trail is kept in.
+const TRAIL_ID: Uuid = Uuid::from_u128(0x7472_6169_6c00);
+
+pub async fn keep_trail(
+    store: &Store,
+    keys: &Keys,
+    trail: &[ParentAuditEntry],
+) -> Result<(), StoreError> {
+    let one = vec![trail.to_vec()];
+    mirror::keep(store, keys, Kind::FamilyTrail, &one, |_| TRAIL_ID).await
+}
