@@ -220,6 +220,27 @@ const MIGRATIONS: &[&str] = &[
         signed_at TEXT NOT NULL
     );
 "#,
+    r#"
+    -- Parents' comments on entries and wow moments from home (entry_id NULL), with a wow
+    -- moment's photo by its SHA-256 (sealed in the vault) and the observation staff made of it.
+    CREATE TABLE parent_notes (
+        id BLOB PRIMARY KEY,
+        parent_id TEXT NOT NULL REFERENCES parents (id),
+        device_id TEXT NOT NULL REFERENCES devices (id),
+        child_id BLOB NOT NULL REFERENCES children (id),
+        entry_id BLOB,
+        text TEXT NOT NULL,
+        written_at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        photo_sha256 TEXT,
+        brought_in BLOB,
+        brought_in_by BLOB REFERENCES staff (id),
+        brought_in_at TEXT
+    );
+    CREATE INDEX parent_notes_by_child ON parent_notes (child_id, written_at);
+    CREATE INDEX parent_notes_by_parent ON parent_notes (parent_id, written_at);
+    CREATE INDEX parent_notes_by_time ON parent_notes (written_at);
+"#,
 ];
 
 impl Db {

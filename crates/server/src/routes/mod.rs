@@ -7,6 +7,7 @@ mod consents;
 mod devices;
 mod high_risk;
 mod options;
+mod parent_notes;
 mod parents;
 mod photos;
 mod session;
@@ -59,6 +60,15 @@ pub fn api_router() -> Router<AppState> {
         .route("/parents/enrol", post(parents::enrol))
         .route("/parent/journal", get(parents::journal))
         .route("/parent/audit", get(parents::trail))
+        .route("/parent/notes", get(parent_notes::mine).post(parent_notes::add))
+        .route(
+            "/parent/notes/{id}/photo",
+            axum::routing::put(parent_notes::add_photo)
+                .layer(DefaultBodyLimit::max(parent_notes::PHOTO_BODY_LIMIT)),
+        )
+        .route("/family-notes", get(parent_notes::list))
+        .route("/family-notes/{id}/photo", get(parent_notes::photo))
+        .route("/family-notes/{id}/brought-in", post(parent_notes::brought_in))
         .route("/setup", post(setup::setup))
         .route(
             "/session",

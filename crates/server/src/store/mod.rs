@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod devices;
+pub mod parent_notes;
 pub mod parents;
 pub mod photos;
 pub mod sync;
