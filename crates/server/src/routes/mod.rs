@@ -60,7 +60,10 @@ pub fn api_router() -> Router<AppState> {
         .route("/parents/enrol", post(parents::enrol))
         .route("/parent/journal", get(parents::journal))
         .route("/parent/audit", get(parents::trail))
-        .route("/parent/notes", get(parent_notes::mine).post(parent_notes::add))
+        .route(
+            "/parent/notes",
+            get(parent_notes::mine).post(parent_notes::add),
+        )
         .route(
             "/parent/notes/{id}/photo",
             axum::routing::put(parent_notes::add_photo)
@@ -68,7 +71,10 @@ pub fn api_router() -> Router<AppState> {
         )
         .route("/family-notes", get(parent_notes::list))
         .route("/family-notes/{id}/photo", get(parent_notes::photo))
-        .route("/family-notes/{id}/brought-in", post(parent_notes::brought_in))
+        .route(
+            "/family-notes/{id}/brought-in",
+            post(parent_notes::brought_in),
+        )
         .route("/setup", post(setup::setup))
         .route(
             "/session",
