@@ -7,7 +7,9 @@ pub mod enrol;
 pub mod notes;
 pub mod sync;
 
+use crate::api::ApiError;
 use crate::lock::Lock;
+use crate::store::keys::UnlockError;
 use crate::store::tablet::{self, Person, TabletError};
 use uuid::Uuid;
 
@@ -48,7 +50,14 @@ pub async fn unlock(lock: Lock, passphrase: &str) -> Result<(), TabletError> {
         return Err(TabletError::NotOnThisTablet);
     };
     let store = tablet::open().await?;
-    let keys = tablet::unlock_as(&store, id, passphrase).await?;
+    let keys = match tablet::unlock_as(&store, id, passphrase).await {
+        Err(TabletError::Unlock(UnlockError::WrongPassphrase)) => {
+            return Err(TabletError::Api(ApiError::on_tablet(
+                "That passphrase is not right for this phone. Check it and try again.".into(),
+            )));
+        }
+        other => other?,
+    };
     lock.unlocked(
         Person {
             id,

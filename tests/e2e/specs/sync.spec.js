@@ -7,29 +7,10 @@
 import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
+import { enrol, syncNow } from "../support/tablets.js";
 
 const PASSPHRASE = "teapot river lantern";
 const held = cleanUpAfterEach(test);
-
-async function enrol(tablet, manager, name) {
-  await tablet.getByRole("link", { name: "Settings", exact: true }).click();
-  await tablet.getByTestId("enrolment").getByRole("button", { name: "Enrol this tablet" }).click();
-  const code = await tablet.getByTestId("enrol-code").textContent();
-  await manager.getByRole("link", { name: "Settings", exact: true }).click();
-  const waiting = manager.getByTestId("tablets").locator('li[data-status="pending"]');
-  await expect(waiting).toHaveCount(1);
-  await waiting.getByLabel("Code shown on the tablet").fill(code);
-  await waiting.getByLabel("Name for this tablet").fill(name);
-  await waiting.getByRole("button", { name: "Approve this tablet" }).click();
-  await expect(manager.getByTestId("tablets")).toContainText(`${name} · enrolled`);
-}
-
-async function syncNow(page) {
-  const bar = page.getByTestId("sync-status");
-  await bar.getByRole("button", { name: "Sync now" }).click();
-  await expect(bar.getByRole("button", { name: "Sync now" })).toBeEnabled({ timeout: 30_000 });
-  return bar;
-}
 
 test("a key person's observation and photo reach the manager's tablet; a refused photo is shown with its reason", async () => {
   test.setTimeout(240_000);

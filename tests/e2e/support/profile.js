@@ -56,6 +56,19 @@ export function cleanUpAfterEach(test) {
   return held;
 }
 
+// A fresh profile on disk with the app open at its front door and no one signed in (a parent's
+// own phone): `held.panics` catches a panic in it like in the others.
+export async function openOnDisk(held, options) {
+  const profile = freshProfile(options);
+  const context = await profile.launch();
+  context.on("console", (m) => {
+    if (m.type() === "error" && m.text().includes("panicked at")) held.panics.push(m.text().split("\n")[0]);
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(held.server.url);
+  return { profile, context, page };
+}
+
 // The demo setting on a profile on disk, signed in as `name` and on the Children screen (a
 // practitioner lands on their day first): the context and its page.
 export async function signedInOnDisk(held, name, passphrase, options) {

@@ -8,6 +8,7 @@ mod devices;
 mod high_risk;
 mod options;
 mod parent_notes;
+mod parent_photos;
 mod parents;
 mod photos;
 mod session;
@@ -60,6 +61,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/parents/enrol", post(parents::enrol))
         .route("/parent/journal", get(parents::journal))
         .route("/parent/audit", get(parents::trail))
+        .route("/parent/photos/{id}", get(parent_photos::photo))
         .route(
             "/parent/notes",
             get(parent_notes::mine).post(parent_notes::add),
