@@ -3,6 +3,7 @@
 //! device's name) survives. The browser does the pixels; these are the rules it follows.
 
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 use uuid::Uuid;
 
 pub const LONG_EDGE: u32 = 2048;
@@ -88,10 +89,122 @@ pub struct FaceRegion {
     pub h: u16,
 }
 
+/// Why a photo's marked faces cannot be kept, written for the key person marking them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum RegionError {
+    #[error("A face is marked for a child who is not in this photo. Mark only the children in it.")]
+    NotInPhoto,
+    #[error("One child's face is marked twice. Keep one rectangle for each child.")]
+    Twice,
+    #[error("A marked face has no size. Drag across the child's face to mark it.")]
+    Empty,
+    #[error("A marked face reaches past the edge of the photo. Mark it inside the picture.")]
+    OutsideThePhoto,
+}
+
+/// The faces marked on a photo hold together: each is of a child in the photo, at most one a
+/// child, not empty, and inside the picture.
+pub fn check_regions(record: &PhotoRecord) -> Result<(), RegionError> {
+    for (i, r) in record.regions.iter().enumerate() {
+        if !record.children.contains(&r.child) {
+            return Err(RegionError::NotInPhoto);
+        }
+        if record.regions[..i].iter().any(|o| o.child == r.child) {
+            return Err(RegionError::Twice);
+        }
+        if r.w == 0 || r.h == 0 {
+            return Err(RegionError::Empty);
+        }
+        let fits = |at: u16, len: u16| u32::from(at) + u32::from(len) <= u32::from(REGION_SCALE);
+        if !fits(r.x, r.w) || !fits(r.y, r.h) {
+            return Err(RegionError::OutsideThePhoto);
+        }
+    }
+    Ok(())
+}
+
+/// True if `new` is `held` with only its marked faces changed.
+pub fn only_regions_changed(held: &PhotoRecord, new: &PhotoRecord) -> bool {
+    let bare = |p: &PhotoRecord| PhotoRecord {
+        regions: Vec::new(),
+        ..p.clone()
+    };
+    bare(held) == bare(new)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn group(children: &[u128], regions: &[(u128, u16, u16, u16, u16)]) -> PhotoRecord {
+        PhotoRecord {
+            id: Uuid::from_u128(99),
+            thumb_id: Uuid::from_u128(98),
+            children: children.iter().map(|&c| Uuid::from_u128(c)).collect(),
+            taken_by: Uuid::from_u128(1),
+            taken_at: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default(),
+            width: 2048,
+            height: 1536,
+            sha256: None,
+            thumb_sha256: None,
+            regions: regions
+                .iter()
+                .map(|&(child, x, y, w, h)| FaceRegion {
+                    child: Uuid::from_u128(child),
+                    x,
+                    y,
+                    w,
+                    h,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn faces_are_of_children_in_the_photo_once_each_and_inside_it() {
+        assert_eq!(check_regions(&group(&[1, 2], &[])), Ok(()));
+        assert_eq!(
+            check_regions(&group(
+                &[1, 2],
+                &[(1, 0, 0, 5000, 5000), (2, 5000, 5000, 5000, 5000)]
+            )),
+            Ok(())
+        );
+        assert_eq!(
+            check_regions(&group(&[1, 2], &[(3, 0, 0, 10, 10)])),
+            Err(RegionError::NotInPhoto)
+        );
+        assert_eq!(
+            check_regions(&group(&[1, 2], &[(1, 0, 0, 10, 10), (1, 20, 20, 10, 10)])),
+            Err(RegionError::Twice)
+        );
+        assert_eq!(
+            check_regions(&group(&[1, 2], &[(1, 0, 0, 0, 10)])),
+            Err(RegionError::Empty)
+        );
+        assert_eq!(
+            check_regions(&group(&[1, 2], &[(1, 9000, 0, 1001, 10)])),
+            Err(RegionError::OutsideThePhoto)
+        );
+        assert_eq!(
+            check_regions(&group(&[1, 2], &[(1, 0, u16::MAX, 10, u16::MAX)])),
+            Err(RegionError::OutsideThePhoto)
+        );
+    }
+
+    #[test]
+    fn only_the_faces_may_differ_in_a_later_version() {
+        let held = group(&[1, 2], &[]);
+        let marked = group(&[1, 2], &[(2, 10, 10, 100, 100)]);
+        assert!(only_regions_changed(&held, &marked));
+        let mut other = marked.clone();
+        other.children.pop();
+        assert!(!only_regions_changed(&held, &other));
+        let mut other = marked;
+        other.sha256 = Some("c".repeat(64));
+        assert!(!only_regions_changed(&held, &other));
+    }
 
     #[test]
     fn a_full_hd_frame_is_kept_and_a_large_one_scaled() {
@@ -112,6 +225,24 @@ mod tests {
     }
 
     proptest! {
+        /// A region the check accepts lies inside the photo, names a child in it, and no child
+        /// has two; anything else is refused.
+        #[test]
+        fn accepted_regions_are_inside_and_one_a_child(
+            regions in proptest::collection::vec((1u128..5, any::<u16>(), any::<u16>(), any::<u16>(), any::<u16>()), 0..5)
+        ) {
+            let regions: Vec<_> = regions.into_iter().map(|(c, x, y, w, h)| (c, x % 11_000, y % 11_000, w % 11_000, h % 11_000)).collect();
+            let p = group(&[1, 2, 3], &regions);
+            let ok = regions.iter().enumerate().all(|(i, &(c, x, y, w, h))| {
+                (1..=3).contains(&c)
+                    && !regions[..i].iter().any(|o| o.0 == c)
+                    && w > 0 && h > 0
+                    && u32::from(x) + u32::from(w) <= 10_000
+                    && u32::from(y) + u32::from(h) <= 10_000
+            });
+            prop_assert_eq!(check_regions(&p).is_ok(), ok);
+        }
+
         #[test]
         fn scaling_fits_keeps_shape_and_never_enlarges(w in 1u32..10_000, h in 1u32..10_000, edge in 16u32..4096) {
             let (sw, sh) = scaled(w, h, edge);

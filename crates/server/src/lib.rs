@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod identity;
+pub mod mask;
 pub mod photos;
 pub mod premises;
 pub mod proof;

@@ -252,8 +252,12 @@ pub enum SyncRefusal {
     Deleted,
     #[error("The photo is for a child the server does not know.")]
     UnknownChild,
-    #[error("Photos cannot be changed once taken.")]
+    #[error("A photo cannot be changed once taken, except for the faces marked on it.")]
     PhotoChanged,
+    #[error("Only the person who took a photo may mark the faces on it.")]
+    NotThePhotographer,
+    #[error("{0}")]
+    Regions(#[from] crate::photo::RegionError),
     #[error("The photo itself has not reached the server yet. Sync again.")]
     PhotoMissing,
     #[error("The photo should not have been taken ({0}), so it is kept on this tablet only.")]

@@ -2,10 +2,14 @@
 //! the photo itself (and its thumbnail) reached the server, and only if consent allowed it at
 //! the moment it was taken — checked again here, so a tablet that skipped the camera's gate is
 //! refused. A later withdrawal does not reach back: that is for the journal to mark.
+//!
+//! Once kept, a photo changes in one way only: its photographer marks (or moves) the children's
+//! faces, so a family without a child's consent gets that face blurred. Such a version is kept
+//! on top of the one the server holds, like any later version, and pulled by the other tablets.
 
 use super::SyncRefusal;
 use crate::consent::{CaptureRefused, ConsentRecord, InFrame, Purpose, Refusal, may_capture};
-use crate::photo::PhotoRecord;
+use crate::photo::{PhotoRecord, check_regions, only_regions_changed};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -46,8 +50,8 @@ pub fn not_today_id(day: NaiveDate) -> Uuid {
 
 /// What the server knows that bears on a pushed photo record.
 pub struct PhotoCheck<'a> {
-    /// The version the server already keeps of this record, if any.
-    pub held: Option<u64>,
+    /// The version the server already keeps of this record and that version, if any.
+    pub held: Option<(u64, &'a PhotoRecord)>,
     /// The children in the photo as the server knows them; None for a child it does not.
     pub children: &'a [Option<InFrame>],
     /// Every consent answer on record for those children.
@@ -60,8 +64,11 @@ pub struct PhotoCheck<'a> {
     pub bytes_present: bool,
 }
 
+/// A pushed photo record, `version` made on top of the server's `base`: a new photo through
+/// consent as it stood when taken, or a later version that only marks faces.
 pub fn check_photo(
     op_record: Uuid,
+    (version, base): (u64, u64),
     record: &PhotoRecord,
     by: Uuid,
     facts: &PhotoCheck,
@@ -70,9 +77,21 @@ pub fn check_photo(
     if record.id != op_record {
         return Err(SyncRefusal::WrongRecord);
     }
-    if facts.held.is_some() {
-        return Err(SyncRefusal::PhotoChanged);
+    if let Some((held_version, held)) = facts.held {
+        if !only_regions_changed(held, record) {
+            return Err(SyncRefusal::PhotoChanged);
+        }
+        check_regions(record)?;
+        if held.taken_by != by {
+            return Err(SyncRefusal::NotThePhotographer);
+        }
+        if version <= held_version || base != held_version {
+            return Err(SyncRefusal::Stale);
+        }
+        // Who is in it, when and the bytes are as they were checked when it was first kept.
+        return Ok(());
     }
+    check_regions(record)?;
     if record.taken_by != by {
         return Err(SyncRefusal::NotTheAuthor);
     }
@@ -227,6 +246,7 @@ mod tests {
         assert_eq!(
             check_photo(
                 p.id,
+                (1, 0),
                 &p,
                 KEY_PERSON,
                 &facts(&children, &history, true),
@@ -237,6 +257,7 @@ mod tests {
         assert_eq!(
             check_photo(
                 p.id,
+                (1, 0),
                 &p,
                 KEY_PERSON,
                 &facts(&children, &history, false),
@@ -258,6 +279,7 @@ mod tests {
         let p = photo(&[5, 6], at(10, 10));
         let got = check_photo(
             p.id,
+            (1, 0),
             &p,
             KEY_PERSON,
             &facts(&children, &history, true),
@@ -281,6 +303,7 @@ mod tests {
         assert_eq!(
             check_photo(
                 p.id,
+                (1, 0),
                 &p,
                 KEY_PERSON,
                 &facts(&children, &history, true),
@@ -297,6 +320,7 @@ mod tests {
         assert_eq!(
             check_photo(
                 p.id,
+                (1, 0),
                 &p,
                 KEY_PERSON,
                 &facts(&[None], &history, true),
@@ -308,6 +332,7 @@ mod tests {
         assert_eq!(
             check_photo(
                 p.id,
+                (1, 0),
                 &p,
                 Uuid::from_u128(2),
                 &facts(&children, &history, true),
@@ -315,21 +340,66 @@ mod tests {
             ),
             Err(SyncRefusal::NotTheAuthor)
         );
+        let mut other = p.clone();
+        other.children.push(Uuid::from_u128(6));
         let mut held = facts(&children, &history, true);
-        held.held = Some(1);
+        held.held = Some((1, &other));
         assert_eq!(
-            check_photo(p.id, &p, KEY_PERSON, &held, at(10, 11)),
+            check_photo(p.id, (2, 1), &p, KEY_PERSON, &held, at(10, 11)),
             Err(SyncRefusal::PhotoChanged)
         );
         assert_eq!(
             check_photo(
                 p.id,
+                (1, 0),
                 &p,
                 KEY_PERSON,
                 &facts(&children, &history, true),
                 at(9, 11)
             ),
             Err(SyncRefusal::InTheFuture)
+        );
+    }
+
+    #[test]
+    fn the_photographer_may_mark_faces_in_a_later_version_and_nothing_else() {
+        let history = [answer(5, Purpose::JournalPhotos, true, at(1, 9))];
+        let children = [Some(child(5)), Some(child(6))];
+        let held = photo(&[5, 6], at(10, 10));
+        let mut marked = held.clone();
+        marked.regions = vec![crate::photo::FaceRegion {
+            child: Uuid::from_u128(6),
+            x: 100,
+            y: 200,
+            w: 1500,
+            h: 2000,
+        }];
+        // Consent is not asked again: who is in it did not change (child 6 has none on record).
+        let mut facts = facts(&children, &history, true);
+        facts.held = Some((1, &held));
+        let check = |record: &PhotoRecord, versions, by| {
+            check_photo(record.id, versions, record, by, &facts, at(10, 11))
+        };
+        assert_eq!(check(&marked, (2, 1), KEY_PERSON), Ok(()));
+        assert_eq!(
+            check(&marked, (2, 1), Uuid::from_u128(2)),
+            Err(SyncRefusal::NotThePhotographer)
+        );
+        assert_eq!(check(&marked, (1, 1), KEY_PERSON), Err(SyncRefusal::Stale));
+        assert_eq!(check(&marked, (3, 0), KEY_PERSON), Err(SyncRefusal::Stale));
+        let mut moved = marked.clone();
+        moved.taken_at = at(10, 9);
+        assert_eq!(
+            check(&moved, (2, 1), KEY_PERSON),
+            Err(SyncRefusal::PhotoChanged)
+        );
+        let mut outside = marked.clone();
+        outside.regions[0].x = 9000;
+        assert_eq!(
+            check(&outside, (2, 1), KEY_PERSON),
+            Err(SyncRefusal::Regions(
+                crate::photo::RegionError::OutsideThePhoto
+            ))
         );
     }
 
@@ -365,7 +435,7 @@ mod tests {
             let p = photo(&ids, at(10, 10));
             let in_frame: Vec<InFrame> = children.iter().flatten().cloned().collect();
             let camera = may_capture(&in_frame, &history, Purpose::JournalPhotos, NaiveDate::from_ymd_opt(2026, 3, 10).unwrap(), &[]);
-            let server = check_photo(p.id, &p, KEY_PERSON, &facts(&children, &history, true), at(10, 11));
+            let server = check_photo(p.id, (1, 0), &p, KEY_PERSON, &facts(&children, &history, true), at(10, 11));
             prop_assert_eq!(camera.is_ok(), server.is_ok());
         }
     }

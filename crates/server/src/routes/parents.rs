@@ -25,7 +25,7 @@ use burrow_core::consent::{Purpose, Standing, standing};
 use burrow_core::device::check_public_key;
 use burrow_core::names::clean_name;
 use burrow_core::observation::Observation;
-use burrow_core::parent_view::{ChildFacts, PhotoFacts, parent_view};
+use burrow_core::parent_view::{ChildFacts, ParentEntry, PhotoFacts, parent_view};
 use burrow_core::photo::PhotoRecord;
 use chrono::{Duration, Utc};
 use rusqlite::Connection;
@@ -295,26 +295,7 @@ fn build_page(c: &Connection, family: &[Uuid], after: u64) -> Result<ParentJourn
     let rows = parents::observations_after(c, after, PAGE)?;
     let more = rows.len() == PAGE;
     let last = rows.last().map_or(after, |(seq, _)| *seq);
-    let today = crate::routes::today_in_england();
-    let mut facts: HashMap<Uuid, Option<ChildFacts>> = HashMap::new();
-    let mut child_facts = |c: &Connection, id: Uuid| -> Result<Option<ChildFacts>, AppError> {
-        if let Some(f) = facts.get(&id) {
-            return Ok(f.clone());
-        }
-        let mut f = parents::child_facts(c, id)?;
-        if let Some(f) = f.as_mut() {
-            let history: Vec<_> = store::consents_of(c, id)?
-                .into_iter()
-                .map(|e| e.record)
-                .collect();
-            f.other_journals = matches!(
-                standing(&history, id, Purpose::OtherJournals, today),
-                Standing::Granted { .. }
-            );
-        }
-        facts.insert(id, f.clone());
-        Ok(f)
-    };
+    let mut facts = Facts::default();
     let mut entries = Vec::new();
     let mut withdrawn = Vec::new();
     for (_, body) in rows {
@@ -325,36 +306,8 @@ fn build_page(c: &Connection, family: &[Uuid], after: u64) -> Result<ParentJourn
         if !obs.children.iter().any(|c| family.contains(c)) {
             continue;
         }
-        let mut photos = Vec::new();
-        for id in &obs.photos {
-            if let Some(record) = parents::photo_body(c, *id)?
-                .and_then(|b| serde_json::from_str::<PhotoRecord>(&b).ok())
-            {
-                photos.push(PhotoFacts {
-                    id: record.id,
-                    children: record.children,
-                    // Face regions come with masking.
-                    regions: Vec::new(),
-                    signed_off: parents::signed_off(c, record.id)?,
-                });
-            }
-        }
-        let mut kids = Vec::new();
-        for id in obs
-            .children
-            .iter()
-            .chain(photos.iter().flat_map(|p| p.children.iter()))
-        {
-            if let Some(f) = child_facts(c, *id)? {
-                kids.push(f);
-            }
-        }
-        match parent_view(&obs, family, &kids, &photos) {
-            Some(mut entry) => {
-                // Until per-family masking renders a blurred copy, a photo that needs one stays back.
-                entry.photos.retain(|p| p.blur.is_empty());
-                entries.push(entry);
-            }
+        match view(c, family, &obs, &mut facts)? {
+            Some(entry) => entries.push(entry),
             None => withdrawn.push(obs.id),
         }
     }
@@ -364,4 +317,70 @@ fn build_page(c: &Connection, family: &[Uuid], after: u64) -> Result<ParentJourn
         last,
         more,
     })
+}
+
+/// The children's facts `parent_view` needs (names, today's other-journals answer, the flag),
+/// looked up once a request.
+#[derive(Default)]
+pub(super) struct Facts(HashMap<Uuid, Option<ChildFacts>>);
+
+impl Facts {
+    fn child(&mut self, c: &Connection, id: Uuid) -> Result<Option<ChildFacts>, AppError> {
+        if let Some(f) = self.0.get(&id) {
+            return Ok(f.clone());
+        }
+        let mut f = parents::child_facts(c, id)?;
+        if let Some(f) = f.as_mut() {
+            let history: Vec<_> = store::consents_of(c, id)?
+                .into_iter()
+                .map(|e| e.record)
+                .collect();
+            f.other_journals = matches!(
+                standing(
+                    &history,
+                    id,
+                    Purpose::OtherJournals,
+                    crate::routes::today_in_england()
+                ),
+                Standing::Granted { .. }
+            );
+        }
+        self.0.insert(id, f.clone());
+        Ok(f)
+    }
+}
+
+/// One observation as this family may see it, through core's `parent_view`, with its photos'
+/// marked faces and sign-offs: the journal and each photo a phone fetches both come through here,
+/// so a photo goes out with exactly the blurring its entry lists.
+pub(super) fn view(
+    c: &Connection,
+    family: &[Uuid],
+    obs: &Observation,
+    facts: &mut Facts,
+) -> Result<Option<ParentEntry>, AppError> {
+    let mut photos = Vec::new();
+    for id in &obs.photos {
+        if let Some(record) =
+            parents::photo_body(c, *id)?.and_then(|b| serde_json::from_str::<PhotoRecord>(&b).ok())
+        {
+            photos.push(PhotoFacts {
+                id: record.id,
+                children: record.children,
+                regions: record.regions.iter().map(|r| r.child).collect(),
+                signed_off: parents::signed_off(c, record.id)?,
+            });
+        }
+    }
+    let mut kids = Vec::new();
+    for id in obs
+        .children
+        .iter()
+        .chain(photos.iter().flat_map(|p| p.children.iter()))
+    {
+        if let Some(f) = facts.child(c, *id)? {
+            kids.push(f);
+        }
+    }
+    Ok(parent_view(obs, family, &kids, &photos))
 }

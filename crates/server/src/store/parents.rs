@@ -175,3 +175,14 @@ pub fn photo_body(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<String
         .query_row(params![id], |r| r.get(0))
         .optional()
 }
+
+/// The bodies of the kept observations (not deleted) that hold photo `id`, whatever their state.
+pub fn observations_with_photo(conn: &Connection, id: Uuid) -> rusqlite::Result<Vec<String>> {
+    conn.prepare_cached(
+        "SELECT body FROM records WHERE kind = 'observation' AND status IS NOT NULL
+         AND EXISTS (SELECT 1 FROM json_each(records.body, '$.photos') WHERE value = ?1)
+         ORDER BY seq",
+    )?
+    .query_map(params![id.to_string()], |r| r.get(0))?
+    .collect()
+}

@@ -157,6 +157,13 @@ pub fn held(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<(u64, String
         .optional()
 }
 
+/// The body the server keeps of a record of `kind`, as it was pushed.
+pub fn body(conn: &Connection, kind: RecordKind, id: Uuid) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT body FROM records WHERE id = ?1 AND kind = ?2")?
+        .query_row(params![id, kind.as_str()], |r| r.get(0))
+        .optional()
+}
+
 /// The highest sequence number given so far.
 pub fn last_seq(conn: &Connection) -> rusqlite::Result<u64> {
     conn.prepare_cached("SELECT last FROM sync_sequence WHERE id = 1")?

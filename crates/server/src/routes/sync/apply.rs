@@ -253,7 +253,8 @@ fn audit_decision(
     Ok(())
 }
 
-/// A photo record: consent as it stood when it was taken, and both its files already here.
+/// A photo record: consent as it stood when it was taken, and both its files already here; or
+/// a later version of one the server keeps, with only its marked faces changed.
 fn photo(
     tx: &Connection,
     op: &PushOp,
@@ -261,6 +262,14 @@ fn photo(
     held: Option<u64>,
     now: DateTime<Utc>,
 ) -> Result<(), Refusal> {
+    let held = match held {
+        Some(version) => {
+            let body = records::body(tx, RecordKind::Photo, op.record_id)?
+                .ok_or(SyncRefusal::Unreadable)?;
+            Some((version, parse::<PhotoRecord>(&body)?))
+        }
+        None => None,
+    };
     let mut children = Vec::with_capacity(record.children.len());
     let mut history = Vec::new();
     for &child in &record.children {
@@ -286,13 +295,20 @@ fn photo(
     };
     let bytes_present = present(&record.sha256)? && present(&record.thumb_sha256)?;
     let facts = PhotoCheck {
-        held,
+        held: held.as_ref().map(|(v, r)| (*v, r)),
         children: &children,
         history: &history,
         day,
         not_today: &not_today,
         bytes_present,
     };
-    check_photo(op.record_id, record, op.by, &facts, now)?;
+    check_photo(
+        op.record_id,
+        (op.version, op.base),
+        record,
+        op.by,
+        &facts,
+        now,
+    )?;
     Ok(())
 }

@@ -1,0 +1,103 @@
+//! `GET /api/parent/photos/{id}`: one photo of a family's journal, rendered for that family
+//! (issue 7 part 5). The photo goes out only if an entry this family may see holds it, decided
+//! by the same code as the journal (`parents::view`, core's `parent_view`), and with exactly the
+//! faces that entry says to blur made unrecognisable (`crate::mask`). Anything else — an unknown
+//! id, another family's photo, one held back, a thumbnail's id — is the same "not found".
+
+use super::parents::{Facts, view};
+use crate::error::AppError;
+use crate::mask;
+use crate::proof::ParentSigned;
+use crate::state::AppState;
+use crate::store::parents;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use burrow_core::observation::Observation;
+use burrow_core::photo::{FaceRegion, PhotoRecord};
+use uuid::Uuid;
+
+fn nothing() -> AppError {
+    AppError::refused(StatusCode::NOT_FOUND, "There is no such photo.")
+}
+
+pub async fn photo(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    signed: ParentSigned,
+) -> Result<Response, AppError> {
+    let id = Uuid::parse_str(&id).map_err(|_| nothing())?;
+    let parent = signed.parent;
+    let found = state
+        .db
+        .read(move |c| {
+            let family = parents::children_of(c, parent)?;
+            if family.is_empty() {
+                return Ok(None);
+            }
+            let Some(record) = parents::photo_body(c, id)?
+                .and_then(|b| serde_json::from_str::<PhotoRecord>(&b).ok())
+            else {
+                return Ok(None);
+            };
+            let mut facts = Facts::default();
+            for body in parents::observations_with_photo(c, id)? {
+                let Ok(obs) = serde_json::from_str::<Observation>(&body) else {
+                    continue;
+                };
+                if !obs.children.iter().any(|c| family.contains(c)) {
+                    continue;
+                }
+                let shown = view(c, &family, &obs, &mut facts)?
+                    .and_then(|entry| entry.photos.into_iter().find(|p| p.id == id));
+                if let Some(shown) = shown {
+                    return Ok(Some((record, shown.blur)));
+                }
+            }
+            Ok(None)
+        })
+        .await?;
+    let Some((record, blur)) = found else {
+        return Err(nothing());
+    };
+    let faces: Vec<FaceRegion> = record
+        .regions
+        .iter()
+        .filter(|r| blur.contains(&r.child))
+        .copied()
+        .collect();
+    // parent_view blurs only children with a marked face; were one missing, nothing goes out.
+    if blur
+        .iter()
+        .any(|child| !faces.iter().any(|f| f.child == *child))
+    {
+        return Err(nothing());
+    }
+    let Some(sha256) = record.sha256 else {
+        return Err(nothing());
+    };
+    let vault = state.clone();
+    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
+        let original = vault.photos.read(&sha256).map_err(|e| {
+            tracing::error!(error = e.class(), "a kept photo would not open");
+            AppError::internal("photo not readable")
+        })?;
+        if faces.is_empty() {
+            return Ok(original);
+        }
+        mask::mask(&original, &faces).map_err(|e| {
+            tracing::error!(error = %e, "a photo could not be masked");
+            AppError::internal("photo not masked")
+        })
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("masking task failed: {e}")))??;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
