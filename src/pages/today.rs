@@ -1,7 +1,8 @@
 //! The key person's day: observations returned to them, drafts to finish, and their key
-//! children, those not observed lately first.
+//! children, those not observed lately first, and what their families sent ("From families").
 
 use crate::auth::use_auth;
+use crate::components::family_notes::FamilyNotes;
 use crate::components::shell::Shell;
 use crate::known::known;
 use crate::lock::use_lock;
@@ -162,6 +163,11 @@ pub fn TodayPage() -> impl IntoView {
                 let mut drafts: Vec<Observation> = day.mine.iter().filter(|o| o.status == Status::Draft).cloned().collect();
                 drafts.sort_by_key(|o| std::cmp::Reverse(o.updated_at));
                 let affected = day.affected.clone();
+                let families: Vec<(Uuid, String)> = day
+                    .key_children
+                    .iter()
+                    .map(|(c, _, _)| (c.id, c.first_name.clone()))
+                    .collect();
                 let item = {
                     let who = who.clone();
                     move |o: Observation| {
@@ -227,6 +233,7 @@ pub fn TodayPage() -> impl IntoView {
                             }.into_any()
                         }}
                     </section>
+                    <FamilyNotes children=families/>
                 }.into_any()
             }
             Err(e) => view! { <p class="notice notice-error" role="alert">{e}</p> }.into_any(),
