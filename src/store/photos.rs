@@ -73,6 +73,42 @@ pub async fn save(
     Ok(record)
 }
 
+/// Keeps the faces the key person marked as the photo record's next version, sealed, with its
+/// outbox entry (one transaction; sealing happens before it), so sync sends it on top of the
+/// version the server holds. The caller checks the regions with core's `check_regions`.
+pub async fn mark_faces(
+    store: &Store,
+    keys: &Keys,
+    marked: &PhotoRecord,
+) -> Result<PhotoRecord, StoreError> {
+    let held = store
+        .get_versioned(keys, Kind::Photo, marked.id)
+        .await?
+        .ok_or(StoreError::Damaged {
+            record_id: marked.id,
+        })?;
+    let mut record: PhotoRecord =
+        serde_json::from_slice(&held.body).map_err(|_| StoreError::Damaged {
+            record_id: marked.id,
+        })?;
+    record.regions = marked.regions.clone();
+    let body = json(&record)?;
+    let lookups = child_lookups(&record.children);
+    store
+        .put_record(
+            keys,
+            &NewRecord {
+                id: record.id,
+                kind: Kind::Photo,
+                version: held.version + 1,
+                lookups: &lookups,
+                body: &body,
+            },
+        )
+        .await?;
+    Ok(record)
+}
+
 /// One photo's record (who is in it, its thumbnail), if this tablet holds it.
 pub async fn record(
     store: &Store,
@@ -185,4 +221,47 @@ pub async fn bytes(store: &Store, keys: &Keys, id: Uuid) -> Result<Vec<u8>, Stor
         .get_photo(keys, id)
         .await?
         .ok_or(StoreError::Damaged { record_id: id })
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use crate::store::keys::keys_from;
+    use burrow_core::photo::FaceRegion;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    /// Marking faces keeps the photo as it was taken, with the regions, as its next version,
+    /// and puts that version in the outbox.
+    #[wasm_bindgen_test]
+    async fn marked_faces_are_the_photo_records_next_version_in_the_outbox() {
+        let name = format!("burrow-test-{}", Uuid::now_v7());
+        let store = Store::open(&name).await.unwrap();
+        let keys = keys_from(&[0x42; 32], Uuid::nil()).await.unwrap();
+        let (ava, noah, me) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let shot = Shot {
+            jpeg: vec![0xFF, 0xD8, 1, 2, 3],
+            thumb: vec![0xFF, 0xD8, 4, 5],
+            width: 640,
+            height: 480,
+        };
+        let taken = save(&store, &keys, &shot, &[ava, noah], me, chrono::Utc::now())
+            .await
+            .unwrap();
+        let mut marked = taken.clone();
+        marked.regions = vec![FaceRegion::from_corners(noah, (0.6, 0.2), (0.9, 0.7)).unwrap()];
+        // Whatever else the caller changed, only the regions are kept.
+        marked.children = vec![ava];
+        let kept = mark_faces(&store, &keys, &marked).await.unwrap();
+        assert_eq!(kept.children, vec![ava, noah]);
+        assert_eq!(kept.regions, marked.regions);
+        assert_eq!(record(&store, &keys, taken.id).await.unwrap(), Some(kept));
+        let outbox = store.outbox(&keys).await.unwrap();
+        let last = outbox.last().unwrap();
+        assert_eq!((last.record_id, last.version), (taken.id, 2));
+
+        store.close();
+        Store::delete(&name).await.unwrap();
+    }
 }

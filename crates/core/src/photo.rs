@@ -89,6 +89,25 @@ pub struct FaceRegion {
     pub h: u16,
 }
 
+impl FaceRegion {
+    /// The rectangle someone dragged between two corners, each given as fractions (0 to 1) of
+    /// the photo's width and height, in either order; kept inside the photo. None if it has no
+    /// width or height there.
+    pub fn from_corners(child: Uuid, a: (f64, f64), b: (f64, f64)) -> Option<FaceRegion> {
+        let scale = f64::from(REGION_SCALE);
+        let at = |f: f64| (f.clamp(0.0, 1.0) * scale).round() as u16;
+        let (x0, x1) = (at(a.0.min(b.0)), at(a.0.max(b.0)));
+        let (y0, y1) = (at(a.1.min(b.1)), at(a.1.max(b.1)));
+        (x1 > x0 && y1 > y0).then_some(FaceRegion {
+            child,
+            x: x0,
+            y: y0,
+            w: x1 - x0,
+            h: y1 - y0,
+        })
+    }
+}
+
 /// Why a photo's marked faces cannot be kept, written for the key person marking them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 pub enum RegionError {
@@ -225,6 +244,25 @@ mod tests {
     }
 
     proptest! {
+        /// Whatever two points a finger gives, the rectangle between them is one the check
+        /// accepts, or none at all.
+        #[test]
+        fn a_dragged_rectangle_is_always_a_valid_face(
+            a in (-0.5f64..1.5, -0.5f64..1.5), b in (-0.5f64..1.5, -0.5f64..1.5)
+        ) {
+            let mut p = group(&[1], &[]);
+            match FaceRegion::from_corners(Uuid::from_u128(1), a, b) {
+                Some(r) => {
+                    p.regions.push(r);
+                    prop_assert_eq!(check_regions(&p), Ok(()));
+                }
+                None => {
+                    let gap = |u: f64, v: f64| (u.clamp(0.0, 1.0) - v.clamp(0.0, 1.0)).abs();
+                    prop_assert!(gap(a.0, b.0) < 1e-4 || gap(a.1, b.1) < 1e-4);
+                }
+            }
+        }
+
         /// A region the check accepts lies inside the photo, names a child in it, and no child
         /// has two; anything else is refused.
         #[test]

@@ -10,9 +10,10 @@ use crate::lock::use_lock;
 use crate::store::photos::{self, RefusedCapture};
 use crate::store::tablet;
 use crate::today::today;
-use burrow_core::consent::{CaptureRefused, InFrame, Purpose, Reason, may_capture};
+use burrow_core::consent::{CaptureRefused, InFrame, Purpose, Reason, may_capture, standing};
 use burrow_core::photo::PhotoRecord;
 use camera_card::Camera;
+use faces::FaceChild;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -20,6 +21,7 @@ use taken::{Taken, show_taken};
 use uuid::Uuid;
 
 mod camera_card;
+mod faces;
 mod taken;
 
 fn chosen_from(query: &str) -> Vec<Uuid> {
@@ -227,6 +229,26 @@ pub fn PhotoPage() -> impl IntoView {
         }
     };
 
+    // The children in a photo, for marking faces: names, and whether other families may see them.
+    let faces = move |p: PhotoRecord| -> Vec<FaceChild> {
+        let Some(Ok(known)) = data.get_untracked() else {
+            return Vec::new();
+        };
+        p.children
+            .iter()
+            .map(|&id| FaceChild {
+                id,
+                first_name: known
+                    .children
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map_or_else(|| "A child who has left".into(), |c| c.first_name.clone()),
+                other_journals: standing(&known.consents, id, Purpose::OtherJournals, today())
+                    .is_granted(),
+            })
+            .collect()
+    };
+
     view! {
         <Shell>
             <div class="page-head">
@@ -247,7 +269,7 @@ pub fn PhotoPage() -> impl IntoView {
                 fallback=|| view! { <button class="button primary" disabled=true>"Open the camera"</button> }>
                 <Camera children=chosen photos_taken=photos_taken attach_to=for_observation/>
             </Show>
-            <Taken photos_taken=photos_taken withdrawn=Callback::new(withdrawn)/>
+            <Taken photos_taken=photos_taken withdrawn=Callback::new(withdrawn) faces=Callback::new(faces)/>
         </Shell>
     }
 }

@@ -1,6 +1,9 @@
 //! The photos this tablet holds: thumbnails decrypted into memory-only object URLs, each
-//! opening full size on a tap, and marked when consent has changed since it was taken.
+//! opening full size on a tap, and marked when consent has changed since it was taken. Its
+//! photographer can mark the faces on a photo of more than one child there (`faces`).
 
+use super::faces::{FaceChild, MarkFaces};
+use crate::auth::use_auth;
 use crate::lock::use_lock;
 use crate::store::photos;
 use crate::store::tablet;
@@ -37,15 +40,43 @@ pub fn Taken(
     photos_taken: RwSignal<Vec<(PhotoRecord, String)>>,
     /// What has changed in consent since a photo was taken, one sentence per child.
     withdrawn: Callback<PhotoRecord, Vec<String>>,
+    /// The children in a photo, for marking their faces.
+    faces: Callback<PhotoRecord, Vec<FaceChild>>,
 ) -> impl IntoView {
     let lock = use_lock();
-    let full = RwSignal::new(None::<String>);
+    let auth = use_auth();
+    let full = RwSignal::new(None::<(PhotoRecord, String)>);
+    let marking = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let close = move || {
-        if let Some(url) = full.get_untracked() {
+        if let Some((_, url)) = full.get_untracked() {
             let _ = web_sys::Url::revoke_object_url(&url);
         }
         full.set(None);
+        marking.set(false);
+    };
+    // The new version replaces the old in the list and on screen.
+    let saved = move |kept: PhotoRecord| {
+        photos_taken.update(|list| {
+            for (p, _) in list.iter_mut() {
+                if p.id == kept.id {
+                    *p = kept.clone();
+                }
+            }
+        });
+        full.update(|f| {
+            if let Some((p, _)) = f {
+                *p = kept;
+            }
+        });
+        marking.set(false);
+    };
+    let may_mark = move |p: &PhotoRecord| {
+        p.children.len() > 1
+            && auth
+                .session
+                .get_untracked()
+                .is_some_and(|me| me.staff.id == p.taken_by)
     };
     // The decrypted picture lives only as long as it is on screen (locking unmounts this).
     on_cleanup(close);
@@ -62,7 +93,7 @@ pub fn Taken(
                 Ok(Some(url)) => {
                     close();
                     problem.set(None);
-                    full.set(Some(url));
+                    full.set(Some((record, url)));
                 }
                 Ok(None) => problem.set(Some("This photo could not be shown.".into())),
                 Err(e) => problem.set(Some(e)),
@@ -94,13 +125,28 @@ pub fn Taken(
                     }
                 }).collect_view()}
             </ul>
-            {move || full.get().map(|url| view! {
-                <figure class="photo-full" data-testid="photo-full">
-                    <img src=url alt="The photo, full size"/>
-                    <figcaption>
-                        <button class="button quiet" on:click=move |_| close()>"Close the photo"</button>
-                    </figcaption>
-                </figure>
+            {move || full.get().map(|(record, url)| if marking.get() {
+                view! {
+                    <MarkFaces record=record.clone() url=url children=faces.run(record)
+                        on_saved=Callback::new(saved) on_cancel=Callback::new(move |()| marking.set(false))/>
+                }.into_any()
+            } else {
+                let markable = may_mark(&record);
+                let marked = record.regions.len();
+                view! {
+                    <figure class="photo-full" data-testid="photo-full">
+                        <img src=url alt="The photo, full size"/>
+                        <figcaption>
+                            {(marked > 0).then(|| view! {
+                                <p class="muted">{format!("Faces marked: {marked} of {}.", record.children.len())}</p>
+                            })}
+                            {markable.then(|| view! {
+                                <button class="button" on:click=move |_| marking.set(true)>"Mark faces"</button>
+                            })}
+                            <button class="button quiet" on:click=move |_| close()>"Close the photo"</button>
+                        </figcaption>
+                    </figure>
+                }.into_any()
             })}
         </section>
     }
