@@ -143,7 +143,7 @@ fn NoteItem(shown: Shown) -> impl IntoView {
                 <h3>{heading}</h3>
                 <p class="muted">{byline}</p>
                 {about.map(|a| view! { <p class="muted">{a}</p> })}
-                <p class="note-text" style="white-space: pre-wrap">{note.text.clone()}</p>
+                <p class="note-text">{note.text.clone()}</p>
                 {photo}
                 {bring}
             </article>
