@@ -169,7 +169,10 @@ mod tests {
         let refusal = check_note(&note(AVA, &long, now()), &[AVA], now()).unwrap_err();
         assert_eq!(refusal, NoteRefusal::TooLong { chars: 2001 });
         assert!(refusal.to_string().contains("at most 2,000."), "{refusal}");
-        assert_eq!(PARENT_NOTE_MAX_CHARS, 2_000, "the sentence above says 2,000");
+        assert_eq!(
+            PARENT_NOTE_MAX_CHARS, 2_000,
+            "the sentence above says 2,000"
+        );
         // Exactly the limit, counted in characters (not bytes), is fine.
         let exact = "é".repeat(PARENT_NOTE_MAX_CHARS);
         assert_eq!(check_note(&note(AVA, &exact, now()), &[AVA], now()), Ok(()));
@@ -178,7 +181,14 @@ mod tests {
         assert_eq!(refusal, NoteRefusal::InFuture);
         assert!(refusal.to_string().contains("date and time"));
         // A little ahead, or written days ago while off the network, is fine.
-        assert!(check_note(&note(AVA, "hi", now() + Duration::minutes(5)), &[AVA], now()).is_ok());
+        assert!(
+            check_note(
+                &note(AVA, "hi", now() + Duration::minutes(5)),
+                &[AVA],
+                now()
+            )
+            .is_ok()
+        );
         assert!(check_note(&note(AVA, "hi", now() - Duration::days(9)), &[AVA], now()).is_ok());
     }
 
@@ -209,7 +219,11 @@ mod tests {
         let mut big = plain.to_vec();
         big.resize(PHOTO_MAX + 1, 0);
         assert_eq!(check_photo(&big), Err(PhotoRefusal::TooLarge));
-        assert!(PhotoRefusal::CameraDetails.to_string().contains("Burrow app"));
+        assert!(
+            PhotoRefusal::CameraDetails
+                .to_string()
+                .contains("Burrow app")
+        );
     }
 
     proptest! {
