@@ -171,14 +171,20 @@ pub fn redact(text: &str, names: &[&str]) -> String {
         out.push_str(&rest[..start]);
         let after = &rest[start..];
         let len = after.find(|c: char| !joins(c)).unwrap_or(after.len());
-        out.push_str(&replace_word(&after[..len], &names));
+        // "A friend" where a sentence starts, "a friend" anywhere else.
+        let starts_sentence = out
+            .trim_end()
+            .chars()
+            .last()
+            .is_none_or(|c| matches!(c, '.' | '!' | '?'));
+        out.push_str(&replace_word(&after[..len], &names, starts_sentence));
         rest = &after[len..];
     }
     out.push_str(rest);
     out
 }
 
-fn replace_word(word: &str, names: &[String]) -> String {
+fn replace_word(word: &str, names: &[String], starts_sentence: bool) -> String {
     let core = word.trim_matches(['-', '\'']);
     let lower = core.to_lowercase();
     let (stem, tail) = match lower.strip_suffix("'s") {
@@ -190,7 +196,15 @@ fn replace_word(word: &str, names: &[String]) -> String {
     }
     let lead = &word[..word.len() - word.trim_start_matches(['-', '\'']).len()];
     let trail = &word[lead.len() + core.len()..];
-    format!("{lead}{ANOTHER_CHILD}{tail}{trail}")
+    let stand_in = if starts_sentence && lead.is_empty() {
+        let mut c = ANOTHER_CHILD.chars();
+        c.next()
+            .map(|first| first.to_uppercase().chain(c).collect())
+            .unwrap_or_default()
+    } else {
+        ANOTHER_CHILD.to_owned()
+    };
+    format!("{lead}{stand_in}{tail}{trail}")
 }
 
 #[cfg(test)]
@@ -240,7 +254,7 @@ mod tests {
         let seen = parent_view(&o, &[Uuid::from_u128(2)], &kids, &[]).unwrap();
         assert_eq!(
             seen.text,
-            "a friend and Maya planted seeds; maya's were first."
+            "A friend and Maya planted seeds; maya's were first."
         );
         // Another family sees nothing; nor does anyone before it is published.
         assert_eq!(parent_view(&o, &[Uuid::from_u128(3)], &kids, &[]), None);
@@ -308,14 +322,18 @@ mod tests {
         );
         assert_eq!(
             redact("MAYA, maya! Maya-Jane", &["Maya"]),
-            "a friend, a friend! Maya-Jane"
+            "A friend, a friend! Maya-Jane"
         );
-        assert_eq!(redact("O'Neill laughed", &["O'Neill"]), "a friend laughed");
+        assert_eq!(redact("O'Neill laughed", &["O'Neill"]), "A friend laughed");
         assert_eq!(
             redact("'Maya' said Maya'", &["Maya"]),
             "'a friend' said a friend'"
         );
-        assert_eq!(redact("MAYA'S hat", &["maya"]), "a friend's hat");
+        assert_eq!(redact("MAYA'S hat", &["maya"]), "A friend's hat");
+        assert_eq!(
+            redact("Ava cried. Maya hugged her; Maya smiled", &["Maya"]),
+            "Ava cried. A friend hugged her; a friend smiled"
+        );
         assert_eq!(redact("nothing here", &[]), "nothing here");
     }
 

@@ -219,7 +219,7 @@ async fn a_parent_sees_only_their_own_childs_published_journal_and_nothing_of_an
     assert_eq!(
         texts,
         [
-            "a friend and Noah built a den; Noah's roof held.",
+            "A friend and Noah built a den; Noah's roof held.",
             "Noah counted to twenty"
         ]
     );
