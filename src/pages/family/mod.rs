@@ -164,7 +164,7 @@ fn FamilyJournal() -> impl IntoView {
     });
     view! {
         <section class="family" data-screen="family">
-            <Suspense fallback=|| view! { <p class="loading">"Opening the journal…"</p> }>
+            <Transition fallback=|| view! { <p class="loading">"Opening the journal…"</p> }>
                 {move || loaded.get().map(|r| match r {
                     Err(e) => view! { <p class="notice notice-error" role="alert">{e}</p> }.into_any(),
                     Ok(l) => {
@@ -204,7 +204,7 @@ fn FamilyJournal() -> impl IntoView {
                         }.into_any()
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }

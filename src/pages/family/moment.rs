@@ -17,7 +17,6 @@ pub fn MomentForm(phone: Phone, saved: Callback<()>) -> impl IntoView {
     let file = RwSignal::new_local(None::<web_sys::File>);
     let input = NodeRef::<leptos::html::Input>::new();
     let problem = RwSignal::new(None::<String>);
-    let done = RwSignal::new(false);
     let phone_for_send = phone.clone();
     let send = Action::new_local(move |_: &()| {
         let (keys, phone, words, chosen) = (
@@ -54,7 +53,6 @@ pub fn MomentForm(phone: Phone, saved: Callback<()>) -> impl IntoView {
                 i.set_value("");
             }
             problem.set(None);
-            done.set(true);
             saved.run(());
         }
         Some(Err(e)) => problem.set(Some(e)),
@@ -74,7 +72,7 @@ pub fn MomentForm(phone: Phone, saved: Callback<()>) -> impl IntoView {
         <section class="card" aria-labelledby="moment-heading">
             <h2 id="moment-heading">"Share a wow moment from home"</h2>
             <p class="muted">"Something your child did at home that the setting would love to know. It stays on this phone until your next visit, then goes to their key person."</p>
-            <form on:submit=move |ev| { ev.prevent_default(); done.set(false); send.dispatch(()); }>
+            <form on:submit=move |ev| { ev.prevent_default(); send.dispatch(()); }>
                 {several.then(|| view! {
                     <fieldset class="field">
                         <legend>"Which child?"</legend>
@@ -99,7 +97,6 @@ pub fn MomentForm(phone: Phone, saved: Callback<()>) -> impl IntoView {
                     <input id="moment-photo" type="file" accept="image/*" node_ref=input on:change=on_file/>
                 </div>
                 {move || problem.get().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
-                {move || done.get().then(|| view! { <p class="notice" role="status">"Saved on this phone. It goes to the setting at your next sync there."</p> })}
                 <button class="button primary" type="submit" disabled=move || send.pending().get()>"Save the moment"</button>
             </form>
         </section>

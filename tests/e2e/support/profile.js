@@ -8,9 +8,11 @@ import { chromium } from "./chromium.js";
 
 // `camera: false` starts Chromium without its fake camera: like a machine with none at all.
 // `ignoreHTTPSErrors`: trust the setting's certificate as an installed CA would (benchmarks).
-export function freshProfile({ camera = true, ignoreHTTPSErrors = false } = {}) {
+// `videoFile`: the fake camera shows this Y4M file instead of Chromium's own animation.
+export function freshProfile({ camera = true, ignoreHTTPSErrors = false, videoFile } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "burrow-profile-"));
-  const args = camera ? chromium.args : chromium.args.filter((a) => a !== "--use-fake-device-for-media-stream");
+  let args = camera ? chromium.args : chromium.args.filter((a) => a !== "--use-fake-device-for-media-stream");
+  if (videoFile) args = [...args, `--use-file-for-fake-video-capture=${videoFile}`];
   return {
     dir,
     launch: () =>

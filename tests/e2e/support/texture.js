@@ -1,0 +1,27 @@
+// A camera picture with detail everywhere: a Y4M file of one 640×480 frame of 8×8 blocks of
+// random grey (a fixed seed), for Chromium's fake camera. Chromium's own animation is mostly flat
+// green, where a blur would change nothing measurable.
+import { writeFileSync } from "node:fs";
+
+export const WIDTH = 640;
+export const HEIGHT = 480;
+
+export function writeTexture(path) {
+  let seed = 12345;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed >> 16;
+  };
+  const blocks = [];
+  for (let i = 0; i < (WIDTH / 8) * (HEIGHT / 8); i++) blocks.push(16 + (next() % 220));
+  const y = Buffer.alloc(WIDTH * HEIGHT);
+  for (let row = 0; row < HEIGHT; row++) {
+    for (let col = 0; col < WIDTH; col++) {
+      y[row * WIDTH + col] = blocks[Math.floor(row / 8) * (WIDTH / 8) + Math.floor(col / 8)];
+    }
+  }
+  const chroma = Buffer.alloc((WIDTH / 2) * (HEIGHT / 2), 128);
+  const header = Buffer.from(`YUV4MPEG2 W${WIDTH} H${HEIGHT} F30:1 Ip A1:1 C420jpeg\nFRAME\n`);
+  writeFileSync(path, Buffer.concat([header, y, chroma, chroma]));
+  return path;
+}
