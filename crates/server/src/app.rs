@@ -40,6 +40,10 @@ pub fn router(state: AppState, premises: Arc<Premises>, app_dir: &Path, scheme: 
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::phone_fence::fence,
+        ))
         .layer(middleware::from_fn_with_state(premises, premises::guard));
     // The shell revalidates every time (cheap with ETags), so a new release is picked up at once;
     // the service worker keeps it available offline.

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod identity;
 pub mod mask;
+pub mod phone_fence;
 pub mod photos;
 pub mod premises;
 pub mod proof;
