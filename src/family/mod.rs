@@ -36,6 +36,9 @@ fn mark(person: Uuid) {
     if let Some(s) = local_storage() {
         let _ = s.set_item(FAMILY_PHONE, &person.to_string());
     }
+    if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = s.remove_item(WIPED);
+    }
 }
 
 fn unmark() {
@@ -68,13 +71,30 @@ pub async fn unlock(lock: Lock, passphrase: &str) -> Result<(), TabletError> {
     Ok(())
 }
 
-/// The setting withdrew this phone (or the parent's link to every child): everything on it
-/// goes, wrapped key first, and it becomes an ordinary browser again.
+/// Set for the set-up screen after a wipe, so it can say what happened.
+pub const WIPED: &str = "burrow-family-wiped";
+
+/// The setting withdrew this phone: everything on it goes, wrapped key first, and Burrow opens
+/// at the set-up screen, which says why.
 pub async fn wipe(lock: Lock) -> Result<(), String> {
-    lock.lock("");
     tablet::wipe().await.map_err(|e| {
         format!("Burrow could not clear this phone: {e}. Close Burrow and open it again.")
     })?;
     unmark();
+    lock.lock("");
+    if let Some(w) = web_sys::window() {
+        if let Ok(Some(s)) = w.session_storage() {
+            let _ = s.set_item(WIPED, "1");
+        }
+        let _ = w.location().replace("/family/enrol");
+    }
     Ok(())
+}
+
+/// Whether this phone was just cleared because the setting withdrew it.
+pub fn was_wiped() -> bool {
+    web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .and_then(|s| s.get_item(WIPED).ok().flatten())
+        .is_some()
 }

@@ -45,8 +45,7 @@ pub fn FamiliesPage() -> impl IntoView {
                             <ul class="cards" data-testid="families">
                                 {parents.iter().map(|p| {
                                     let kids = p.children.iter().map(name_of).collect::<Vec<_>>().join(", ");
-                                    let phone = if p.enrolled { "phone set up" } else { "phone not set up yet" };
-                                    view! { <li class="card">{format!("{} · {kids} · {phone}", p.name)}</li> }
+                                    view! { <ParentCard parent=p.clone() kids=kids reload=reload/> }
                                 }).collect_view()}
                             </ul>
                             <NewParentForm children=children.clone() on_done=Callback::new(move |added: NewParentResponse| {
@@ -58,6 +57,45 @@ pub fn FamiliesPage() -> impl IntoView {
                 })}
             </Transition>
         </Shell>
+    }
+}
+
+/// One parent or carer, and withdrawing their access (asked twice).
+#[component]
+fn ParentCard(parent: Parent, kids: String, reload: RwSignal<u32>) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let id = parent.id;
+    let withdraw = Action::new_local(move |_: &()| async move {
+        api::post_done(
+            &format!("/api/parents/{id}/withdraw"),
+            &serde_json::json!({}),
+        )
+        .await
+    });
+    Effect::new(move |_| match withdraw.value().get() {
+        Some(Ok(())) => reload.update(|n| *n += 1),
+        Some(Err(e)) => problem.set(Some(e.to_string())),
+        None => {}
+    });
+    let phone = if parent.enrolled {
+        "phone set up"
+    } else {
+        "phone not set up yet"
+    };
+    let name = parent.name.clone();
+    view! {
+        <li class="card" data-testid="family">
+            <p>{format!("{} · {kids} · {phone}", parent.name)}</p>
+            <Show when=move || asking.get() fallback=move || view! {
+                <button class="button quiet" on:click=move |_| asking.set(true)>"Withdraw access"</button>
+            }>
+                <p>{format!("Withdraw {name}’s access? Their code stops working, and their phone clears the journal the next time it reaches the setting.")}</p>
+                <button class="button danger" on:click=move |_| { withdraw.dispatch(()); }>"Yes, withdraw access"</button>
+                <button class="button quiet" on:click=move |_| asking.set(false)>"Keep access"</button>
+            </Show>
+            <ErrorNotice message=problem/>
+        </li>
     }
 }
 

@@ -54,10 +54,11 @@ pub enum Action {
     JournalSentToParent,
     ParentNoteAdded,
     ParentNoteBroughtIn,
+    ParentWithdrawn,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::SignedIn,
         Action::SignInRefused,
         Action::WrongPassphraseOnTablet,
@@ -85,6 +86,7 @@ impl Action {
         Action::JournalSentToParent,
         Action::ParentNoteAdded,
         Action::ParentNoteBroughtIn,
+        Action::ParentWithdrawn,
     ];
 
     pub fn code(self) -> &'static str {
@@ -116,6 +118,7 @@ impl Action {
             Action::JournalSentToParent => "journal_sent_to_parent",
             Action::ParentNoteAdded => "parent_note_added",
             Action::ParentNoteBroughtIn => "parent_note_brought_in",
+            Action::ParentWithdrawn => "parent_withdrawn",
         }
     }
 
@@ -167,6 +170,7 @@ impl Action {
             Action::JournalSentToParent => "Journal sent to a parent's phone",
             Action::ParentNoteAdded => "Parent's comment or wow moment received",
             Action::ParentNoteBroughtIn => "Wow moment from home brought into the journal",
+            Action::ParentWithdrawn => "Parent's access withdrawn",
         }
     }
 }

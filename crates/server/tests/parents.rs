@@ -166,7 +166,10 @@ async fn a_parent_sees_only_their_own_childs_published_journal_and_nothing_of_an
         .step_by(2)
         .filter(|p| p.starts_with('/'))
         .collect();
-    assert!(routes.len() >= 40, "routes read from the router: {routes:?}");
+    assert!(
+        routes.len() >= 40,
+        "routes read from the router: {routes:?}"
+    );
     let noah_hash = "ab".repeat(32);
     for route in &routes {
         let path = format!(
@@ -189,7 +192,10 @@ async fn a_parent_sees_only_their_own_childs_published_journal_and_nothing_of_an
                 "{method} {path}: {body}"
             );
             if own {
-                assert!(!status.is_server_error(), "{method} {path}: {status} {body}");
+                assert!(
+                    !status.is_server_error(),
+                    "{method} {path}: {status} {body}"
+                );
             } else {
                 assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}: {body}");
                 assert!(body.contains("Not found."), "{method} {path}: {body}");
@@ -201,7 +207,9 @@ async fn a_parent_sees_only_their_own_childs_published_journal_and_nothing_of_an
         format!("/api/parent/journal?after=0&child={noah}"),
         format!("/api/family-notes?child={noah}"),
     ] {
-        let r = grace.send(Method::GET, &client(), &server, &path, b"").await;
+        let r = grace
+            .send(Method::GET, &client(), &server, &path, b"")
+            .await;
         let status = r.status();
         let body = r.text().await.unwrap();
         assert!(status.is_client_error(), "{path}: {status} {body}");
@@ -472,6 +480,91 @@ async fn a_high_risk_childs_photo_reaches_no_family_until_a_second_manager_signs
     assert!(
         actions.contains(&"child_flagged") && actions.contains(&"photo_signed_off"),
         "{actions:?}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_withdrawn_parent_is_refused_at_once_and_their_phone_told_to_wipe() {
+    let server = TestServer::start_with(|c| c.demo = true).await;
+    let sam = signed_in(&server, "Sam Patel").await;
+    let priya = signed_in(&server, "Priya Shah").await;
+    let ava = server.child_id(&sam, "Ava").await;
+    let grace = phone(
+        &server,
+        &invite(&server, &sam, "Grace Okafor", &[ava]).await,
+    )
+    .await;
+    let c = client();
+    let journal_path = "/api/parent/journal?after=0";
+    assert_eq!(
+        grace
+            .send(Method::GET, &c, &server, journal_path, b"")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let list: Vec<Value> = sam
+        .get(server.url("/api/parents"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = list[0]["id"].as_str().unwrap().to_owned();
+    let withdraw = |who: &Client, id: &str| {
+        who.post(server.url(&format!("/api/parents/{id}/withdraw")))
+            .send()
+    };
+
+    // A practitioner cannot; a manager can, once.
+    assert_eq!(
+        refusal(withdraw(&priya, &id).await.unwrap()).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        withdraw(&sam, &id).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    let (status, error, _) = refusal(withdraw(&sam, &id).await.unwrap()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(error.contains("no such parent"), "{error}");
+
+    // Her phone hears 410 at once (its cue to wipe itself), on every route of its own.
+    let r = grace
+        .send(Method::GET, &c, &server, journal_path, b"")
+        .await;
+    assert_eq!(r.status(), StatusCode::GONE);
+    for path in ["/api/parent/audit", "/api/parent/notes"] {
+        let r = grace.send(Method::GET, &client(), &server, path, b"").await;
+        assert_eq!(r.status(), StatusCode::GONE, "{path}");
+    }
+    // She is no longer listed, and the log says who withdrew her, for Ava.
+    let list: Vec<Value> = sam
+        .get(server.url("/api/parents"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(list.is_empty(), "{list:?}");
+    let log: Value = sam
+        .get(server.url(&format!("/api/audit?child={ava}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        log["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "parent_withdrawn" && e["actor_name"] == "Sam Patel"),
+        "{log}"
     );
     server.stop().await;
 }

@@ -49,6 +49,9 @@ pub fn FamilyEnrolPage() -> impl IntoView {
         <section class="card narrow" data-screen="family-enrol">
             <p class="eyebrow">{setting}</p>
             <h1>"Follow your child’s journal on this phone"</h1>
+            {crate::family::was_wiped().then(|| view! {
+                <p class="notice" role="status" data-testid="family-wiped">"The setting withdrew this phone’s access to the journal, so Burrow cleared everything it held. If you think this is a mistake, ask the setting’s manager."</p>
+            })}
             <p>"Do this at the setting, on its Wi-Fi, with the invite code the manager gave you. Afterwards this phone brings new entries each time you are at the setting, and you can read them at home."</p>
             <form on:submit=on_submit novalidate>
                 <ErrorNotice message=errors.general()/>

@@ -152,11 +152,9 @@ fn FamilyJournal() -> impl IntoView {
         }
         Some(Err(FamilySyncError::Withdrawn)) => {
             leptos::task::spawn_local(async move {
-                let said = match family::wipe(lock).await {
-                    Ok(()) => "The setting has withdrawn this phone’s access, so Burrow cleared the journal from it. Ask the manager if you think this is a mistake.".to_owned(),
-                    Err(e) => e,
-                };
-                message.set(Some((true, said)));
+                if let Err(e) = family::wipe(lock).await {
+                    message.set(Some((true, e)));
+                }
             });
         }
         Some(Err(e)) => message.set(Some((true, e.to_string()))),

@@ -315,4 +315,16 @@ test("a group photo reaches each family masked as its consents say", async () =>
   expect(mayaFace.diff, "Maya's face differs strongly in Grace's copy").toBeGreaterThan(30);
   expect(mayaFace.detailA, "little of Maya's face is left in Grace's copy").toBeLessThan(mayaFace.detailB * 0.2);
   expect(avaFace.diff, "Ava's face is unchanged in Grace's copy").toBeLessThan(6);
+
+  // Sam withdraws Rubina's access: her phone clears itself at its next contact.
+  await sam.getByRole("link", { name: "Families", exact: true }).click();
+  const card = sam.getByTestId("family").filter({ hasText: "Rubina Begum" });
+  await card.getByRole("button", { name: "Withdraw access" }).click();
+  await card.getByRole("button", { name: "Yes, withdraw access" }).click();
+  await expect(sam.getByTestId("family").filter({ hasText: "Rubina Begum" })).toHaveCount(0);
+  await expect(sam.getByTestId("family").filter({ hasText: "Grace Okafor" })).toHaveCount(1);
+  await rubina.page.getByRole("button", { name: "Sync now" }).click();
+  await expect(rubina.page.getByTestId("family-wiped")).toBeVisible({ timeout: 30_000 });
+  await rubina.page.goto(held.server.url + "/family");
+  await expect(rubina.page.getByRole("button", { name: "Set up this phone" })).toBeVisible();
 });

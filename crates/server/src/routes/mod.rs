@@ -59,6 +59,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/audit/wrong-passphrases", post(audit::wrong_passphrases))
         .route("/parents", get(parents::list).post(parents::add))
         .route("/parents/enrol", post(parents::enrol))
+        .route("/parents/{id}/withdraw", post(parents::withdraw))
         .route("/parent/journal", get(parents::journal))
         .route("/parent/audit", get(parents::trail))
         .route("/parent/photos/{id}", get(parent_photos::photo))

@@ -14,7 +14,7 @@ use crate::store::audit::{self, Event};
 use crate::store::parents;
 use crate::{secrets, store};
 use axum::Json;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::StatusCode;
 use burrow_core::api::{
     NewParentRequest, NewParentResponse, Parent, ParentAuditEntry, ParentEnrolRequest,
@@ -107,6 +107,42 @@ pub async fn add(
             invite_expires,
         }),
     ))
+}
+
+/// `POST /api/parents/{id}/withdraw`: the parent's access ends at once; their phones are revoked
+/// and wipe themselves when they next reach the server.
+pub async fn withdraw(
+    Manager(me): Manager,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, AppError> {
+    state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let children = parents::children_of(&tx, id)?;
+            let now = Utc::now();
+            if !parents::withdraw(&tx, id, me.id, now)? {
+                return Err(AppError::refused(
+                    StatusCode::NOT_FOUND,
+                    "There is no such parent or carer linked to a child here.",
+                ));
+            }
+            for child in children {
+                audit::append(
+                    &tx,
+                    Event::new(Action::ParentWithdrawn)
+                        .by(&me)
+                        .child(child)
+                        .subject(id),
+                    now,
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /api/parents/enrol`: the code proves a manager's invitation, so the phone is enrolled

@@ -186,3 +186,26 @@ pub fn observations_with_photo(conn: &Connection, id: Uuid) -> rusqlite::Result<
     .query_map(params![id.to_string()], |r| r.get(0))?
     .collect()
 }
+
+/// A manager withdraws a parent's access: the parent is no longer listed, their code stops
+/// working and every phone of theirs is revoked (it hears 410 and wipes itself). False if there
+/// was no such parent still linked.
+pub fn withdraw(
+    conn: &Connection,
+    id: Uuid,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<bool> {
+    let withdrawn = conn
+        .prepare_cached("UPDATE parents SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL")?
+        .execute(params![id, now])?
+        == 1;
+    if withdrawn {
+        conn.prepare_cached(
+            "UPDATE devices SET status = 'revoked', revoked_by = ?2, revoked_at = ?3
+             WHERE parent_id = ?1 AND status != 'revoked'",
+        )?
+        .execute(params![id, by, now])?;
+    }
+    Ok(withdrawn)
+}
