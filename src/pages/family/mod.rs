@@ -11,6 +11,7 @@ mod trail;
 
 pub use enrol::FamilyEnrolPage;
 
+use crate::components::auto_lock::AutoLock;
 use crate::components::notice::ErrorNotice;
 use crate::family::sync::{FamilySyncError, run};
 use crate::family::{self, is_family_phone};
@@ -53,6 +54,7 @@ fn FamilyUnlock() -> impl IntoView {
     view! {
         <section class="card narrow" data-screen="family-unlock">
             <h1>"Your child’s journal"</h1>
+            {move || lock.reason.get().filter(|r| !r.is_empty()).map(|r| view! { <p class="notice" role="status">{r}</p> })}
             <p>"Type your passphrase to open the journal on this phone."</p>
             <form on:submit=move |ev| { ev.prevent_default(); open.dispatch(passphrase.get_untracked()); }>
                 <ErrorNotice message=problem/>
@@ -160,7 +162,10 @@ fn FamilyJournal() -> impl IntoView {
         Some(Err(e)) => message.set(Some((true, e.to_string()))),
         None => {}
     });
+    // A phone is put down anywhere: it locks like a tablet does, after the default idle time.
+    let idle_seconds = burrow_core::lock::DEFAULT_LOCK_AFTER_MINUTES * 60;
     view! {
+        <AutoLock seconds=idle_seconds/>
         <section class="family" data-screen="family">
             <Transition fallback=|| view! { <p class="loading">"Opening the journal…"</p> }>
                 {move || loaded.get().map(|r| match r {
