@@ -30,10 +30,7 @@ pub async fn fence(State(state): State<AppState>, req: Request, next: Next) -> R
     if let Some(device) = device
         && !for_phones(req.uri().path())
     {
-        let known = state
-            .db
-            .read(move |c| Ok(devices::known(c, device)?))
-            .await;
+        let known = state.db.read(move |c| Ok(devices::known(c, device)?)).await;
         match known {
             Ok(Some(k)) if k.parent.is_some() => {
                 return AppError::refused(StatusCode::NOT_FOUND, "Not found.").into_response();
