@@ -9,7 +9,10 @@ use crate::store::db::{Store, StoreError};
 use crate::store::family::{self, Note, NoteState, Phone};
 use crate::store::keys::Keys;
 use burrow_core::api::{ParentAuditEntry, ParentJournalPage, ParentNote};
+use burrow_core::parent_view::{ParentEntry, ParentPhoto};
+use std::collections::HashMap;
 use thiserror::Error;
+use uuid::Uuid;
 
 #[derive(Debug, Clone, Error)]
 pub enum FamilySyncError {
@@ -50,40 +53,7 @@ pub async fn run(store: &Store, keys: &Keys, phone: &Phone) -> Result<Report, Fa
     let signer = Signer::new(&phone.enrolment).await.map_err(withdrawn)?;
     let mut report = Report::default();
     send_notes(store, keys, &signer, &mut report).await?;
-    loop {
-        let after = family::checkpoint(store).await?;
-        let page: ParentJournalPage =
-            get(&signer, &format!("/api/parent/journal?after={after}")).await?;
-        report.entries += page.entries.len();
-        for photo in page.entries.iter().flat_map(|e| e.photos.iter()) {
-            if store.has_photo(photo.id).await? {
-                continue;
-            }
-            let response = signer
-                .send("GET", &format!("/api/parent/photos/{}", photo.id), &[], "")
-                .await?;
-            match response.status() {
-                200 => {
-                    let bytes = response.binary().await.map_err(|_| ApiError::BadAnswer)?;
-                    store.put_photo(keys, photo.id, &bytes).await?;
-                }
-                // Held back for this family since the page was made: the entry shows without it.
-                404 => {}
-                _ => {
-                    return Err(withdrawn(
-                        api::read::<()>(response)
-                            .await
-                            .err()
-                            .unwrap_or(ApiError::BadAnswer),
-                    ));
-                }
-            }
-        }
-        family::take_page(store, keys, &page).await?;
-        if !page.more {
-            break;
-        }
-    }
+    pull(store, keys, &signer, &mut report).await?;
     let held: Vec<ParentNote> = get(&signer, "/api/parent/notes").await?;
     for mut note in family::notes(store, keys).await? {
         let brought_in = held
@@ -97,6 +67,93 @@ pub async fn run(store: &Store, keys: &Keys, phone: &Phone) -> Result<Report, Fa
     let trail: Vec<ParentAuditEntry> = get(&signer, "/api/parent/audit").await?;
     family::keep_trail(store, keys, &trail).await?;
     Ok(report)
+}
+
+/// The journal after the checkpoint, page by page; from the start if what families may see
+/// changed since the last full read (`views`), so a photo is re-rendered or taken back.
+async fn pull(
+    store: &Store,
+    keys: &Keys,
+    signer: &Signer,
+    report: &mut Report,
+) -> Result<(), FamilySyncError> {
+    let seen = family::views(store).await?;
+    let mut after = family::checkpoint(store).await?;
+    loop {
+        let page: ParentJournalPage =
+            get(signer, &format!("/api/parent/journal?after={after}")).await?;
+        if page.views != seen && after != 0 {
+            family::restart(store).await?;
+            after = 0;
+            continue;
+        }
+        let held: HashMap<Uuid, ParentEntry> = family::entries(store, keys)
+            .await?
+            .items
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
+        for entry in &page.entries {
+            let before = held.get(&entry.id);
+            if before != Some(entry) {
+                report.entries += 1;
+            }
+            take_photos(store, keys, signer, before, Some(entry)).await?;
+        }
+        for id in &page.withdrawn {
+            take_photos(store, keys, signer, held.get(id), None).await?;
+        }
+        family::take_page(store, keys, &page).await?;
+        after = page.last;
+        if !page.more {
+            family::set_views(store, &page.views).await?;
+            return Ok(());
+        }
+    }
+}
+
+/// Brings an entry's photos as the setting now renders them for this family: fetched when new
+/// or when the faces to blur changed; removed from the phone when the entry no longer has them.
+async fn take_photos(
+    store: &Store,
+    keys: &Keys,
+    signer: &Signer,
+    before: Option<&ParentEntry>,
+    now: Option<&ParentEntry>,
+) -> Result<(), FamilySyncError> {
+    let now_photos: &[ParentPhoto] = now.map_or(&[], |e| &e.photos);
+    for old in before.map_or(&[][..], |e| &e.photos) {
+        if !now_photos.iter().any(|p| p.id == old.id) {
+            store.delete_photo(old.id).await?;
+        }
+    }
+    for photo in now_photos {
+        let same = before
+            .and_then(|b| b.photos.iter().find(|p| p.id == photo.id))
+            .is_some_and(|p| p.rendering == photo.rendering);
+        if same && store.has_photo(photo.id).await? {
+            continue;
+        }
+        let response = signer
+            .send("GET", &format!("/api/parent/photos/{}", photo.id), &[], "")
+            .await?;
+        match response.status() {
+            200 => {
+                let bytes = response.binary().await.map_err(|_| ApiError::BadAnswer)?;
+                store.put_photo(keys, photo.id, &bytes).await?;
+            }
+            // Held back for this family since the page was made: it leaves the phone.
+            404 => store.delete_photo(photo.id).await?,
+            _ => {
+                let e = api::read::<()>(response)
+                    .await
+                    .err()
+                    .unwrap_or(ApiError::BadAnswer);
+                return Err(withdrawn(e));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Each waiting note, then its photo. A refusal (4xx) is kept on the note; no network stops here

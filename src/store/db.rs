@@ -547,9 +547,31 @@ impl Store {
             .transaction(&[PHOTO_CHUNKS], TransactionMode::ReadWrite)
             .map_err(failed)?;
         let store = tx.object_store(PHOTO_CHUNKS).map_err(failed)?;
+        // A photo is replaced whole (a parent's phone gets a re-rendered copy): a longer old
+        // copy's extra chunks must not stay behind.
+        store
+            .delete(Query::from(photo_range(photo_id)?))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
         put_all(&store, &rows).await?;
         commit(tx, "the photo was not saved").await?;
         Ok(rows.len() as u32)
+    }
+
+    /// Removes a photo's chunks (a parent's phone, when the setting takes a photo back).
+    pub async fn delete_photo(&self, photo_id: Uuid) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(&[PHOTO_CHUNKS], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        tx.object_store(PHOTO_CHUNKS)
+            .map_err(failed)?
+            .delete(Query::from(photo_range(photo_id)?))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        commit(tx, "the photo was not removed").await
     }
 
     /// Reads a photo back; a missing, swapped or changed chunk makes it damaged, by id.

@@ -16,6 +16,8 @@ use uuid::Uuid;
 
 /// Where this phone has read the family's journal up to (the server's sequence number).
 const CHECKPOINT: &str = "family_checkpoint";
+/// The server's `views` as of the last full read (a number and a date, nothing personal).
+const VIEWS: &str = "family_views";
 
 /// The phone itself: its enrolment and whose journal it holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -102,6 +104,20 @@ pub async fn take_page(
 
 pub async fn checkpoint(store: &Store) -> Result<u64, StoreError> {
     Ok(store.meta(CHECKPOINT).await?.unwrap_or(0))
+}
+
+/// Read the journal again from the start at the next page (what families may see changed).
+pub async fn restart(store: &Store) -> Result<(), StoreError> {
+    store.set_meta(CHECKPOINT, &0u64).await
+}
+
+/// The server's `views` when this phone last read its journal to the end.
+pub async fn views(store: &Store) -> Result<String, StoreError> {
+    Ok(store.meta(VIEWS).await?.unwrap_or_default())
+}
+
+pub async fn set_views(store: &Store, views: &str) -> Result<(), StoreError> {
+    store.set_meta(VIEWS, &views).await
 }
 
 /// The parent's notes, newest first.

@@ -297,6 +297,12 @@ pub struct ParentJournalPage {
     pub withdrawn: Vec<Uuid>,
     pub last: u64,
     pub more: bool,
+    /// Changes whenever something other than the entries may have changed what this family
+    /// sees (a consent answer recorded, a high-risk flag, a sign-off, a new day for answers that
+    /// lapse): a phone that last saw another value reads its journal again from the start, so
+    /// a photo is re-rendered or taken back.
+    #[serde(default)]
+    pub views: String,
 }
 
 /// Longest comment or "wow moment" a parent may send, in characters.

@@ -46,7 +46,14 @@ pub struct PhotoFacts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParentPhoto {
     pub id: Uuid,
+    /// The children to blur in this family's copy: the server's to know, never sent to a phone
+    /// (it would name another child and say they did not consent).
+    #[serde(skip)]
     pub blur: Vec<Uuid>,
+    /// An opaque fingerprint of this family's copy, filled in by the server: it changes when
+    /// the faces to blur or where they are change, so the phone fetches the photo again.
+    #[serde(default)]
+    pub rendering: String,
 }
 
 /// An observation as one family may see it.
@@ -149,7 +156,11 @@ fn photo_for<'a>(
             return None;
         }
     }
-    Some(ParentPhoto { id: p.id, blur })
+    Some(ParentPhoto {
+        id: p.id,
+        blur,
+        rendering: String::new(),
+    })
 }
 
 /// Takes each name out of `text` wherever it stands as a word (any case, with a possessive
@@ -285,7 +296,8 @@ mod tests {
             seen.photos,
             vec![ParentPhoto {
                 id: with_region.id,
-                blur: vec![Uuid::from_u128(2)]
+                blur: vec![Uuid::from_u128(2)],
+                rendering: String::new(),
             }]
         );
         // Maya's own family sees her unblurred in both.

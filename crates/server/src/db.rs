@@ -241,6 +241,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX parent_notes_by_parent ON parent_notes (parent_id, written_at);
     CREATE INDEX parent_notes_by_time ON parent_notes (written_at);
 "#,
+    r#"
+    -- The newest entry of a kind (a consent answer, a high-risk flag) without reading the log.
+    CREATE INDEX audit_by_action ON audit (action, seq);
+"#,
 ];
 
 impl Db {

@@ -504,6 +504,38 @@ async fn a_withdrawn_parent_is_refused_at_once_and_their_phone_told_to_wipe() {
             .status(),
         StatusCode::OK
     );
+    // A consent answer changes what families may see: the journal's `views` says so, and the
+    // phone reads its journal again from the start.
+    let views = |r: Value| r["views"].as_str().unwrap().to_owned();
+    let before = views(
+        grace
+            .send(Method::GET, &c, &server, journal_path, b"")
+            .await
+            .json()
+            .await
+            .unwrap(),
+    );
+    let r = sam
+        .post(server.url(&format!("/api/children/{ava}/consents")))
+        .json(&json!({
+            "purpose": "other_journals", "granted": false, "given_by": "Grace Okafor",
+            "how": {"kind": "signed_on_tablet"},
+            "review_by": (chrono::Utc::now().date_naive() + chrono::Days::new(90)).to_string(),
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let after = views(
+        grace
+            .send(Method::GET, &c, &server, journal_path, b"")
+            .await
+            .json()
+            .await
+            .unwrap(),
+    );
+    assert_ne!(before, after);
+
     let list: Vec<Value> = sam
         .get(server.url("/api/parents"))
         .send()

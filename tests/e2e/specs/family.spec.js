@@ -316,6 +316,27 @@ test("a group photo reaches each family masked as its consents say", async () =>
   expect(mayaFace.detailA, "little of Maya's face is left in Grace's copy").toBeLessThan(mayaFace.detailB * 0.2);
   expect(avaFace.diff, "Ava's face is unchanged in Grace's copy").toBeLessThan(6);
 
+  // Later Ava's mum withdraws too: at Rubina's next sync her phone's copy is rendered again,
+  // now with Ava's face gone, and Maya's (her own child) as it was.
+  await sam.getByRole("link", { name: "Consent", exact: true }).click();
+  await sam.getByRole("link", { name: "Ava Okafor" }).click();
+  await sam.getByRole("button", { name: "Record an answer" }).click();
+  await sam.getByLabel("What for").selectOption({ label: "Other children’s journals" });
+  await sam.getByLabel("Their answer").selectOption({ label: "No, they do not agree" });
+  await sam.getByLabel("Parent or carer").fill("Grace Okafor");
+  await sam.getByLabel("How they answered").selectOption({ label: "Signed on this tablet" });
+  await sam.getByRole("button", { name: "Save answer" }).click();
+  await expect(sam.getByTestId("standings")).toContainText("Other children’s journalsRefused");
+  await expect(await familySync(rubina.page)).toContainText("Up to date. 1 new or changed entry.");
+  await expect(async () => {
+    const again = await shownPixels(rubina.page);
+    const avaNow = compare(again, rubinaCopy, inner(ava));
+    const mayaNow = compare(again, rubinaCopy, inner(maya));
+    console.log(`Rubina's copy after Ava's withdrawal: Ava ${JSON.stringify(avaNow)}; Maya ${JSON.stringify(mayaNow)}`);
+    expect(avaNow.diff, "Ava's face differs strongly in Rubina's new copy").toBeGreaterThan(30);
+    expect(mayaNow.diff, "Maya's face is unchanged in her own family's copy").toBeLessThan(6);
+  }).toPass({ timeout: 15_000 });
+
   // Sam withdraws Rubina's access: her phone clears itself at its next contact.
   await sam.getByRole("link", { name: "Families", exact: true }).click();
   const card = sam.getByTestId("family").filter({ hasText: "Rubina Begum" });

@@ -26,7 +26,7 @@ use burrow_core::device::check_public_key;
 use burrow_core::names::clean_name;
 use burrow_core::observation::Observation;
 use burrow_core::parent_view::{ChildFacts, ParentEntry, PhotoFacts, parent_view};
-use burrow_core::photo::PhotoRecord;
+use burrow_core::photo::{FaceRegion, PhotoRecord};
 use chrono::{Duration, Utc};
 use rusqlite::Connection;
 use serde::Deserialize;
@@ -247,7 +247,9 @@ pub async fn journal(
                     "This phone's invitation was withdrawn by the setting.",
                 ));
             }
-            Ok((build_page(c, &family, q.after)?, family))
+            let mut page = build_page(c, &family, q.after)?;
+            page.views = views(c)?;
+            Ok((page, family))
         })
         .await?;
     // Which of the family's journals went to the phone, for the setting's log and the parent's.
@@ -327,6 +329,26 @@ pub async fn trail(
     Ok(Json(out))
 }
 
+/// What may have changed a family's view besides the entries themselves: the newest consent
+/// answer, high-risk flag or sign-off in the log, and the day (answers lapse at their review).
+fn views(c: &Connection) -> Result<String, AppError> {
+    let last = audit::last_of(
+        c,
+        &[
+            Action::ConsentRecorded,
+            Action::ChildFlagged,
+            Action::ChildUnflagged,
+            Action::PhotoSignedOff,
+        ],
+    )?;
+    // Faces marked on a photo after its entry was published change the families' copies too.
+    let photos = parents::last_photo_change(c)?;
+    Ok(format!(
+        "{last}.{photos}@{}",
+        crate::routes::today_in_england()
+    ))
+}
+
 fn build_page(c: &Connection, family: &[Uuid], after: u64) -> Result<ParentJournalPage, AppError> {
     let rows = parents::observations_after(c, after, PAGE)?;
     let more = rows.len() == PAGE;
@@ -352,6 +374,7 @@ fn build_page(c: &Connection, family: &[Uuid], after: u64) -> Result<ParentJourn
         withdrawn,
         last,
         more,
+        views: String::new(),
     })
 }
 
@@ -396,10 +419,12 @@ pub(super) fn view(
     facts: &mut Facts,
 ) -> Result<Option<ParentEntry>, AppError> {
     let mut photos = Vec::new();
+    let mut records = Vec::new();
     for id in &obs.photos {
         if let Some(record) =
             parents::photo_body(c, *id)?.and_then(|b| serde_json::from_str::<PhotoRecord>(&b).ok())
         {
+            records.push(record.clone());
             photos.push(PhotoFacts {
                 id: record.id,
                 children: record.children,
@@ -418,5 +443,30 @@ pub(super) fn view(
             kids.push(f);
         }
     }
-    Ok(parent_view(obs, family, &kids, &photos))
+    let mut entry = parent_view(obs, family, &kids, &photos);
+    for photo in entry.iter_mut().flat_map(|e| e.photos.iter_mut()) {
+        let regions = records
+            .iter()
+            .find(|r| r.id == photo.id)
+            .map(|r| r.regions.as_slice())
+            .unwrap_or_default();
+        photo.rendering = rendering(photo.id, &photo.blur, regions);
+    }
+    Ok(entry)
+}
+
+/// A fingerprint of one family's copy of a photo: which faces are blurred and where. Opaque to
+/// the phone (a hash), so it says nothing about who else is in the picture.
+fn rendering(photo: Uuid, blur: &[Uuid], regions: &[FaceRegion]) -> String {
+    let mut message = photo.as_bytes().to_vec();
+    let mut blurred: Vec<&FaceRegion> =
+        regions.iter().filter(|r| blur.contains(&r.child)).collect();
+    blurred.sort_by_key(|r| r.child);
+    for r in blurred {
+        message.extend_from_slice(r.child.as_bytes());
+        for v in [r.x, r.y, r.w, r.h] {
+            message.extend_from_slice(&v.to_be_bytes());
+        }
+    }
+    hex::encode(&secrets::digest(&message)[..12])
 }

@@ -220,6 +220,18 @@ pub fn list(conn: &Connection, f: &Filter) -> rusqlite::Result<Vec<Entry>> {
         .collect()
 }
 
+/// The newest kept entry of any of these kinds (0 if none).
+pub fn last_of(conn: &Connection, actions: &[Action]) -> rusqlite::Result<i64> {
+    let mut last = 0;
+    for action in actions {
+        let seq: Option<i64> = conn
+            .prepare_cached("SELECT MAX(seq) FROM audit WHERE action = ?1")?
+            .query_row(params![action.code()], |r| r.get(0))?;
+        last = last.max(seq.unwrap_or(0));
+    }
+    Ok(last)
+}
+
 /// Walks the whole kept log, oldest first, through `visit` (it may be long: not collected).
 pub fn each(conn: &Connection, mut visit: impl FnMut(Entry)) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit ORDER BY seq"))?;

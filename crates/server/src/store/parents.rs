@@ -209,3 +209,9 @@ pub fn withdraw(
     }
     Ok(withdrawn)
 }
+
+/// The sequence number of the newest photo record (a new photo, or faces marked on one).
+pub fn last_photo_change(conn: &Connection) -> rusqlite::Result<u64> {
+    conn.prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM records WHERE kind = 'photo'")?
+        .query_row([], |r| r.get(0))
+}
