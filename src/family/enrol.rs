@@ -29,11 +29,18 @@ pub async fn enrol(lock: Lock, code: &str, passphrase_typed: &str) -> Result<(),
     }
     passphrase::check(passphrase_typed, &[])
         .map_err(|w| ApiError::invalid("passphrase", &w.to_string()))?;
-    let store = tablet::open().await.map_err(on_phone)?;
+    let mut store = tablet::open().await.map_err(on_phone)?;
     if !tablet::people(&store).await.map_err(on_phone)?.is_empty() {
         return Err(ApiError::on_tablet(
             "This device is already one of the setting's tablets, so it cannot also be a family's phone. Use your own phone.".into(),
         ));
+    }
+    // What an earlier set-up of this phone left (its key wrapped under a forgotten passphrase,
+    // where it had read to) goes first, so the new journal starts from the beginning.
+    if !store.wrapped_keys().await.map_err(on_phone)?.is_empty() {
+        store.close();
+        tablet::wipe().await.map_err(on_phone)?;
+        store = tablet::open().await.map_err(on_phone)?;
     }
     // Everything that can fail on the phone happens before the code is spent.
     let person = Uuid::now_v7();

@@ -91,6 +91,20 @@ pub async fn wipe(lock: Lock) -> Result<(), String> {
     Ok(())
 }
 
+/// The parent forgot their passphrase: nothing on the phone can be opened without it, so it is
+/// cleared, and set up again with a new code from the manager (the journal comes back then).
+pub async fn start_again(lock: Lock) -> Result<(), String> {
+    tablet::wipe().await.map_err(|e| {
+        format!("Burrow could not clear this phone: {e}. Close Burrow and open it again.")
+    })?;
+    unmark();
+    lock.lock("");
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().replace("/family/enrol");
+    }
+    Ok(())
+}
+
 /// Whether this phone was just cleared because the setting withdrew it.
 pub fn was_wiped() -> bool {
     web_sys::window()

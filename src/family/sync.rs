@@ -79,10 +79,12 @@ async fn pull(
 ) -> Result<(), FamilySyncError> {
     let seen = family::views(store).await?;
     let mut after = family::checkpoint(store).await?;
+    // An entry that no longer opens on this phone comes again with a full read.
+    let damaged = !family::entries(store, keys).await?.damaged.is_empty();
     loop {
         let page: ParentJournalPage =
             get(signer, &format!("/api/parent/journal?after={after}")).await?;
-        if page.views != seen && after != 0 {
+        if (page.views != seen || damaged) && after != 0 {
             family::restart(store).await?;
             after = 0;
             continue;
@@ -172,23 +174,47 @@ async fn send_notes(
         let sent = signer
             .send("POST", "/api/parent/notes", &body, "application/json")
             .await?;
-        let mut answer = api::read::<ParentNote>(sent).await.map(|_| ());
-        if answer.is_ok() && note.has_photo {
-            answer = send_photo(store, keys, signer, &note).await;
-        }
-        note.state = match answer {
-            Ok(()) => {
+        let words = api::read::<ParentNote>(sent).await.map(|_| ());
+        let photo = match (&words, note.has_photo) {
+            (Ok(()), true) => send_photo(store, keys, signer, &note).await,
+            _ => Ok(()),
+        };
+        note.state = match (words, photo) {
+            (Ok(()), Ok(())) => {
                 report.notes_sent += 1;
                 NoteState::Sent
             }
-            Err(ApiError::Refused { status: 410, .. }) => return Err(FamilySyncError::Withdrawn),
-            Err(ApiError::Refused {
-                status, message, ..
-            }) if (400..500).contains(&status) => {
+            (Err(ApiError::Refused { status: 410, .. }), _)
+            | (_, Err(ApiError::Refused { status: 410, .. })) => {
+                return Err(FamilySyncError::Withdrawn);
+            }
+            (Err(ApiError::Refused { status: 404, .. }), _) if note.note.entry.is_some() => {
+                report.notes_refused += 1;
+                NoteState::Refused(
+                    "This entry is no longer in the journal, so your comment was not sent. Share it as a wow moment if you would still like the setting to know.".into(),
+                )
+            }
+            (
+                Err(ApiError::Refused {
+                    status, message, ..
+                }),
+                _,
+            ) if (400..500).contains(&status) => {
                 report.notes_refused += 1;
                 NoteState::Refused(message)
             }
-            Err(e) => return Err(e.into()),
+            (
+                Ok(()),
+                Err(ApiError::Refused {
+                    status, message, ..
+                }),
+            ) if (400..500).contains(&status) => {
+                report.notes_refused += 1;
+                NoteState::Refused(format!(
+                    "Your words reached the setting, but the photo did not: {message}"
+                ))
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(e.into()),
         };
         family::keep_note(store, keys, note).await?;
     }

@@ -421,6 +421,18 @@ impl Store {
         Ok(())
     }
 
+    /// Seals and writes one record on its own, with no outbox entry (a parent's phone keeps its
+    /// notes so: one note written never touches another).
+    pub async fn put_alone(&self, keys: &Keys, record: &NewRecord<'_>) -> Result<(), StoreError> {
+        let row = sealed_row(keys, record).await?;
+        let tx = self
+            .db
+            .transaction(&[RECORDS], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        put_all(&tx.object_store(RECORDS).map_err(failed)?, &[row]).await?;
+        commit(tx, "the record was not saved").await
+    }
+
     /// Every record of `kind`, each opened or reported damaged (by id, never shown as garbage).
     pub async fn all_of(
         &self,

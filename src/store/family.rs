@@ -4,7 +4,7 @@
 //!
 //! In the clear sits only what a tablet keeps there: the wrapped key and the pull checkpoint.
 
-use super::db::{Store, StoreError};
+use super::db::{NewRecord, Store, StoreError};
 use super::keys::Keys;
 use super::mirror::{self, Kept};
 use crate::enrolment::Enrolment;
@@ -129,12 +129,22 @@ pub async fn notes(store: &Store, keys: &Keys) -> Result<Vec<Note>, StoreError> 
     Ok(notes)
 }
 
-/// Keeps a new or changed note (with the others, in one transaction).
+/// Keeps a new or changed note as its own record, so a note written while a sync runs is never
+/// overwritten by the sync's copy of the list.
 pub async fn keep_note(store: &Store, keys: &Keys, note: Note) -> Result<(), StoreError> {
-    let mut all = notes(store, keys).await?;
-    all.retain(|n| n.note.id != note.note.id);
-    all.push(note);
-    mirror::keep(store, keys, Kind::FamilyNote, &all, |n| n.note.id).await
+    let body = serde_json::to_vec(&note).map_err(|e| StoreError::Failed(e.to_string()))?;
+    store
+        .put_alone(
+            keys,
+            &NewRecord {
+                id: note.note.id,
+                kind: Kind::FamilyNote,
+                version: 1,
+                lookups: &[],
+                body: &body,
+            },
+        )
+        .await
 }
 
 pub async fn trail(store: &Store, keys: &Keys) -> Result<Vec<ParentAuditEntry>, StoreError> {

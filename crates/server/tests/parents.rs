@@ -550,6 +550,9 @@ async fn a_withdrawn_parent_is_refused_at_once_and_their_phone_told_to_wipe() {
             .send()
     };
 
+    // A second carer's code, not used yet, stops working with the withdrawal too.
+    let unused = invite(&server, &sam, "Sam Okafor", &[ava]).await;
+
     // A practitioner cannot; a manager can, once.
     assert_eq!(
         refusal(withdraw(&priya, &id).await.unwrap()).await.0,
@@ -561,6 +564,26 @@ async fn a_withdrawn_parent_is_refused_at_once_and_their_phone_told_to_wipe() {
     );
     let (status, error, _) = refusal(withdraw(&sam, &id).await.unwrap()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    let list: Vec<Value> = sam
+        .get(server.url("/api/parents"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let second = list[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        withdraw(&sam, &second).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    let r = Client::new()
+        .post(server.url("/api/parents/enrol"))
+        .json(&json!({"code": unused, "public_key": Tablet::new().public_hex()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refusal(r).await.0, StatusCode::FORBIDDEN);
     assert!(error.contains("no such parent"), "{error}");
 
     // Her phone hears 410 at once (its cue to wipe itself), on every route of its own.

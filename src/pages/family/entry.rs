@@ -68,7 +68,7 @@ pub fn EntryCard(
             </div>
             {(!notes_here.is_empty()).then(|| view! {
                 <ul class="family-notes" aria-label="Your comments">
-                    {notes_here.into_iter().map(|n| view! { <NoteLine note=n/> }).collect_view()}
+                    {notes_here.into_iter().map(|n| view! { <NoteLine note=n saved=saved/> }).collect_view()}
                 </ul>
             })}
             <form class="comment" on:submit=move |ev| {

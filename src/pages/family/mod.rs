@@ -51,6 +51,8 @@ fn FamilyUnlock() -> impl IntoView {
         async move { family::unlock(lock, &p).await.map_err(|e| e.to_string()) }
     });
     let problem = Signal::derive(move || open.value().get().and_then(Result::err));
+    let forgot = RwSignal::new(false);
+    let cleared = RwSignal::new(None::<String>);
     view! {
         <section class="card narrow" data-screen="family-unlock">
             <h1>"Your child’s journal"</h1>
@@ -64,6 +66,20 @@ fn FamilyUnlock() -> impl IntoView {
                 </div>
                 <button class="button primary" type="submit" disabled=move || open.pending().get()>"Open"</button>
             </form>
+            <Show when=move || forgot.get() fallback=move || view! {
+                <p class="aside"><button type="button" class="link" on:click=move |_| forgot.set(true)>"Forgotten your passphrase?"</button></p>
+            }>
+                <p>"Without it, nothing on this phone can be opened, by you or anyone else. Burrow can clear this phone so you can set it up again with a new code from the setting’s manager; the journal comes back at your next sync there."</p>
+                <button class="button danger" on:click=move |_| {
+                    leptos::task::spawn_local(async move {
+                        if let Err(e) = family::start_again(lock).await {
+                            cleared.set(Some(e));
+                        }
+                    });
+                }>"Clear this phone and set it up again"</button>
+                <button class="button quiet" on:click=move |_| forgot.set(false)>"Keep trying"</button>
+                <ErrorNotice message=cleared/>
+            </Show>
         </section>
     }
 }
@@ -194,7 +210,7 @@ fn FamilyJournal() -> impl IntoView {
                             {(!moments.is_empty()).then(|| view! {
                                 <section class="card" aria-labelledby="moments-heading">
                                     <h2 id="moments-heading">"Your wow moments"</h2>
-                                    <ul class="family-notes">{moments.into_iter().map(|n| view! { <NoteLine note=n/> }).collect_view()}</ul>
+                                    <ul class="family-notes">{moments.into_iter().map(|n| view! { <NoteLine note=n saved=saved/> }).collect_view()}</ul>
                                 </section>
                             })}
                             <h2>"Entries"</h2>

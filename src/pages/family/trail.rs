@@ -20,7 +20,8 @@ pub fn Trail(trail: Vec<ParentAuditEntry>, names: Vec<(Uuid, String)>) -> impl I
             {empty.then(|| view! { <p class="muted">"Nothing yet."</p> })}
             <ul class="trail" data-testid="family-trail">
                 {trail.into_iter().map(|e| {
-                    let when = e.at.format("%d/%m/%Y %H:%M").to_string();
+                    let local = e.at.with_timezone(&chrono::Local);
+                    let when = format!("{} at {}", burrow_core::dates::format_uk(local.date_naive()), local.format("%H:%M"));
                     view! {
                         <li>
                             <span class="when">{when}</span>" "

@@ -348,4 +348,19 @@ test("a group photo reaches each family masked as its consents say", async () =>
   await expect(rubina.page.getByTestId("family-wiped")).toBeVisible({ timeout: 30_000 });
   await rubina.page.goto(held.server.url + "/family");
   await expect(rubina.page.getByRole("button", { name: "Set up this phone" })).toBeVisible();
+
+  // Grace forgets her passphrase: the phone is cleared, set up again with a new code, and the
+  // journal comes back at her next sync.
+  await grace.page.getByRole("button", { name: "Lock" }).click();
+  await grace.page.getByRole("button", { name: "Forgotten your passphrase?" }).click();
+  await grace.page.getByRole("button", { name: "Clear this phone and set it up again" }).click();
+  await expect(grace.page.getByRole("button", { name: "Set up this phone" })).toBeVisible();
+  const fresh = await linkParent(sam, "Grace Okafor", "Ava Okafor");
+  await grace.page.getByLabel("Invite code").fill(fresh);
+  await grace.page.getByLabel("Passphrase", { exact: true }).fill("willow harbour comet");
+  await grace.page.getByLabel("Passphrase again").fill("willow harbour comet");
+  await grace.page.getByRole("button", { name: "Set up this phone" }).click();
+  await expect(grace.page.getByTestId("family-entry")).toHaveCount(0);
+  await expect(await familySync(grace.page)).toContainText("Up to date. 1 new or changed entry.");
+  await expect(grace.page.getByTestId("family-entry").locator("img.family-photo")).toHaveCount(1);
 });

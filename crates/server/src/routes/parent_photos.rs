@@ -18,7 +18,7 @@ use burrow_core::photo::{FaceRegion, PhotoRecord};
 use uuid::Uuid;
 
 fn nothing() -> AppError {
-    AppError::refused(StatusCode::NOT_FOUND, "There is no such photo.")
+    AppError::refused(StatusCode::NOT_FOUND, "Not found.")
 }
 
 pub async fn photo(
