@@ -58,6 +58,35 @@ pub enum PhotoRefusal {
     CameraDetails,
 }
 
+/// What only a wow moment from home may have, and a comment on an entry may not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum NotAMoment {
+    #[error(
+        "A photo can go with a wow moment from home, not with a comment on an entry. Send it as a wow moment."
+    )]
+    Photo,
+    #[error(
+        "Only a wow moment from home is brought into the journal; a comment is about an entry already in it."
+    )]
+    BroughtIn,
+}
+
+/// A photo of their child goes only with a wow moment (a note about no `entry`).
+pub fn may_have_photo(entry: Option<Uuid>) -> Result<(), NotAMoment> {
+    match entry {
+        None => Ok(()),
+        Some(_) => Err(NotAMoment::Photo),
+    }
+}
+
+/// Staff bring only a wow moment into the journal (a comment is about an entry already there).
+pub fn may_bring_in(entry: Option<Uuid>) -> Result<(), NotAMoment> {
+    match entry {
+        None => Ok(()),
+        Some(_) => Err(NotAMoment::BroughtIn),
+    }
+}
+
 /// The text as it is kept: without the spaces and blank lines around it. Otherwise exactly as
 /// written (HTML or script in it is shown as text, never run).
 pub fn clean_text(text: &str) -> &str {
@@ -115,6 +144,15 @@ pub fn brought_in_text(from: &str, text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_wow_moment_has_a_photo_or_is_brought_in() {
+        assert_eq!(may_have_photo(None), Ok(()));
+        assert_eq!(may_bring_in(None), Ok(()));
+        let entry = Some(Uuid::from_u128(3));
+        assert_eq!(may_have_photo(entry), Err(NotAMoment::Photo));
+        assert_eq!(may_bring_in(entry), Err(NotAMoment::BroughtIn));
+    }
     use proptest::prelude::*;
 
     fn note(child: Uuid, text: &str, written_at: DateTime<Utc>) -> NewParentNote {

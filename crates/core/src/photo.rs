@@ -74,6 +74,12 @@ pub struct PhotoRecord {
     pub regions: Vec<FaceRegion>,
 }
 
+/// Only the person who took a photo marks faces on it, and only on a photo of more than one
+/// child (alone in the picture, a child is in their own family's copy only).
+pub fn may_mark_faces(record: &PhotoRecord, person: Uuid) -> bool {
+    record.children.len() > 1 && record.taken_by == person
+}
+
 /// Region coordinates are in ten-thousandths of the photo's width and height, so a region means
 /// the same on the full photo, its thumbnail and a screen of any size.
 pub const REGION_SCALE: u16 = 10_000;
@@ -154,6 +160,25 @@ pub fn only_regions_changed(held: &PhotoRecord, new: &PhotoRecord) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_photographer_marks_faces_and_only_on_a_group_photo() {
+        let record = |children: u128| PhotoRecord {
+            id: Uuid::from_u128(1),
+            thumb_id: Uuid::from_u128(2),
+            children: (0..children).map(|c| Uuid::from_u128(10 + c)).collect(),
+            taken_by: Uuid::from_u128(5),
+            taken_at: chrono::Utc::now(),
+            width: 640,
+            height: 480,
+            sha256: None,
+            thumb_sha256: None,
+            regions: Vec::new(),
+        };
+        assert!(may_mark_faces(&record(2), Uuid::from_u128(5)));
+        assert!(!may_mark_faces(&record(2), Uuid::from_u128(6)));
+        assert!(!may_mark_faces(&record(1), Uuid::from_u128(5)));
+    }
     use proptest::prelude::*;
 
     fn group(children: &[u128], regions: &[(u128, u16, u16, u16, u16)]) -> PhotoRecord {

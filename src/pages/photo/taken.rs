@@ -7,7 +7,7 @@ use crate::auth::use_auth;
 use crate::lock::use_lock;
 use crate::store::photos;
 use crate::store::tablet;
-use burrow_core::photo::PhotoRecord;
+use burrow_core::photo::{PhotoRecord, may_mark_faces};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -72,11 +72,9 @@ pub fn Taken(
         marking.set(false);
     };
     let may_mark = move |p: &PhotoRecord| {
-        p.children.len() > 1
-            && auth
-                .session
-                .get_untracked()
-                .is_some_and(|me| me.staff.id == p.taken_by)
+        auth.session
+            .get_untracked()
+            .is_some_and(|me| may_mark_faces(p, me.staff.id))
     };
     // The decrypted picture lives only as long as it is on screen (locking unmounts this).
     on_cleanup(close);

@@ -20,7 +20,9 @@ use axum::response::{IntoResponse, Response};
 use burrow_core::api::{BroughtIn, NewParentNote, ParentNote};
 use burrow_core::audit::Action;
 use burrow_core::observation::Observation;
-use burrow_core::parent_note::{NoteRefusal, PHOTO_MAX, check_note, check_photo, clean_text};
+use burrow_core::parent_note::{
+    NoteRefusal, PHOTO_MAX, check_note, check_photo, clean_text, may_bring_in, may_have_photo,
+};
 use burrow_core::parent_view::parent_view;
 use chrono::Utc;
 use rusqlite::Connection;
@@ -178,11 +180,8 @@ pub async fn add_photo(
             if kept.parent != parent || !family.contains(&kept.note.child) {
                 return Err(not_found());
             }
-            if kept.note.entry.is_some() {
-                return Err(AppError::invalid(
-                    "photo",
-                    "A photo can go with a wow moment from home, not with a comment on an entry. Send it as a wow moment.",
-                ));
+            if let Err(e) = may_have_photo(kept.note.entry) {
+                return Err(AppError::invalid("photo", e.to_string()));
             }
             check_photo(&bytes).map_err(|e| AppError::invalid("photo", e.to_string()))?;
             let sha256 = hex::encode(crate::secrets::sha256(&bytes));
@@ -321,11 +320,8 @@ pub async fn brought_in(
                     "There is no such note from a family. Reload the page to see the latest.",
                 ));
             };
-            if kept.note.entry.is_some() {
-                return Err(AppError::invalid(
-                    "observation",
-                    "Only a wow moment from home is brought into the journal; a comment is about an entry already in it.",
-                ));
+            if let Err(e) = may_bring_in(kept.note.entry) {
+                return Err(AppError::invalid("observation", e.to_string()));
             }
             match kept.note.brought_in {
                 Some(obs) if obs == req.observation => return Ok(kept.note),
