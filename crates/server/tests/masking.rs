@@ -16,42 +16,12 @@ use image::{GrayImage, ImageFormat, Rgb, RgbImage};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use support::device::Tablet;
-use support::{PASSPHRASE, TestServer, client, hash, refusal};
+use support::family::{parent_phone, signed_in};
+use support::{TestServer, client, hash, refusal};
 use uuid::Uuid;
 
 const W: u32 = 640;
 const H: u32 = 480;
-
-async fn signed_in(server: &TestServer, name: &str) -> Client {
-    let c = client();
-    assert_eq!(
-        server.sign_in(&c, name, PASSPHRASE).await.status(),
-        StatusCode::OK
-    );
-    c
-}
-
-async fn phone_for(server: &TestServer, manager: &Client, name: &str, child: Uuid) -> Tablet {
-    let r = manager
-        .post(server.url("/api/parents"))
-        .json(&json!({"name": name, "children": [child]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let code: Value = r.json().await.unwrap();
-    let mut phone = Tablet::new();
-    let r = Client::new()
-        .post(server.url("/api/parents/enrol"))
-        .json(&json!({"code": code["invite_code"], "public_key": phone.public_hex()}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let body: Value = r.json().await.unwrap();
-    phone.id = body["device_id"].as_str().unwrap().to_owned();
-    phone
-}
 
 async fn other_journals(server: &TestServer, manager: &Client, child: Uuid, granted: bool) {
     let r = manager
@@ -283,9 +253,9 @@ async fn each_family_gets_the_group_photo_with_only_the_faces_it_may_not_see_blu
     assert_eq!(a["outcome"], "accepted", "{a}");
     other_journals(&server, &sam, noah, false).await;
 
-    let grace = phone_for(&server, &sam, "Grace Okafor", ava).await;
-    let daniel = phone_for(&server, &sam, "Daniel Williams", noah).await;
-    let anna = phone_for(&server, &sam, "Anna Kowalski", isla).await;
+    let grace = parent_phone(&server, &sam, "Grace Okafor", &[ava]).await;
+    let daniel = parent_phone(&server, &sam, "Daniel Williams", &[noah]).await;
+    let anna = parent_phone(&server, &sam, "Anna Kowalski", &[isla]).await;
     // With no face marked, Ava's mum gets neither photo: Noah would be in it unblurred.
     assert_eq!(
         fetch(&grace, &server, group.id).await.status(),

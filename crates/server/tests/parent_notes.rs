@@ -8,60 +8,14 @@
 
 mod support;
 
-use burrow_core::observation::Observation;
 use burrow_core::parent_note::PHOTO_MAX;
 use burrow_core::workflow::Status;
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use support::device::Tablet;
-use support::{PASSPHRASE, TestServer, client, refusal};
+use support::family::{observation, parent_phone, signed_in};
+use support::{TestServer, client, refusal};
 use uuid::Uuid;
-
-async fn signed_in(server: &TestServer, name: &str) -> Client {
-    let c = client();
-    assert_eq!(
-        server.sign_in(&c, name, PASSPHRASE).await.status(),
-        StatusCode::OK
-    );
-    c
-}
-
-/// Links a parent to `children` and enrols their phone with the code.
-async fn parent_phone(
-    server: &TestServer,
-    manager: &Client,
-    name: &str,
-    children: &[Uuid],
-) -> Tablet {
-    let r = manager
-        .post(server.url("/api/parents"))
-        .json(&json!({"name": name, "children": children}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let body: Value = r.json().await.unwrap();
-    let code = body["invite_code"].as_str().unwrap();
-    let mut phone = Tablet::new();
-    let r = Client::new()
-        .post(server.url("/api/parents/enrol"))
-        .json(&json!({"code": code, "public_key": phone.public_hex()}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let body: Value = r.json().await.unwrap();
-    phone.id = body["device_id"].as_str().unwrap().to_owned();
-    phone
-}
-
-fn observation(author: Uuid, children: Vec<Uuid>, text: &str, status: Status) -> Observation {
-    let mut o = Observation::new(Uuid::now_v7(), author, children, chrono::Utc::now());
-    o.text = text.into();
-    o.status = status;
-    o.version = 1;
-    o
-}
 
 /// A small JPEG as a canvas writes it (APP0, then the scan), or with an APP1 (EXIF) segment.
 fn jpeg(seed: u8, exif: bool) -> Vec<u8> {

@@ -5,64 +5,13 @@
 
 mod support;
 
-use burrow_core::observation::Observation;
 use burrow_core::workflow::Status;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use support::device::Tablet;
-use support::{PASSPHRASE, TestServer, client, hash, picture, refusal};
+use support::family::{invite, observation, phone, signed_in};
+use support::{TestServer, client, hash, picture, refusal};
 use uuid::Uuid;
-
-async fn signed_in(server: &TestServer, name: &str) -> Client {
-    let c = client();
-    assert_eq!(
-        server.sign_in(&c, name, PASSPHRASE).await.status(),
-        StatusCode::OK
-    );
-    c
-}
-
-/// Links a parent to `children`; returns the invite code.
-async fn invite(server: &TestServer, manager: &Client, name: &str, children: &[Uuid]) -> String {
-    let r = manager
-        .post(server.url("/api/parents"))
-        .json(&json!({"name": name, "children": children}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let body: Value = r.json().await.unwrap();
-    body["invite_code"].as_str().unwrap().to_owned()
-}
-
-/// A phone that enrols with `code`.
-async fn phone(server: &TestServer, code: &str) -> Tablet {
-    let mut phone = Tablet::new();
-    let r = Client::new()
-        .post(server.url("/api/parents/enrol"))
-        .json(&json!({"code": code, "public_key": phone.public_hex()}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        r.status(),
-        StatusCode::CREATED,
-        "{}",
-        r.text().await.unwrap()
-    );
-    let body: Value = r.json().await.unwrap();
-    phone.id = body["device_id"].as_str().unwrap().to_owned();
-    phone
-}
-
-fn observation(author: Uuid, children: Vec<Uuid>, text: &str, status: Status) -> Observation {
-    let mut o = Observation::new(Uuid::now_v7(), author, children, chrono::Utc::now());
-    o.text = text.into();
-    o.next_steps = "More den building".into();
-    o.status = status;
-    o.version = 1;
-    o
-}
 
 #[tokio::test]
 async fn a_parent_sees_only_their_own_childs_published_journal_and_nothing_of_anyone_else() {

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod device;
+pub mod family;
 pub mod process;
 
 use burrow_server::{Config, Running};

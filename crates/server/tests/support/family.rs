@@ -1,0 +1,76 @@
+//! Steps the parents' tests share: a member of staff signed in, a parent linked to children with
+//! a code, a phone enrolled with it, an observation as a tablet would push it.
+
+use super::device::Tablet;
+use super::{PASSPHRASE, TestServer, client};
+use burrow_core::observation::Observation;
+use burrow_core::workflow::Status;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+pub async fn signed_in(server: &TestServer, name: &str) -> Client {
+    let c = client();
+    assert_eq!(
+        server.sign_in(&c, name, PASSPHRASE).await.status(),
+        StatusCode::OK
+    );
+    c
+}
+
+/// Links a parent to `children`; returns the invite code.
+pub async fn invite(
+    server: &TestServer,
+    manager: &Client,
+    name: &str,
+    children: &[Uuid],
+) -> String {
+    let r = manager
+        .post(server.url("/api/parents"))
+        .json(&json!({"name": name, "children": children}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let body: Value = r.json().await.unwrap();
+    body["invite_code"].as_str().unwrap().to_owned()
+}
+
+/// A phone that enrols with `code`.
+pub async fn phone(server: &TestServer, code: &str) -> Tablet {
+    let mut phone = Tablet::new();
+    let r = Client::new()
+        .post(server.url("/api/parents/enrol"))
+        .json(&json!({"code": code, "public_key": phone.public_hex()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let body: Value = r.json().await.unwrap();
+    phone.id = body["device_id"].as_str().unwrap().to_owned();
+    phone
+}
+
+/// Links a parent to `children` and enrols their phone with the code.
+pub async fn parent_phone(
+    server: &TestServer,
+    manager: &Client,
+    name: &str,
+    children: &[Uuid],
+) -> Tablet {
+    phone(server, &invite(server, manager, name, children).await).await
+}
+
+pub fn observation(author: Uuid, children: Vec<Uuid>, text: &str, status: Status) -> Observation {
+    let mut o = Observation::new(Uuid::now_v7(), author, children, chrono::Utc::now());
+    o.text = text.into();
+    o.next_steps = "More den building".into();
+    o.status = status;
+    o.version = 1;
+    o
+}
