@@ -6,9 +6,10 @@
 
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
+use crate::camera;
 use crate::lock::use_lock;
 use crate::store::keys::Keys;
-use crate::store::{observations, tablet};
+use crate::store::{observations, photos, tablet};
 use burrow_core::api::{BroughtIn, ParentNote};
 use burrow_core::dates::format_uk;
 use burrow_core::observation::Observation;
@@ -183,6 +184,11 @@ fn NotePhoto(id: Uuid, alt: String) -> impl IntoView {
 }
 
 async fn photo_url(id: Uuid) -> Result<String, ApiError> {
+    let bytes = photo_bytes(id).await?;
+    crate::blob_url::jpeg(&bytes).ok_or(ApiError::BadAnswer)
+}
+
+async fn photo_bytes(id: Uuid) -> Result<Vec<u8>, ApiError> {
     let response = gloo_net::http::Request::get(&format!("/api/family-notes/{id}/photo"))
         .send()
         .await
@@ -193,8 +199,26 @@ async fn photo_url(id: Uuid) -> Result<String, ApiError> {
             Ok(()) => Err(ApiError::BadAnswer),
         };
     }
-    let bytes = response.binary().await.map_err(|_| ApiError::BadAnswer)?;
-    crate::blob_url::jpeg(&bytes).ok_or(ApiError::BadAnswer)
+    response.binary().await.map_err(|_| ApiError::BadAnswer)
+}
+
+/// The parent's photo as one of the journal's own: drawn afresh at the camera's sizes (with its
+/// thumbnail) and kept sealed on this tablet like a photo taken here, by the person bringing it
+/// in. Sync checks the child's consent to journal photos like any other photo's.
+async fn keep_parent_photo(keys: &Keys, note: &ParentNote, by: Uuid) -> Result<Uuid, String> {
+    let bytes = photo_bytes(note.id).await.map_err(|e| e.to_string())?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)
+        .map_err(|_| "The photo could not be read.".to_owned())?;
+    let bitmap = camera::decode(&blob).await.map_err(|e| e.to_string())?;
+    let shot = camera::grab(camera::Frame::Bitmap(&bitmap))
+        .await
+        .map_err(|e| e.to_string())?;
+    let store = tablet::open().await.map_err(|e| e.to_string())?;
+    let record = photos::save(&store, keys, &shot, &[note.child], by, Utc::now())
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(record.id)
 }
 
 /// "Bring into the journal": a draft observation for the child, written from the parent's
@@ -229,6 +253,18 @@ fn BringIn(note: ParentNote) -> impl IntoView {
                     obs.text = brought_in_text(&note.from, &note.text);
                     obs.observed_at = note.written_at.min(Utc::now());
                     obs.version = 1;
+                    if note.has_photo {
+                        match keep_parent_photo(&keys, &note, me.staff.id).await {
+                            Ok(photo) => obs.photos.push(photo),
+                            Err(e) => {
+                                problem.try_set(Some(format!(
+                                    "The photo from home could not be kept on this tablet: {e}"
+                                )));
+                                busy.try_set(false);
+                                return;
+                            }
+                        }
+                    }
                     let saved = async {
                         let store = tablet::open().await?;
                         observations::save(&store, &keys, &obs).await

@@ -152,6 +152,12 @@ test("an entry reaches its own child's parent after validation and no other fami
   await expect(moment.getByRole("img")).toHaveCount(1);
   await moment.getByRole("button", { name: "Bring into the journal" }).click();
   await expect(priya.getByLabel("What did you see?")).toHaveValue("From home (Grace Okafor): Ava counted to twenty at bedtime");
+  // The photo from home comes with it, kept as one of the journal's photos, and syncs like one.
+  await expect(priya.getByTestId("observation-photos").getByRole("img")).toHaveCount(1);
+  await priya.getByTestId("quick-tags").getByRole("button").first().click();
+  await priya.getByRole("button", { name: "Submit for validation" }).click();
+  await expect(priya.getByRole("heading", { name: "Ava’s journal" })).toBeVisible();
+  await expect(await syncNow(priya)).toContainText("Everything is on the setting’s server");
   await priya.getByRole("link", { name: "Today", exact: true }).click();
   await expect(priya.getByRole("region", { name: "From families" }).getByTestId("brought-in")).toBeVisible();
   // Grace's phone hears that it was brought in at her next sync.
