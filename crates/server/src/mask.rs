@@ -6,9 +6,10 @@
 //! hint at a shape. What comes out is re-encoded as a plain JPEG: nothing the original carried
 //! besides its pixels goes with it. Pure CPU work: callers run it off the async runtime.
 
-use burrow_core::photo::{FaceRegion, REGION_SCALE};
+use burrow_core::photo::{FaceRegion, LONG_EDGE, REGION_SCALE};
 use image::codecs::jpeg::JpegEncoder;
-use image::{ImageFormat, RgbImage};
+use image::{ImageFormat, ImageReader, Limits, RgbImage};
+use std::io::Cursor;
 
 /// How much wider than its marked rectangle a face is masked, on each side.
 const MARGIN_PERCENT: u32 = 15;
@@ -28,11 +29,18 @@ pub enum MaskError {
     Encode(#[source] image::ImageError),
 }
 
+/// The largest side a kept photo may claim before it is decoded: tablets send at most
+/// `LONG_EDGE`, so a header claiming far more is refused rather than allocated.
+const MAX_SIDE: u32 = 4 * LONG_EDGE;
+
 /// The photo with each of `faces` made unrecognisable, as a new JPEG.
 pub fn mask(jpeg: &[u8], faces: &[FaceRegion]) -> Result<Vec<u8>, MaskError> {
-    let mut img = image::load_from_memory_with_format(jpeg, ImageFormat::Jpeg)
-        .map_err(MaskError::Decode)?
-        .to_rgb8();
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    let mut reader = ImageReader::with_format(Cursor::new(jpeg), ImageFormat::Jpeg);
+    reader.limits(limits);
+    let mut img = reader.decode().map_err(MaskError::Decode)?.to_rgb8();
     for face in faces {
         if let Some(area) = Area::around(face, img.width(), img.height()) {
             pixelate(&mut img, area);
@@ -175,6 +183,22 @@ mod tests {
             w,
             h,
         }
+    }
+
+    #[test]
+    fn a_photo_claiming_an_enormous_size_is_refused_before_it_is_decoded() {
+        let mut jpeg = Vec::new();
+        JpegEncoder::new_with_quality(&mut jpeg, 80)
+            .encode_image(&RgbImage::new(16, 16))
+            .unwrap();
+        assert!(mask(&jpeg, &[face(0, 0, 5000, 5000)]).is_ok());
+        // The frame header (SOF0: FF C0, length, precision) then height and width.
+        let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        jpeg[sof + 5..sof + 9].copy_from_slice(&[0xEA, 0x60, 0xEA, 0x60]); // 60000 × 60000
+        assert!(matches!(
+            mask(&jpeg, &[face(0, 0, 5000, 5000)]),
+            Err(MaskError::Decode(image::ImageError::Limits(_)))
+        ));
     }
 
     #[test]
