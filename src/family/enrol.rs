@@ -73,7 +73,7 @@ pub async fn enrol(lock: Lock, code: &str, passphrase_typed: &str) -> Result<(),
         .map_err(|e| as_form_error(e.into()))?;
     mark(person);
     lock.unlocked(
-        crate::store::tablet::Person {
+        tablet::Person {
             id: person,
             name: phone.parent_name.clone(),
         },

@@ -145,14 +145,6 @@ pub fn brought_in_text(from: &str, text: &str) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn only_a_wow_moment_has_a_photo_or_is_brought_in() {
-        assert_eq!(may_have_photo(None), Ok(()));
-        assert_eq!(may_bring_in(None), Ok(()));
-        let entry = Some(Uuid::from_u128(3));
-        assert_eq!(may_have_photo(entry), Err(NotAMoment::Photo));
-        assert_eq!(may_bring_in(entry), Err(NotAMoment::BroughtIn));
-    }
     use proptest::prelude::*;
 
     fn note(child: Uuid, text: &str, written_at: DateTime<Utc>) -> NewParentNote {
@@ -285,5 +277,14 @@ mod tests {
                 prop_assert_eq!(got, Err(NoteRefusal::NotFound));
             }
         }
+    }
+
+    #[test]
+    fn only_a_wow_moment_has_a_photo_or_is_brought_in() {
+        assert_eq!(may_have_photo(None), Ok(()));
+        assert_eq!(may_bring_in(None), Ok(()));
+        let entry = Some(Uuid::from_u128(3));
+        assert_eq!(may_have_photo(entry), Err(NotAMoment::Photo));
+        assert_eq!(may_bring_in(entry), Err(NotAMoment::BroughtIn));
     }
 }
