@@ -15,6 +15,7 @@ pub mod envelope;
 pub mod eyfs;
 pub mod high_risk;
 pub mod keys;
+pub mod leaving;
 pub mod lock;
 pub mod names;
 pub mod observation;
