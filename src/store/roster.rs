@@ -49,6 +49,7 @@ mod tests {
             key_person_id: Uuid::now_v7(),
             key_person_name: "Priya Shah".into(),
             high_risk: false,
+            leaving_date: None,
         }
     }
 

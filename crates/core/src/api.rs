@@ -142,6 +142,17 @@ pub struct Child {
     /// Flagged by a manager: any image of them needs a second manager's sign-off.
     #[serde(default)]
     pub high_risk: bool,
+    /// The child's last day at the setting, once a manager has recorded it.
+    #[serde(default)]
+    pub leaving_date: Option<NaiveDate>,
+}
+
+/// `PUT /api/children/{id}/leaving`: a manager or deputy records a child's last day, changes
+/// it, or cancels it (`null`), until it has passed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeavingRequest {
+    pub leaving_date: Option<NaiveDate>,
 }
 
 /// `PUT /api/children/{id}/high-risk`: a manager flags a child, or takes the flag away.
@@ -303,6 +314,20 @@ pub struct ParentJournalPage {
     /// a photo is re-rendered or taken back.
     #[serde(default)]
     pub views: String,
+    /// The family's children with a last day still to come: the phone says when, so the
+    /// family downloads the journal before then.
+    #[serde(default)]
+    pub leaving: Vec<ChildLeaving>,
+    /// The family's children who have left: their journals are closed, and the phone deletes
+    /// everything it holds of them.
+    #[serde(default)]
+    pub closed: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildLeaving {
+    pub child: Uuid,
+    pub last_day: NaiveDate,
 }
 
 /// Longest comment or "wow moment" a parent may send, in characters.

@@ -55,10 +55,12 @@ pub enum Action {
     ParentNoteAdded,
     ParentNoteBroughtIn,
     ParentWithdrawn,
+    LeavingDateSet,
+    LeavingCancelled,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 30] = [
         Action::SignedIn,
         Action::SignInRefused,
         Action::WrongPassphraseOnTablet,
@@ -87,6 +89,8 @@ impl Action {
         Action::ParentNoteAdded,
         Action::ParentNoteBroughtIn,
         Action::ParentWithdrawn,
+        Action::LeavingDateSet,
+        Action::LeavingCancelled,
     ];
 
     pub fn code(self) -> &'static str {
@@ -119,6 +123,8 @@ impl Action {
             Action::ParentNoteAdded => "parent_note_added",
             Action::ParentNoteBroughtIn => "parent_note_brought_in",
             Action::ParentWithdrawn => "parent_withdrawn",
+            Action::LeavingDateSet => "leaving_date_set",
+            Action::LeavingCancelled => "leaving_cancelled",
         }
     }
 
@@ -133,6 +139,8 @@ impl Action {
                 | Action::ObservationValidated
                 | Action::ObservationReturned
                 | Action::ParentNoteBroughtIn
+                | Action::LeavingDateSet
+                | Action::LeavingCancelled
         )
     }
 
@@ -171,6 +179,8 @@ impl Action {
             Action::ParentNoteAdded => "Parent's comment or wow moment received",
             Action::ParentNoteBroughtIn => "Wow moment from home brought into the journal",
             Action::ParentWithdrawn => "Parent's access withdrawn",
+            Action::LeavingDateSet => "Leaving date recorded",
+            Action::LeavingCancelled => "Leaving date cancelled",
         }
     }
 }

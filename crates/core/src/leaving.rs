@@ -106,7 +106,9 @@ pub fn leaves_this_month(leaving: Option<NaiveDate>, today: NaiveDate) -> bool {
 pub enum Standing {
     Staying,
     /// The last day is set and not passed: the family can still download the journal.
-    Leaving { last_day: NaiveDate },
+    Leaving {
+        last_day: NaiveDate,
+    },
     /// Access has closed; the data goes on `deleted_on`.
     Left {
         last_day: NaiveDate,
@@ -226,7 +228,12 @@ mod tests {
 
     fn obs(children: &[u128], text: &str) -> Observation {
         let at = Utc.with_ymd_and_hms(2027, 3, 14, 10, 30, 0).unwrap();
-        let mut o = Observation::new(id(900), id(800), children.iter().map(|n| id(*n)).collect(), at);
+        let mut o = Observation::new(
+            id(900),
+            id(800),
+            children.iter().map(|n| id(*n)).collect(),
+            at,
+        );
         o.text = text.into();
         o
     }
@@ -259,7 +266,10 @@ mod tests {
     fn a_leaving_date_is_after_the_start_and_within_two_years() {
         let start = day(2025, 9, 1);
         let today = day(2027, 1, 10);
-        assert_eq!(check_leaving(start, None, Some(day(2027, 7, 18)), today), Ok(()));
+        assert_eq!(
+            check_leaving(start, None, Some(day(2027, 7, 18)), today),
+            Ok(())
+        );
         assert_eq!(
             check_leaving(start, None, Some(day(2025, 8, 31)), today),
             Err(LeavingError::BeforeStart("01/09/2025".into()))
@@ -268,9 +278,15 @@ mod tests {
             check_leaving(start, None, Some(day(2029, 1, 11)), today),
             Err(LeavingError::TooFarAhead)
         );
-        assert_eq!(check_leaving(start, None, Some(day(2029, 1, 10)), today), Ok(()));
+        assert_eq!(
+            check_leaving(start, None, Some(day(2029, 1, 10)), today),
+            Ok(())
+        );
         // A date already gone by may be recorded (a family that left without notice).
-        assert_eq!(check_leaving(start, None, Some(day(2026, 12, 1)), today), Ok(()));
+        assert_eq!(
+            check_leaving(start, None, Some(day(2026, 12, 1)), today),
+            Ok(())
+        );
     }
 
     #[test]
@@ -337,11 +353,17 @@ mod tests {
             panic!("a group entry is kept");
         };
         assert_eq!(kept.children, vec![id(2)]);
-        assert_eq!(kept.text, "A friend and Maya built a tower. A friend's was taller.");
+        assert_eq!(
+            kept.text,
+            "A friend and Maya built a tower. A friend's was taller."
+        );
         assert_eq!(kept.next_steps, "A friend to count the blocks.");
         assert_eq!(kept.photos, vec![id(702)]);
         assert_eq!(kept.id, o.id);
-        assert_eq!(entry_fate(&obs(&[1], "Ava"), id(1), &["Ava"], &[]), EntryFate::Remove);
+        assert_eq!(
+            entry_fate(&obs(&[1], "Ava"), id(1), &["Ava"], &[]),
+            EntryFate::Remove
+        );
         assert_eq!(entry_fate(&o, id(3), &["Zed"], &[]), EntryFate::Untouched);
     }
 
@@ -349,7 +371,10 @@ mod tests {
     fn a_group_photo_stays_only_with_the_leavers_face_masked() {
         assert_eq!(photo_fate(&photo(&[1], &[]), id(1)), PhotoFate::Remove);
         assert_eq!(photo_fate(&photo(&[1, 2], &[2]), id(1)), PhotoFate::Remove);
-        assert_eq!(photo_fate(&photo(&[2, 3], &[2]), id(1)), PhotoFate::Untouched);
+        assert_eq!(
+            photo_fate(&photo(&[2, 3], &[2]), id(1)),
+            PhotoFate::Untouched
+        );
         let PhotoFate::MaskForGood { face, kept } = photo_fate(&photo(&[1, 2], &[1, 2]), id(1))
         else {
             panic!("a marked face is masked for good");

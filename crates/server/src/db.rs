@@ -245,6 +245,13 @@ const MIGRATIONS: &[&str] = &[
     -- The newest entry of a kind (a consent answer, a high-risk flag) without reading the log.
     CREATE INDEX audit_by_action ON audit (action, seq);
 "#,
+    r#"
+    -- A child's last day at the setting (DESIGN §2 rule 7): the family's access closes the day
+    -- after, and the child's data goes once the setting's grace period has passed too.
+    ALTER TABLE children ADD COLUMN leaving_date TEXT;
+    ALTER TABLE setting ADD COLUMN deletion_grace_days INTEGER NOT NULL DEFAULT 30
+        CHECK (deletion_grace_days BETWEEN 0 AND 365);
+"#,
 ];
 
 impl Db {

@@ -6,6 +6,7 @@ mod children;
 mod consents;
 mod devices;
 mod high_risk;
+mod leaving;
 mod options;
 mod parent_notes;
 mod parent_photos;
@@ -27,6 +28,7 @@ use axum::routing::{get, post};
 
 pub use certificate::ca_certificate;
 pub use children::today_in_england;
+pub(crate) use leaving::family;
 
 pub fn api_router() -> Router<AppState> {
     Router::new()
@@ -99,6 +101,7 @@ pub fn api_router() -> Router<AppState> {
             "/children/{id}/high-risk",
             axum::routing::put(high_risk::flag),
         )
+        .route("/children/{id}/leaving", axum::routing::put(leaving::set))
         .route("/photo-records/{id}/sign-off", post(high_risk::sign_off))
         .route("/consents", get(consents::setting_overview))
         .route("/consent-records", get(consents::records))

@@ -56,10 +56,11 @@ fn refused(e: NoteRefusal) -> AppError {
     }
 }
 
-/// This parent's children, or 410 if the setting withdrew them.
+/// This parent's children whose journals are open (not those who left), or 410 if the setting
+/// withdrew them.
 fn family_of(c: &Connection, parent: Uuid) -> Result<Vec<Uuid>, AppError> {
     match parent_notes::family(c, parent)? {
-        Some((_, children)) if !children.is_empty() => Ok(children),
+        Some((_, children)) if !children.is_empty() => Ok(crate::routes::family(c, parent)?.open),
         _ => Err(withdrawn()),
     }
 }
@@ -101,6 +102,13 @@ pub async fn add(
             let tx = c.transaction()?;
             let now = Utc::now();
             let family = family_of(&tx, parent)?;
+            // Not 410: that would clear the whole phone, and a sibling's journal is still open.
+            if crate::routes::family(&tx, parent)?.closed.contains(&note.child) {
+                return Err(AppError::refused(
+                    StatusCode::FORBIDDEN,
+                    "This journal closed when your child left the setting, so this was not sent.",
+                ));
+            }
             check_note(&note, &family, now).map_err(refused)?;
             if let Some(entry) = note.entry
                 && !family_sees(&tx, &family, entry, note.child)?

@@ -31,7 +31,7 @@ pub async fn photo(
     let found = state
         .db
         .read(move |c| {
-            let family = parents::children_of(c, parent)?;
+            let family = crate::routes::family(c, parent)?.open;
             if family.is_empty() {
                 return Ok(None);
             }

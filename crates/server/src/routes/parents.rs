@@ -170,6 +170,11 @@ pub async fn enrol(
             let Some(parent) = parents::by_invite(&tx, &typed, now)? else {
                 return Ok(None);
             };
+            // A code for children who have all left stops working with their journals.
+            let open = crate::routes::family(&tx, parent)?.open;
+            if open.is_empty() {
+                return Ok(None);
+            }
             if store::devices::has_key(&tx, &key)? {
                 return Err(AppError::conflict(None, "This phone is already enrolled."));
             }
@@ -184,7 +189,7 @@ pub async fn enrol(
                 now,
             )?;
             let mut children = Vec::new();
-            for child in &details.children {
+            for child in &open {
                 if let Some(f) = parents::child_facts(&tx, *child)? {
                     children.push((f.id, f.first_name));
                 }
@@ -240,15 +245,18 @@ pub async fn journal(
     let (page, family) = state
         .db
         .read(move |c| {
-            let family = parents::children_of(c, parent)?;
-            if family.is_empty() {
+            let all = crate::routes::family(c, parent)?;
+            if all.open.is_empty() && all.closed.is_empty() {
                 return Err(AppError::refused(
                     StatusCode::GONE,
                     "This phone's invitation was withdrawn by the setting.",
                 ));
             }
+            let family = all.open;
             let mut page = build_page(c, &family, q.after)?;
             page.views = views(c)?;
+            page.leaving = all.leaving;
+            page.closed = all.closed;
             Ok((page, family))
         })
         .await?;
@@ -299,7 +307,7 @@ pub async fn trail(
         .db
         .read(move |c| {
             let mut out = Vec::new();
-            for child in parents::children_of(c, parent)? {
+            for child in crate::routes::family(c, parent)?.open {
                 let filter = audit::Filter {
                     child: Some(child),
                     limit: 100,
@@ -375,6 +383,8 @@ fn build_page(c: &Connection, family: &[Uuid], after: u64) -> Result<ParentJourn
         last,
         more,
         views: String::new(),
+        leaving: Vec::new(),
+        closed: Vec::new(),
     })
 }
 

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod devices;
+pub mod leaving;
 pub mod parent_notes;
 pub mod parents;
 pub mod photos;
@@ -301,7 +302,7 @@ pub fn insert_child(
 }
 
 pub fn list_children(conn: &Connection) -> rusqlite::Result<Vec<Child>> {
-    let mut stmt = conn.prepare_cached("SELECT c.id, c.first_name, c.surname, c.date_of_birth, c.start_date, c.key_person_id, s.name, c.high_risk
+    let mut stmt = conn.prepare_cached("SELECT c.id, c.first_name, c.surname, c.date_of_birth, c.start_date, c.key_person_id, s.name, c.high_risk, c.leaving_date
          FROM children c JOIN staff s ON s.id = c.key_person_id
          ORDER BY c.first_name COLLATE NOCASE, c.surname COLLATE NOCASE")?;
     stmt.query_map([], |r| {
@@ -314,6 +315,7 @@ pub fn list_children(conn: &Connection) -> rusqlite::Result<Vec<Child>> {
             key_person_id: r.get(5)?,
             key_person_name: r.get(6)?,
             high_risk: r.get(7)?,
+            leaving_date: r.get(8)?,
         })
     })?
     .collect()
