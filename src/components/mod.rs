@@ -4,6 +4,7 @@ pub mod auto_lock;
 pub mod family_notes;
 pub mod field;
 pub mod form_errors;
+pub mod leaving_card;
 pub mod lock_screen;
 pub mod notice;
 pub mod offline;

@@ -63,6 +63,8 @@ pub async fn enrol(lock: Lock, code: &str, passphrase_typed: &str) -> Result<(),
         enrolment: Enrolment::for_phone(answer.device_id, private_key, server_key),
         parent_name: answer.parent_name,
         children: answer.children,
+        leaving: Vec::new(),
+        left: Vec::new(),
     };
     family::keep_phone(&store, &keys, &phone)
         .await

@@ -31,6 +31,8 @@ pub struct Report {
     pub entries: usize,
     pub notes_sent: usize,
     pub notes_refused: usize,
+    /// Children whose journals closed at this sync (they left the setting).
+    pub closed: Vec<Uuid>,
 }
 
 fn withdrawn(e: ApiError) -> FamilySyncError {
@@ -81,9 +83,29 @@ async fn pull(
     let mut after = family::checkpoint(store).await?;
     // An entry that no longer opens on this phone comes again with a full read.
     let damaged = !family::entries(store, keys).await?.damaged.is_empty();
+    let mut phone = family::phone(store, keys).await?;
     loop {
         let page: ParentJournalPage =
             get(signer, &format!("/api/parent/journal?after={after}")).await?;
+        // A child who left: their journal leaves this phone, then the rest is read afresh.
+        if let Some(phone) = phone.as_mut() {
+            let closing: Vec<Uuid> = page
+                .closed
+                .iter()
+                .copied()
+                .filter(|c| phone.children.iter().any(|(id, _)| id == c))
+                .collect();
+            if !closing.is_empty() {
+                family::close_children(store, keys, phone, &closing).await?;
+                report.closed.extend(closing);
+                after = 0;
+                continue;
+            }
+            if phone.leaving != page.leaving {
+                phone.leaving = page.leaving.clone();
+                family::keep_phone(store, keys, phone).await?;
+            }
+        }
         if (page.views != seen || damaged) && after != 0 {
             family::restart(store).await?;
             after = 0;

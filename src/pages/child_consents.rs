@@ -6,6 +6,7 @@ use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::field::Field;
 use crate::components::form_errors::FormErrors;
+use crate::components::leaving_card::LeavingCard;
 use crate::components::notice::ErrorNotice;
 use crate::components::select_field::SelectField;
 use crate::components::shell::Shell;
@@ -47,6 +48,7 @@ pub fn ChildConsentsPage() -> impl IntoView {
                     });
                     view! {
                         {shown(c.clone(), recording, reload, auth.may_manage())}
+                        <LeavingCard child=c.child.clone() may_manage=auth.may_manage() reload=reload/>
                         <HighRiskCard child=c.child manager=manager reload=reload/>
                     }
                     .into_any()

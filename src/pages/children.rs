@@ -37,6 +37,7 @@ pub fn ChildrenPage() -> impl IntoView {
         children.get().map(|result| match result {
             Ok(shown) => {
                 let notes = shown.notes();
+                let leavers = auth.may_manage().then(|| leaving_this_month(&shown.children)).flatten();
                 let body = if shown.children.is_empty() {
                     view! { <p class="empty">"No children are registered yet."</p> }.into_any()
                 } else {
@@ -44,6 +45,7 @@ pub fn ChildrenPage() -> impl IntoView {
                 };
                 view! {
                     {notes.into_iter().map(|n| view! { <p class="notice" role="status">{n}</p> }).collect_view()}
+                    {leavers}
                     {body}
                 }
                 .into_any()
@@ -141,6 +143,27 @@ pub(crate) async fn load(lock: Lock) -> Result<Shown, ApiError> {
     }
 }
 
+/// For managers: who leaves this month, so their families are reminded to keep the journal.
+fn leaving_this_month(children: &[Child]) -> Option<impl IntoView + use<>> {
+    let today = today();
+    let leavers: Vec<String> = children
+        .iter()
+        .filter(|c| burrow_core::leaving::leaves_this_month(c.leaving_date, today))
+        .filter_map(|c| {
+            c.leaving_date
+                .map(|d| format!("{} {} ({})", c.first_name, c.surname, format_uk(d)))
+        })
+        .collect();
+    (!leavers.is_empty()).then(|| {
+        view! {
+            <section class="card" data-testid="leaving-this-month">
+                <h2>"Leaving this month"</h2>
+                <ul class="plain">{leavers.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+            </section>
+        }
+    })
+}
+
 fn child_card(child: Child) -> impl IntoView {
     let today = today();
     view! {
@@ -148,6 +171,7 @@ fn child_card(child: Child) -> impl IntoView {
             <h2>{format!("{} {}", child.first_name, child.surname)}</h2>
             <p>{format!("{} · born {}", age_label(child.date_of_birth, today), format_uk(child.date_of_birth))}</p>
             <p class="muted">{format!("Key person: {} · started {}", child.key_person_name, format_uk(child.start_date))}</p>
+            {burrow_core::leaving::badge(child.leaving_date, today).map(|t| view! { <p><span class="badge" data-testid="leaving">{t}</span></p> })}
             <p class="links">
                 <a href=format!("/children/{}/journal", child.id)>{format!("{}’s journal", child.first_name)}</a>
                 <a href=format!("/observe?children={}", child.id)>"New observation"</a>

@@ -220,6 +220,7 @@ pub fn TodayPage() -> impl IntoView {
                                                 <strong>{format!("{} {}", c.first_name, c.surname)}</strong>
                                                 <span class="muted">{format!(" · {}", ago(last, today))}</span>
                                                 {quiet.then(|| view! { <span class="badge">"Due an observation"</span> })}
+                                                {burrow_core::leaving::badge(c.leaving_date, today).map(|t| view! { <span class="badge" data-testid="leaving">{t}</span> })}
                                                 {check.map(|t| view! { <span class="badge" data-testid="check-due">{t}</span> })}
                                                 <p class="links">
                                                     <a href=format!("/observe?children={}", c.id)>"New observation"</a>

@@ -8,7 +8,7 @@ use super::db::{NewRecord, Store, StoreError};
 use super::keys::Keys;
 use super::mirror::{self, Kept};
 use crate::enrolment::Enrolment;
-use burrow_core::api::{NewParentNote, ParentAuditEntry, ParentJournalPage};
+use burrow_core::api::{ChildLeaving, NewParentNote, ParentAuditEntry, ParentJournalPage};
 use burrow_core::envelope::Kind;
 use burrow_core::parent_view::ParentEntry;
 use serde::{Deserialize, Serialize};
@@ -26,6 +26,12 @@ pub struct Phone {
     pub parent_name: String,
     /// The children this parent follows, by first name.
     pub children: Vec<(Uuid, String)>,
+    /// Last days still to come, as the setting last said.
+    #[serde(default)]
+    pub leaving: Vec<ChildLeaving>,
+    /// Children who left: their journals closed and were removed from this phone.
+    #[serde(default)]
+    pub left: Vec<(Uuid, String)>,
 }
 
 impl Phone {
@@ -168,4 +174,46 @@ pub async fn keep_trail(
 ) -> Result<(), StoreError> {
     let one = vec![trail.to_vec()];
     mirror::keep(store, keys, Kind::FamilyTrail, &one, |_| TRAIL_ID).await
+}
+
+/// A child's journal closed (they left the setting): everything of theirs leaves this phone —
+/// entries naming them and those entries' photos, the parent's notes about them with their
+/// photos, their part of the trail — and the phone stops following them. Entries shared with a
+/// sibling still followed come back at the next read, which starts from the beginning.
+pub async fn close_children(
+    store: &Store,
+    keys: &Keys,
+    phone: &mut Phone,
+    closed: &[Uuid],
+) -> Result<(), StoreError> {
+    let held = entries(store, keys).await?.items;
+    let (gone, kept): (Vec<ParentEntry>, Vec<ParentEntry>) = held
+        .into_iter()
+        .partition(|e| e.children.iter().any(|c| closed.contains(c)));
+    for photo in gone.iter().flat_map(|e| e.photos.iter()) {
+        store.delete_photo(photo.id).await?;
+    }
+    mirror::keep(store, keys, Kind::FamilyEntry, &kept, |e| e.id).await?;
+    let (gone, kept): (Vec<Note>, Vec<Note>) = notes(store, keys)
+        .await?
+        .into_iter()
+        .partition(|n| closed.contains(&n.note.child));
+    for note in gone.iter().filter(|n| n.has_photo) {
+        store.delete_photo(note.note.id).await?;
+    }
+    mirror::keep(store, keys, Kind::FamilyNote, &kept, |n| n.note.id).await?;
+    let trail_kept: Vec<ParentAuditEntry> = trail(store, keys)
+        .await?
+        .into_iter()
+        .filter(|t| !closed.contains(&t.child))
+        .collect();
+    keep_trail(store, keys, &trail_kept).await?;
+    let (left, staying) = std::mem::take(&mut phone.children)
+        .into_iter()
+        .partition::<Vec<_>, _>(|(id, _)| closed.contains(id));
+    phone.children = staying;
+    phone.left.extend(left);
+    phone.leaving.retain(|l| !closed.contains(&l.child));
+    keep_phone(store, keys, phone).await?;
+    restart(store).await
 }

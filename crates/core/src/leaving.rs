@@ -127,6 +127,17 @@ pub fn standing(leaving: Option<NaiveDate>, grace_days: u32, today: NaiveDate) -
     }
 }
 
+/// A short mark for lists: "Leaving 18/07/2027", "Left 18/07/2027", or nothing.
+pub fn badge(leaving: Option<NaiveDate>, today: NaiveDate) -> Option<String> {
+    let last_day = leaving?;
+    let word = if access_open(leaving, today) {
+        "Leaving"
+    } else {
+        "Left"
+    };
+    Some(format!("{word} {}", crate::dates::format_uk(last_day)))
+}
+
 /// What becomes of an observation when a child in it is deleted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryFate {
@@ -331,6 +342,20 @@ mod tests {
         );
         assert_eq!(check_grace(365), Ok(()));
         assert_eq!(check_grace(366), Err(LeavingError::Grace));
+    }
+
+    #[test]
+    fn a_list_marks_who_is_leaving_and_who_has_left() {
+        let last = day(2027, 7, 18);
+        assert_eq!(badge(None, last), None);
+        assert_eq!(
+            badge(Some(last), last).as_deref(),
+            Some("Leaving 18/07/2027")
+        );
+        assert_eq!(
+            badge(Some(last), day(2027, 7, 19)).as_deref(),
+            Some("Left 18/07/2027")
+        );
     }
 
     #[test]

@@ -188,12 +188,22 @@ fn FamilyJournal() -> impl IntoView {
                     Err(e) => view! { <p class="notice notice-error" role="alert">{e}</p> }.into_any(),
                     Ok(l) => {
                         let names = l.phone.children.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>().join(" and ");
+                        let title = if names.is_empty() { "Your family journal".to_owned() } else { format!("{names}’s journal") };
+                        let leaving: Vec<String> = l.phone.leaving.iter().map(|x| {
+                            let first = l.phone.first_name(x.child);
+                            format!("{first}’s last day is {}. Keep {first}’s journal: download it before then.", burrow_core::dates::format_uk(x.last_day))
+                        }).collect();
+                        let left: Vec<String> = l.phone.left.iter().map(|(_, first)| {
+                            format!("{first} has left the setting, so {first}’s journal has closed and has been taken off this phone. Thank you for sharing {first}’s time with us.")
+                        }).collect();
                         let empty = l.entries.is_empty();
                         let moments: Vec<Note> = l.notes.iter().filter(|n| n.note.entry.is_none()).cloned().collect();
                         view! {
                             <header class="card">
                                 <p class="eyebrow">"Family journal"</p>
-                                <h1>{names}"’s journal"</h1>
+                                <h1>{title}</h1>
+                                {leaving.into_iter().map(|m| view! { <p class="notice" role="status" data-testid="family-leaving">{m}</p> }).collect_view()}
+                                {left.into_iter().map(|m| view! { <p class="notice" role="status" data-testid="family-left">{m}</p> }).collect_view()}
                                 <p class="muted">"New entries come when this phone is on the setting’s Wi-Fi, at drop-off or pick-up. What is here stays readable at home."</p>
                                 <div class="actions">
                                     <button class="button primary" on:click=move |_| { message.set(None); sync.dispatch(()); } disabled=move || sync.pending().get()>
