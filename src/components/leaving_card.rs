@@ -48,10 +48,10 @@ pub fn LeavingCard(child: Child, may_manage: bool, reload: RwSignal<u32>) -> imp
     };
     let said = match state {
         Standing::Staying => format!(
-            "When {first}'s family tells you their last day, record it here. Their family can download the journal until then; it closes to them the day after."
+            "When {first}’s family tells you their last day, record it here. Their family can download the journal until then; it closes to them the day after."
         ),
         Standing::Leaving { last_day } => format!(
-            "{first}'s last day is {}. Their family can download the journal until then; it closes to them the day after.",
+            "{first}’s last day is {}. Their family can download the journal until then; it closes to them the day after.",
             format_uk(last_day)
         ),
         Standing::Left { last_day, .. } => format!(
