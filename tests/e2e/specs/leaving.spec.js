@@ -71,6 +71,8 @@ test("a leaving date is recorded, the family is told to keep the journal, and af
   );
   const width = await grace.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(390);
+  await grace.screenshot({ path: test.info().outputPath("phone-leaving.png"), fullPage: true });
+  await sam.screenshot({ path: test.info().outputPath("children-leaving.png"), fullPage: true });
 
   // The family left without notice: the manager moves the day to yesterday. It has passed, so
   // the page no longer offers to change it.
@@ -88,6 +90,7 @@ test("a leaving date is recorded, the family is told to keep the journal, and af
   );
   await expect(grace.getByRole("heading", { name: "Noah’s journal" })).toBeVisible();
   await expect(grace.getByTestId("family-leaving")).toHaveCount(0);
+  await grace.screenshot({ path: test.info().outputPath("phone-left.png"), fullPage: true });
   // And it stays so after a reload and unlock (what the phone keeps, not what a sync said).
   await grace.reload();
   await grace.getByLabel("Passphrase").fill(GRACE_PASSPHRASE);
