@@ -84,9 +84,11 @@ fn wasm_target() -> Result {
     exec(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
 }
 
+/// Chromium for the browser tests; poppler's pdftotext and pdfimages, with which the server's
+/// tests read the keepsake PDF as a family's PDF reader would.
 fn chromium() -> Result {
     let have = |p: &str| std::path::Path::new(p).exists();
-    if have("/usr/bin/chromium") && have("/usr/bin/chromedriver") {
+    if have("/usr/bin/chromium") && have("/usr/bin/chromedriver") && have("/usr/bin/pdftotext") {
         return Ok(());
     }
     cmd::apt_get(&["update", "-qq"])?;
@@ -97,6 +99,7 @@ fn chromium() -> Result {
         "--no-install-recommends",
         "chromium",
         "chromium-driver",
+        "poppler-utils",
     ])
 }
 

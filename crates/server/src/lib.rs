@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod identity;
+pub mod keepsake;
 pub mod mask;
 pub mod phone_fence;
 pub mod photos;

@@ -6,6 +6,7 @@ mod children;
 mod consents;
 mod devices;
 mod high_risk;
+mod keepsake;
 mod leaving;
 mod options;
 mod parent_notes;
@@ -66,6 +67,10 @@ pub fn api_router() -> Router<AppState> {
         .route("/parent/audit", get(parents::trail))
         .route("/parent/photos/{id}", get(parent_photos::photo))
         .route(
+            "/parent/children/{id}/keepsake.pdf",
+            get(keepsake::parent_pdf),
+        )
+        .route(
             "/parent/notes",
             get(parent_notes::mine).post(parent_notes::add),
         )
@@ -102,6 +107,7 @@ pub fn api_router() -> Router<AppState> {
             axum::routing::put(high_risk::flag),
         )
         .route("/children/{id}/leaving", axum::routing::put(leaving::set))
+        .route("/children/{id}/keepsake.pdf", get(keepsake::staff_pdf))
         .route("/photo-records/{id}/sign-off", post(high_risk::sign_off))
         .route("/consents", get(consents::setting_overview))
         .route("/consent-records", get(consents::records))

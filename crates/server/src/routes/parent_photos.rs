@@ -60,38 +60,13 @@ pub async fn photo(
     let Some((record, blur)) = found else {
         return Err(nothing());
     };
-    let faces: Vec<FaceRegion> = record
-        .regions
-        .iter()
-        .filter(|r| blur.contains(&r.child))
-        .copied()
-        .collect();
-    // parent_view blurs only children with a marked face; were one missing, nothing goes out.
-    if blur
-        .iter()
-        .any(|child| !faces.iter().any(|f| f.child == *child))
-    {
-        return Err(nothing());
-    }
-    let Some(sha256) = record.sha256 else {
+    let Some((sha256, faces)) = to_blur(&record, &blur) else {
         return Err(nothing());
     };
     let vault = state.clone();
-    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
-        let original = vault.photos.read(&sha256).map_err(|e| {
-            tracing::error!(error = e.class(), "a kept photo would not open");
-            AppError::internal("photo not readable")
-        })?;
-        if faces.is_empty() {
-            return Ok(original);
-        }
-        mask::mask(&original, &faces).map_err(|e| {
-            tracing::error!(error = %e, "a photo could not be masked");
-            AppError::internal("photo not masked")
-        })
-    })
-    .await
-    .map_err(|e| AppError::internal(format!("masking task failed: {e}")))??;
+    let bytes = tokio::task::spawn_blocking(move || family_copy(&vault.photos, &sha256, &faces))
+        .await
+        .map_err(|e| AppError::internal(format!("masking task failed: {e}")))??;
     Ok((
         [
             (header::CONTENT_TYPE, "image/jpeg"),
@@ -100,4 +75,42 @@ pub async fn photo(
         bytes,
     )
         .into_response())
+}
+
+/// The photo's hash and the faces to blur in a family's copy, or `None` if a child to blur has
+/// no marked face (parent_view blurs only marked faces; were one missing, nothing goes out).
+pub(super) fn to_blur(record: &PhotoRecord, blur: &[Uuid]) -> Option<(String, Vec<FaceRegion>)> {
+    let faces: Vec<FaceRegion> = record
+        .regions
+        .iter()
+        .filter(|r| blur.contains(&r.child))
+        .copied()
+        .collect();
+    if blur
+        .iter()
+        .any(|child| !faces.iter().any(|f| f.child == *child))
+    {
+        return None;
+    }
+    Some((record.sha256.clone()?, faces))
+}
+
+/// A family's copy of a kept photo: the original, or with the given faces masked. Blocking:
+/// call it off the async threads.
+pub(super) fn family_copy(
+    vault: &crate::photos::PhotoVault,
+    sha256: &str,
+    faces: &[FaceRegion],
+) -> Result<Vec<u8>, AppError> {
+    let original = vault.read(sha256).map_err(|e| {
+        tracing::error!(error = e.class(), "a kept photo would not open");
+        AppError::internal("photo not readable")
+    })?;
+    if faces.is_empty() {
+        return Ok(original);
+    }
+    mask::mask(&original, faces).map_err(|e| {
+        tracing::error!(error = %e, "a photo could not be masked");
+        AppError::internal("photo not masked")
+    })
 }

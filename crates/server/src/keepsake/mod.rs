@@ -1,0 +1,50 @@
+//! A leaver's keepsake (issue 15): their journal as the family may see it, made into a PDF on
+//! the server (`pdf`). What goes in is gathered by `routes::keepsake` through the same path as
+//! a family's phone (core's `parent_view`, photos as rendered for that family), so the book
+//! never names another child.
+
+pub mod pdf;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// The whole journal, ready to lay out.
+#[derive(Debug, Clone, Default)]
+pub struct Book {
+    pub first_name: String,
+    pub setting: String,
+    pub started: NaiveDate,
+    pub left: Option<NaiveDate>,
+    /// When this copy was made (the PDF's own date, which PDF/A requires).
+    pub made_at: DateTime<Utc>,
+    /// Oldest first.
+    pub entries: Vec<BookEntry>,
+    pub progress: Vec<AreaSummary>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BookEntry {
+    pub observed_at: DateTime<Utc>,
+    /// As written, other children already "a friend".
+    pub text: String,
+    /// Area and aspect names, not codes.
+    pub aspects: Vec<String>,
+    pub characteristics: Vec<String>,
+    pub next_steps: String,
+    /// JPEGs as rendered for this family, embedded unchanged.
+    pub photos: Vec<Vec<u8>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaSummary {
+    pub area: String,
+    pub entries: u32,
+    pub latest_band: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeepsakeError {
+    #[error("the keepsake's font could not be read")]
+    Font,
+    #[error("the PDF could not be written: {0}")]
+    Pdf(String),
+}

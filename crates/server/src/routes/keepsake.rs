@@ -1,0 +1,216 @@
+//! A leaver's journal as a PDF (issue 15 part 2 and 4): the family downloads it on their phone
+//! while the journal is open, or a manager or deputy downloads it for them. Either way it is
+//! the family's copy, gathered through `parents::view` (core's `parent_view`) for that child
+//! alone: published entries only, other children "a friend", photos as rendered for the family
+//! (`parent_photos::family_copy`), so it never names another child. Every export is audited and
+//! shows in the family's trail.
+
+use super::parent_photos::{family_copy, to_blur};
+use super::parents::{Facts, view};
+use crate::auth::Manager;
+use crate::error::AppError;
+use crate::keepsake::{AreaSummary, Book, BookEntry, pdf};
+use crate::proof::ParentSigned;
+use crate::routes::today_in_england;
+use crate::state::AppState;
+use crate::store::audit::{self, Event};
+use crate::store::{self, leaving, parents};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use burrow_core::audit::Action;
+use burrow_core::eyfs;
+use burrow_core::observation::Observation;
+use burrow_core::photo::{FaceRegion, PhotoRecord};
+use chrono::{Datelike, Utc};
+use rusqlite::Connection;
+use uuid::Uuid;
+
+const PAGE: usize = 500;
+
+fn not_found() -> AppError {
+    AppError::refused(StatusCode::NOT_FOUND, "Not found.")
+}
+
+/// `GET /api/parent/children/{id}/keepsake.pdf`, signed by the family's phone.
+pub async fn parent_pdf(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    signed: ParentSigned,
+) -> Result<Response, AppError> {
+    let child = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let parent = signed.parent;
+    let family = state
+        .db
+        .read(move |c| crate::routes::family(c, parent))
+        .await?;
+    if family.closed.contains(&child) {
+        return Err(AppError::refused(
+            StatusCode::GONE,
+            "This journal closed when your child left the setting.",
+        ));
+    }
+    if !family.open.contains(&child) {
+        return Err(not_found());
+    }
+    let event = Event::new(Action::JournalExported)
+        .device(signed.device)
+        .subject(parent)
+        .detail("pdf");
+    export(state, child, event).await
+}
+
+/// `GET /api/children/{id}/keepsake.pdf`: a manager or deputy, for the family (on a USB stick).
+pub async fn staff_pdf(
+    Manager(me): Manager,
+    State(state): State<AppState>,
+    Path(child): Path<Uuid>,
+) -> Result<Response, AppError> {
+    let event = Event::new(Action::JournalExported).by(&me).detail("pdf");
+    export(state, child, event).await
+}
+
+async fn export(state: AppState, child: Uuid, event: Event) -> Result<Response, AppError> {
+    let gathered = state.db.read(move |c| gather(c, child)).await?;
+    let Some((mut book, photos)) = gathered else {
+        return Err(AppError::refused(
+            StatusCode::NOT_FOUND,
+            "There is no such child.",
+        ));
+    };
+    let vault = state.clone();
+    let filename = format!(
+        "{}-learning-journal.pdf",
+        book.first_name
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+    );
+    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
+        for (entry, wanted) in book.entries.iter_mut().zip(photos) {
+            for (sha256, faces) in wanted {
+                entry
+                    .photos
+                    .push(family_copy(&vault.photos, &sha256, &faces)?);
+            }
+        }
+        pdf::render(&book).map_err(|e| {
+            tracing::error!(error = %e, "a keepsake PDF could not be made");
+            AppError::internal("keepsake not made")
+        })
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("keepsake task failed: {e}")))??;
+    state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            audit::append(&tx, event.child(child), Utc::now())?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+type PhotoWork = Vec<(String, Vec<FaceRegion>)>;
+
+/// The book without its photos' bytes, and for each entry the photos to render: everything
+/// the child's own family may see, oldest first.
+fn gather(c: &Connection, child: Uuid) -> Result<Option<(Book, Vec<PhotoWork>)>, AppError> {
+    let Some(me) = parents::child_facts(c, child)? else {
+        return Ok(None);
+    };
+    let Some((started, left)) = leaving::dates_of(c, child)? else {
+        return Ok(None);
+    };
+    let family = [child];
+    let mut facts = Facts::default();
+    let mut kept: Vec<(Observation, burrow_core::parent_view::ParentEntry)> = Vec::new();
+    let mut after = 0;
+    loop {
+        let rows = parents::observations_after(c, after, PAGE)?;
+        let more = rows.len() == PAGE;
+        for (seq, body) in rows {
+            after = seq;
+            let Ok(obs) = serde_json::from_str::<Observation>(&body) else {
+                continue;
+            };
+            if !obs.children.contains(&child) {
+                continue;
+            }
+            if let Some(entry) = view(c, &family, &obs, &mut facts)? {
+                kept.push((obs, entry));
+            }
+        }
+        if !more {
+            break;
+        }
+    }
+    kept.sort_by_key(|(o, _)| (o.observed_at, o.id));
+    let mut entries = Vec::with_capacity(kept.len());
+    let mut photos = Vec::with_capacity(kept.len());
+    for (obs, entry) in &kept {
+        let mut wanted = Vec::new();
+        for p in &entry.photos {
+            let record = parents::photo_body(c, p.id)?
+                .and_then(|b| serde_json::from_str::<PhotoRecord>(&b).ok());
+            if let Some(work) = record.and_then(|r| to_blur(&r, &p.blur)) {
+                wanted.push(work);
+            }
+        }
+        photos.push(wanted);
+        entries.push(BookEntry {
+            observed_at: entry.observed_at,
+            text: entry.text.clone(),
+            aspects: entry
+                .aspects
+                .iter()
+                .map(|a| eyfs::describe(&obs.tags.catalogue, a))
+                .collect(),
+            characteristics: obs
+                .tags
+                .characteristics
+                .iter()
+                .map(|c| c.label().to_owned())
+                .collect(),
+            next_steps: entry.next_steps.clone(),
+            photos: Vec::new(),
+        });
+    }
+    let today = today_in_england();
+    let months =
+        ((today.year() - started.year()) * 12 + today.month() as i32 - started.month() as i32 + 1)
+            .clamp(1, 240) as u32;
+    let shared: Vec<Observation> = kept.into_iter().map(|(o, _)| o).collect();
+    let chart = burrow_core::progress::chart(&shared, child, today, months);
+    let progress = chart
+        .areas
+        .iter()
+        .map(|a| AreaSummary {
+            area: a.name.to_owned(),
+            entries: a.counts.iter().sum(),
+            latest_band: a.latest_band.map(|b| b.label().to_owned()),
+        })
+        .collect();
+    let book = Book {
+        first_name: me.first_name,
+        setting: store::setting_name(c)?.unwrap_or_default(),
+        started,
+        left,
+        made_at: Utc::now(),
+        entries,
+        progress,
+    };
+    Ok(Some((book, photos)))
+}

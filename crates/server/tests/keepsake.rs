@@ -1,0 +1,247 @@
+//! The leaver's journal as a PDF (issue 15 parts 2 and 4), over real HTTP and SQLite, read back
+//! with poppler's `pdftotext` and `pdfimages` as a family's PDF reader would: the cover, every
+//! published entry with its words as written and its photo, other children as "a friend" and
+//! never named; another family's child "Not found."; a practitioner refused; each export in the
+//! family's trail; closed (410) once the child has left.
+
+mod support;
+
+use burrow_core::photo::PhotoRecord;
+use burrow_core::workflow::Status;
+use image::codecs::jpeg::JpegEncoder;
+use image::{Rgb, RgbImage};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{Value, json};
+use std::process::Command;
+use support::device::Tablet;
+use support::family::{observation, parent_phone, signed_in};
+use support::{TestServer, client, hash, refusal};
+use uuid::Uuid;
+
+fn photo() -> Vec<u8> {
+    let img = RgbImage::from_fn(320, 240, |x, y| {
+        Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&img)
+        .unwrap();
+    out
+}
+
+async fn upload(tablet: &Tablet, who: &Client, server: &TestServer, bytes: &[u8]) {
+    let body =
+        serde_json::to_vec(&json!({"photos": [{"sha256": hash(bytes), "size": bytes.len()}]}))
+            .unwrap();
+    assert_eq!(
+        tablet
+            .post(who, server, "/api/photos/missing", &body)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let path = format!("/api/photos/{}?offset=0", hash(bytes));
+    let r = tablet.send(Method::PUT, who, server, &path, bytes).await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+/// The PDF's words and its images, as poppler reads them.
+fn read_pdf(bytes: &[u8]) -> (String, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let text = Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by cargo xtask setup");
+    assert!(text.status.success(), "pdftotext could not read the PDF");
+    let images = Command::new("pdfimages")
+        .arg("-list")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(images.status.success());
+    // Two header lines, then one line an image.
+    let count = String::from_utf8_lossy(&images.stdout).lines().count() - 2;
+    (String::from_utf8_lossy(&text.stdout).into_owned(), count)
+}
+
+#[tokio::test]
+async fn a_leavers_journal_is_a_pdf_of_what_their_family_may_see_and_names_no_other_child() {
+    let server = TestServer::start_with(|c| c.demo = true).await;
+    let sam = signed_in(&server, "Sam Patel").await;
+    let priya = signed_in(&server, "Priya Shah").await;
+    let priya_id = server.whoami(&priya).await;
+    let (ava, noah) = (
+        server.child_id(&sam, "Ava").await,
+        server.child_id(&sam, "Noah").await,
+    );
+    let r = sam
+        .put(server.url("/api/setting/options"))
+        .json(&json!({"lock_after_minutes": 5, "validation_required": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // Priya's tablet: a photo of Ava with her painting, a group entry with Noah, one of Noah
+    // alone, and a draft.
+    let tablet = Tablet::enrol(&server, &sam, "Room 2 tablet").await;
+    let (picture, thumb) = (photo(), support::picture(3_000, 5));
+    upload(&tablet, &priya, &server, &picture).await;
+    upload(&tablet, &priya, &server, &thumb).await;
+    let record = PhotoRecord {
+        id: Uuid::now_v7(),
+        thumb_id: Uuid::now_v7(),
+        children: vec![ava],
+        taken_by: priya_id,
+        taken_at: chrono::Utc::now(),
+        width: 320,
+        height: 240,
+        sha256: Some(hash(&picture)),
+        thumb_sha256: Some(hash(&thumb)),
+        regions: Vec::new(),
+    };
+    let mut painting = observation(
+        priya_id,
+        vec![ava],
+        "Ava painted a sunflower and told me about its petals.",
+        Status::Published,
+    );
+    painting.photos = vec![record.id];
+    painting.tags.aspects = vec!["CL.S".into()];
+    painting.tags.characteristics = vec![burrow_core::eyfs::Characteristic::ActiveLearning];
+    painting.observed_at -= chrono::Duration::days(2);
+    let den = observation(
+        priya_id,
+        vec![ava, noah],
+        "Ava and Noah built a den; Noah's roof held.",
+        Status::Published,
+    );
+    let noah_only = observation(
+        priya_id,
+        vec![noah],
+        "Noah counted to twenty",
+        Status::Published,
+    );
+    let draft = observation(
+        priya_id,
+        vec![ava],
+        "Ava is still at the easel",
+        Status::Draft,
+    );
+    let mut ops = vec![
+        json!({"counter": 1, "record_id": record.id, "kind": "photo", "version": 1, "base": 0, "by": priya_id, "body": record}),
+    ];
+    for (i, o) in [&painting, &den, &noah_only, &draft].iter().enumerate() {
+        ops.push(json!({"counter": i + 2, "record_id": o.id, "kind": "observation", "version": 1, "base": 0, "by": priya_id, "body": o}));
+    }
+    let body = serde_json::to_vec(&json!({ "ops": ops })).unwrap();
+    let answer: Value = tablet
+        .post(&priya, &server, "/api/sync/push", &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    for a in answer["answers"].as_array().unwrap() {
+        assert_eq!(a["outcome"], "accepted", "{a}");
+    }
+
+    // Ava's mum downloads it on her phone.
+    let grace = parent_phone(&server, &sam, "Grace Okafor", &[ava]).await;
+    let path = format!("/api/parent/children/{ava}/keepsake.pdf");
+    let r = grace
+        .send(Method::GET, &client(), &server, &path, b"")
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = r.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let (text, images) = read_pdf(&pdf);
+    assert!(text.contains("Ava’s learning journal"), "{text}");
+    assert!(text.contains("Little Acorns Nursery (demo)"), "{text}");
+    assert!(
+        text.contains("Ava painted a sunflower and told me about its petals."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Ava and a friend built a den; a friend’s roof held.")
+            || text.contains("Ava and a friend built a den; a friend's roof held."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Communication and language"),
+        "the area's name: {text}"
+    );
+    assert!(text.contains("Active learning"), "{text}");
+    assert!(text.contains("Next steps: More den building"), "{text}");
+    // Oldest first: the painting was two days before the den.
+    assert!(text.find("sunflower") < text.find("den;"), "{text}");
+    for never in [
+        "Noah",
+        "Williams",
+        "counted to twenty",
+        "still at the easel",
+        "Okafor",
+    ] {
+        assert!(!text.contains(never), "{never} is in the PDF: {text}");
+    }
+    assert_eq!(images, 1, "the one photo of Ava is in it");
+
+    // Another family's child is "Not found."; a practitioner may not export; a manager may.
+    let r = grace
+        .send(
+            Method::GET,
+            &client(),
+            &server,
+            &format!("/api/parent/children/{noah}/keepsake.pdf"),
+            b"",
+        )
+        .await;
+    let (status, error, _) = refusal(r).await;
+    assert_eq!(
+        (status, error.as_str()),
+        (StatusCode::NOT_FOUND, "Not found.")
+    );
+    let staff_path = format!("/api/children/{ava}/keepsake.pdf");
+    let (status, _, _) = refusal(priya.get(server.url(&staff_path)).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let r = sam.get(server.url(&staff_path)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (text, images) = read_pdf(&r.bytes().await.unwrap());
+    assert!(text.contains("Ava painted a sunflower"), "{text}");
+    assert!(!text.contains("Noah"), "{text}");
+    assert_eq!(images, 1);
+
+    // Both exports are in the family's trail.
+    let trail: Value = grace
+        .send(Method::GET, &client(), &server, "/api/parent/audit", b"")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let exports = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "journal_exported")
+        .count();
+    assert_eq!(exports, 2, "{trail}");
+
+    // Once Ava has left, her journal is closed to the family.
+    let yesterday = burrow_server::routes::today_in_england() - chrono::Duration::days(1);
+    let r = sam
+        .put(server.url(&format!("/api/children/{ava}/leaving")))
+        .json(&json!({ "leaving_date": yesterday }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = grace
+        .send(Method::GET, &client(), &server, &path, b"")
+        .await;
+    assert_eq!(r.status(), StatusCode::GONE);
+
+    server.stop().await;
+}
