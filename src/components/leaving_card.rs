@@ -16,6 +16,7 @@ use leptos::prelude::*;
 pub fn LeavingCard(child: Child, may_manage: bool, reload: RwSignal<u32>) -> impl IntoView {
     let id = child.id;
     let first = child.first_name.clone();
+    let first_for_link = first.clone();
     let state = standing(child.leaving_date, GRACE_DEFAULT_DAYS, today());
     let date = RwSignal::new(
         child
@@ -65,6 +66,9 @@ pub fn LeavingCard(child: Child, may_manage: bool, reload: RwSignal<u32>) -> imp
         <section class="card" data-testid="leaving">
             <h2>"Leaving"</h2>
             <p class:mark=has_date>{said}</p>
+            {(may_manage && open).then(|| view! {
+                <p><a class="button" href=format!("/api/children/{id}/keepsake.pdf") download="">{format!("Download {first_for_link}’s journal (PDF) for the family")}</a></p>
+            })}
             {(may_manage && open).then(|| view! {
                 <form on:submit=on_submit novalidate>
                     <ErrorNotice message=errors.general()/>

@@ -85,10 +85,14 @@ fn wasm_target() -> Result {
 }
 
 /// Chromium for the browser tests; poppler's pdftotext and pdfimages, with which the server's
-/// tests read the keepsake PDF as a family's PDF reader would.
+/// tests read the keepsake PDF as a family's PDF reader would; unzip, which tests its zip.
 fn chromium() -> Result {
     let have = |p: &str| std::path::Path::new(p).exists();
-    if have("/usr/bin/chromium") && have("/usr/bin/chromedriver") && have("/usr/bin/pdftotext") {
+    if have("/usr/bin/chromium")
+        && have("/usr/bin/chromedriver")
+        && have("/usr/bin/pdftotext")
+        && have("/usr/bin/unzip")
+    {
         return Ok(());
     }
     cmd::apt_get(&["update", "-qq"])?;
@@ -100,6 +104,7 @@ fn chromium() -> Result {
         "chromium",
         "chromium-driver",
         "poppler-utils",
+        "unzip",
     ])
 }
 

@@ -189,6 +189,74 @@ async fn a_leavers_journal_is_a_pdf_of_what_their_family_may_see_and_names_no_ot
     }
     assert_eq!(images, 1, "the one photo of Ava is in it");
 
+    // The keepsake zip: the PDF, an index that reads offline, and the photo, named by its day
+    // and a word of its caption, carrying both in its own Exif.
+    let zip_path = format!("/api/parent/children/{ava}/keepsake.zip");
+    let r = grace
+        .send(Method::GET, &client(), &server, &zip_path, b"")
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    let bytes = r.bytes().await.unwrap();
+    // Info-ZIP's unzip tests every file's CRC, as a family's computer would on opening it.
+    let dir = tempfile::tempdir().unwrap();
+    let zip_file = dir.path().join("keepsake.zip");
+    std::fs::write(&zip_file, &bytes).unwrap();
+    let tested = Command::new("unzip")
+        .arg("-t")
+        .arg(&zip_file)
+        .output()
+        .unwrap();
+    assert!(
+        tested.status.success(),
+        "{}",
+        String::from_utf8_lossy(&tested.stdout)
+    );
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let taken = record.taken_at.with_timezone(&chrono_tz::Europe::London);
+    let photo_name = format!("photos/{}_painted.jpg", taken.format("%Y-%m-%d_%H%M"));
+    let mut names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec![
+            "Ava-learning-journal.pdf".to_owned(),
+            "index.html".into(),
+            photo_name.clone()
+        ]
+    );
+    let mut jpeg = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name(&photo_name).unwrap(), &mut jpeg).unwrap();
+    let exif = exif::Reader::new()
+        .read_from_container(&mut std::io::Cursor::new(&jpeg))
+        .expect("the photo carries Exif");
+    let field = |tag| {
+        exif.get_field(tag, exif::In::PRIMARY)
+            .map(|f| f.display_value().to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        field(exif::Tag::DateTimeOriginal),
+        taken.format("%Y-%m-%d %H:%M:%S").to_string()
+    );
+    assert!(
+        field(exif::Tag::ImageDescription).contains("Ava painted a sunflower"),
+        "{}",
+        field(exif::Tag::ImageDescription)
+    );
+    let mut index = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("index.html").unwrap(), &mut index).unwrap();
+    assert!(index.contains("Ava painted a sunflower"), "{index}");
+    assert!(index.contains(&format!("src=\"{photo_name}\"")), "{index}");
+    assert!(!index.contains("Noah"), "{index}");
+    let mut kept_pdf = Vec::new();
+    std::io::Read::read_to_end(
+        &mut zip.by_name("Ava-learning-journal.pdf").unwrap(),
+        &mut kept_pdf,
+    )
+    .unwrap();
+    assert!(read_pdf(&kept_pdf).0.contains("Ava painted a sunflower"));
+
     // Another family's child is "Not found."; a practitioner may not export; a manager may.
     let r = grace
         .send(
@@ -227,7 +295,7 @@ async fn a_leavers_journal_is_a_pdf_of_what_their_family_may_see_and_names_no_ot
         .iter()
         .filter(|e| e["action"] == "journal_exported")
         .count();
-    assert_eq!(exports, 2, "{trail}");
+    assert_eq!(exports, 3, "{trail}");
 
     // Once Ava has left, her journal is closed to the family.
     let yesterday = burrow_server::routes::today_in_england() - chrono::Duration::days(1);

@@ -4,6 +4,7 @@
 
 mod enrol;
 mod entry;
+mod keepsake;
 mod moment;
 mod note_state;
 mod photo;
@@ -21,6 +22,7 @@ use crate::store::tablet;
 use burrow_core::api::ParentAuditEntry;
 use burrow_core::parent_view::ParentEntry;
 use entry::EntryCard;
+use keepsake::KeepsakeButton;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use moment::MomentForm;
@@ -189,9 +191,9 @@ fn FamilyJournal() -> impl IntoView {
                     Ok(l) => {
                         let names = l.phone.children.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>().join(" and ");
                         let title = if names.is_empty() { "Your family journal".to_owned() } else { format!("{names}’s journal") };
-                        let leaving: Vec<String> = l.phone.leaving.iter().map(|x| {
+                        let leaving: Vec<(uuid::Uuid, String)> = l.phone.leaving.iter().map(|x| {
                             let first = l.phone.first_name(x.child);
-                            format!("{first}’s last day is {}. Keep {first}’s journal: download it before then.", burrow_core::dates::format_uk(x.last_day))
+                            (x.child, format!("{first}’s last day is {}. Keep {first}’s journal: download it before then.", burrow_core::dates::format_uk(x.last_day)))
                         }).collect();
                         let left: Vec<String> = l.phone.left.iter().map(|(_, first)| {
                             format!("{first} has left the setting, so {first}’s journal has closed and has been taken off this phone. Thank you for sharing {first}’s time with us.")
@@ -202,7 +204,10 @@ fn FamilyJournal() -> impl IntoView {
                             <header class="card">
                                 <p class="eyebrow">"Family journal"</p>
                                 <h1>{title}</h1>
-                                {leaving.into_iter().map(|m| view! { <p class="notice" role="status" data-testid="family-leaving">{m}</p> }).collect_view()}
+                                {leaving.into_iter().map(|(child, m)| view! {
+                                    <p class="notice" role="status" data-testid="family-leaving">{m}</p>
+                                    <KeepsakeButton phone=l.phone.clone() child=child/>
+                                }).collect_view()}
                                 {left.into_iter().map(|m| view! { <p class="notice" role="status" data-testid="family-left">{m}</p> }).collect_view()}
                                 <p class="muted">"New entries come when this phone is on the setting’s Wi-Fi, at drop-off or pick-up. What is here stays readable at home."</p>
                                 <div class="actions">

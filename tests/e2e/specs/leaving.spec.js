@@ -5,6 +5,7 @@
 import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, openOnDisk, signedInOnDisk } from "../support/profile.js";
+import { execFileSync } from "node:child_process";
 
 const PASSPHRASE = "teapot river lantern";
 const GRACE_PASSPHRASE = "marble otter sunrise";
@@ -13,6 +14,13 @@ const held = cleanUpAfterEach(test);
 // The setting's own date, in London, as the server and the app reckon it.
 const iso = (d) => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(d);
 const uk = (d) => `${iso(d).slice(8, 10)}/${iso(d).slice(5, 7)}/${iso(d).slice(0, 4)}`;
+
+// A downloaded PDF's words, read by poppler's pdftotext as a family's PDF reader would.
+async function pdfText(download) {
+  const path = test.info().outputPath(download.suggestedFilename());
+  await download.saveAs(path);
+  return execFileSync("pdftotext", [path, "-"]).toString();
+}
 
 async function familySync(page) {
   const said = page.getByTestId("family-sync");
@@ -69,6 +77,20 @@ test("a leaving date is recorded, the family is told to keep the journal, and af
   await expect(grace.getByTestId("family-leaving")).toHaveText(
     `Ava’s last day is ${uk(today)}. Keep Ava’s journal: download it before then.`,
   );
+  // Grace keeps Ava's journal: the setting's server makes the PDF for her phone.
+  await grace.getByRole("button", { name: "Get Ava’s journal (PDF)" }).click();
+  const saving = grace.waitForEvent("download");
+  await grace.getByRole("link", { name: "Save Ava’s journal (PDF)" }).click();
+  const kept = await pdfText(await saving);
+  expect(kept).toContain("Ava’s learning journal");
+  expect(kept).toContain("Little Acorns Nursery (demo)");
+  expect(kept).not.toContain("Noah");
+  // The manager can make the same copy for the family (to hand over on a USB stick).
+  await sam.getByRole("link", { name: "Ava’s consent" }).click();
+  const handing = sam.waitForEvent("download");
+  await sam.getByRole("link", { name: "Download Ava’s journal (PDF) for the family" }).click();
+  expect(await pdfText(await handing)).toContain("Ava’s learning journal");
+  await sam.getByRole("link", { name: "Children", exact: true }).click();
   const width = await grace.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(390);
   await grace.screenshot({ path: test.info().outputPath("phone-leaving.png"), fullPage: true });

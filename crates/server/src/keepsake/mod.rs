@@ -3,6 +3,7 @@
 //! a family's phone (core's `parent_view`, photos as rendered for that family), so the book
 //! never names another child.
 
+pub mod archive;
 pub mod pdf;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -11,6 +12,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 #[derive(Debug, Clone, Default)]
 pub struct Book {
     pub first_name: String,
+    /// Never printed: kept so no photo in the archive is named with it.
+    pub surname: String,
     pub setting: String,
     pub started: NaiveDate,
     pub left: Option<NaiveDate>,

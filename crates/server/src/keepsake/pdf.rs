@@ -408,6 +408,7 @@ mod tests {
             .collect();
         let book = Book {
             first_name: "Ava".into(),
+            surname: "Okafor".into(),
             setting: "Little Acorns".into(),
             started: NaiveDate::from_ymd_opt(2025, 9, 1).unwrap(),
             left: NaiveDate::from_ymd_opt(2027, 7, 18),

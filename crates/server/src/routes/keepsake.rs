@@ -9,7 +9,7 @@ use super::parent_photos::{family_copy, to_blur};
 use super::parents::{Facts, view};
 use crate::auth::Manager;
 use crate::error::AppError;
-use crate::keepsake::{AreaSummary, Book, BookEntry, pdf};
+use crate::keepsake::{AreaSummary, Book, BookEntry, archive, pdf};
 use crate::proof::ParentSigned;
 use crate::routes::today_in_england;
 use crate::state::AppState;
@@ -32,13 +32,14 @@ fn not_found() -> AppError {
     AppError::refused(StatusCode::NOT_FOUND, "Not found.")
 }
 
-/// `GET /api/parent/children/{id}/keepsake.pdf`, signed by the family's phone.
-pub async fn parent_pdf(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    signed: ParentSigned,
-) -> Result<Response, AppError> {
-    let child = Uuid::parse_str(&id).map_err(|_| not_found())?;
+/// The child a family's phone asks for, if that family may have their journal now.
+async fn family_child(
+    state: &AppState,
+    id: &str,
+    signed: &ParentSigned,
+    detail: &'static str,
+) -> Result<(Uuid, Event), AppError> {
+    let child = Uuid::parse_str(id).map_err(|_| not_found())?;
     let parent = signed.parent;
     let family = state
         .db
@@ -56,8 +57,28 @@ pub async fn parent_pdf(
     let event = Event::new(Action::JournalExported)
         .device(signed.device)
         .subject(parent)
-        .detail("pdf");
+        .detail(detail);
+    Ok((child, event))
+}
+
+/// `GET /api/parent/children/{id}/keepsake.pdf`, signed by the family's phone.
+pub async fn parent_pdf(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    signed: ParentSigned,
+) -> Result<Response, AppError> {
+    let (child, event) = family_child(&state, &id, &signed, "pdf").await?;
     export(state, child, event).await
+}
+
+/// `GET /api/parent/children/{id}/keepsake.zip`, signed by the family's phone.
+pub async fn parent_zip(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    signed: ParentSigned,
+) -> Result<Response, AppError> {
+    let (child, event) = family_child(&state, &id, &signed, "zip").await?;
+    export_zip(state, child, event).await
 }
 
 /// `GET /api/children/{id}/keepsake.pdf`: a manager or deputy, for the family (on a USB stick).
@@ -70,37 +91,17 @@ pub async fn staff_pdf(
     export(state, child, event).await
 }
 
-async fn export(state: AppState, child: Uuid, event: Event) -> Result<Response, AppError> {
-    let gathered = state.db.read(move |c| gather(c, child)).await?;
-    let Some((mut book, photos)) = gathered else {
-        return Err(AppError::refused(
-            StatusCode::NOT_FOUND,
-            "There is no such child.",
-        ));
-    };
-    let vault = state.clone();
-    let filename = format!(
-        "{}-learning-journal.pdf",
-        book.first_name
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-    );
-    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
-        for (entry, wanted) in book.entries.iter_mut().zip(photos) {
-            for (sha256, faces) in wanted {
-                entry
-                    .photos
-                    .push(family_copy(&vault.photos, &sha256, &faces)?);
-            }
-        }
-        pdf::render(&book).map_err(|e| {
-            tracing::error!(error = %e, "a keepsake PDF could not be made");
-            AppError::internal("keepsake not made")
-        })
-    })
-    .await
-    .map_err(|e| AppError::internal(format!("keepsake task failed: {e}")))??;
+/// `GET /api/children/{id}/keepsake.zip`: the same, with every photo.
+pub async fn staff_zip(
+    Manager(me): Manager,
+    State(state): State<AppState>,
+    Path(child): Path<Uuid>,
+) -> Result<Response, AppError> {
+    let event = Event::new(Action::JournalExported).by(&me).detail("zip");
+    export_zip(state, child, event).await
+}
+
+async fn audited(state: &AppState, child: Uuid, event: Event) -> Result<(), AppError> {
     state
         .db
         .call(move |c| {
@@ -109,7 +110,129 @@ async fn export(state: AppState, child: Uuid, event: Event) -> Result<Response, 
             tx.commit()?;
             Ok(())
         })
-        .await?;
+        .await
+}
+
+fn no_child() -> AppError {
+    AppError::refused(StatusCode::NOT_FOUND, "There is no such child.")
+}
+
+/// Renders the PDF with every photo in it (blocking).
+fn render_pdf(
+    vault: &crate::photos::PhotoVault,
+    book: &mut Book,
+    photos: &[PhotoWork],
+) -> Result<Vec<u8>, AppError> {
+    for (entry, wanted) in book.entries.iter_mut().zip(photos) {
+        entry.photos.clear();
+        for w in wanted {
+            entry.photos.push(family_copy(vault, &w.sha256, &w.faces)?);
+        }
+    }
+    let pdf = pdf::render(book).map_err(|e| {
+        tracing::error!(error = %e, "a keepsake PDF could not be made");
+        AppError::internal("keepsake not made")
+    });
+    // The photos go again one by one into a zip: not held twice.
+    for entry in &mut book.entries {
+        entry.photos = Vec::new();
+    }
+    pdf
+}
+
+async fn export_zip(state: AppState, child: Uuid, event: Event) -> Result<Response, AppError> {
+    let gathered = state.db.read(move |c| gather(c, child)).await?;
+    let Some((mut book, photos)) = gathered else {
+        return Err(no_child());
+    };
+    audited(&state, child, event).await?;
+    let filename = format!(
+        "{}-keepsake.zip",
+        book.first_name
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+    );
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(4);
+    let vault = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let pdf = match render_pdf(&vault.photos, &mut book, &photos) {
+            Ok(pdf) => pdf,
+            Err(_) => {
+                let _ = tx.blocking_send(Err(std::io::Error::other("keepsake not made")));
+                return;
+            }
+        };
+        let own = [book.first_name.as_str(), book.surname.as_str()];
+        let mut used = std::collections::HashSet::new();
+        let mut index = Vec::with_capacity(book.entries.len());
+        let mut files = Vec::new();
+        for (entry, wanted) in book.entries.iter().zip(photos) {
+            let mut names = Vec::new();
+            for w in wanted {
+                let local = w.taken_at.with_timezone(&chrono_tz::Europe::London);
+                let name = burrow_core::keepsake::photo_name(
+                    local.naive_local(),
+                    &entry.text,
+                    &own,
+                    &mut used,
+                );
+                names.push(name.clone());
+                files.push((
+                    name,
+                    archive::ArchivePhoto {
+                        sha256: w.sha256,
+                        faces: w.faces,
+                        taken_at: w.taken_at,
+                        caption: entry.text.clone(),
+                    },
+                ));
+            }
+            index.push(archive::IndexEntry {
+                observed_at: entry.observed_at,
+                text: entry.text.clone(),
+                next_steps: entry.next_steps.clone(),
+                photos: names,
+            });
+        }
+        let writer = archive::ChannelWriter::new(tx.clone());
+        let render =
+            |sha256: &str, faces: &[FaceRegion]| family_copy(&vault.photos, sha256, faces).ok();
+        match archive::write(writer, &book.first_name, &pdf, &index, files, render) {
+            Ok(()) | Err(archive::ArchiveError::Gone) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "a keepsake archive could not be finished");
+                let _ = tx.blocking_send(Err(std::io::Error::other("keepsake not finished")));
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+async fn export(state: AppState, child: Uuid, event: Event) -> Result<Response, AppError> {
+    let gathered = state.db.read(move |c| gather(c, child)).await?;
+    let Some((mut book, photos)) = gathered else {
+        return Err(no_child());
+    };
+    let filename = archive::pdf_name(&book.first_name);
+    let vault = state.clone();
+    let bytes = tokio::task::spawn_blocking(move || render_pdf(&vault.photos, &mut book, &photos))
+        .await
+        .map_err(|e| AppError::internal(format!("keepsake task failed: {e}")))??;
+    audited(&state, child, event).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
@@ -123,7 +246,14 @@ async fn export(state: AppState, child: Uuid, event: Event) -> Result<Response, 
         .into_response())
 }
 
-type PhotoWork = Vec<(String, Vec<FaceRegion>)>;
+/// One photo of an entry to render for the family: its hash, the faces to mask, when taken.
+struct Wanted {
+    sha256: String,
+    faces: Vec<FaceRegion>,
+    taken_at: chrono::DateTime<Utc>,
+}
+
+type PhotoWork = Vec<Wanted>;
 
 /// The book without its photos' bytes, and for each entry the photos to render: everything
 /// the child's own family may see, oldest first.
@@ -165,8 +295,14 @@ fn gather(c: &Connection, child: Uuid) -> Result<Option<(Book, Vec<PhotoWork>)>,
         for p in &entry.photos {
             let record = parents::photo_body(c, p.id)?
                 .and_then(|b| serde_json::from_str::<PhotoRecord>(&b).ok());
-            if let Some(work) = record.and_then(|r| to_blur(&r, &p.blur)) {
-                wanted.push(work);
+            if let Some(record) = record
+                && let Some((sha256, faces)) = to_blur(&record, &p.blur)
+            {
+                wanted.push(Wanted {
+                    sha256,
+                    faces,
+                    taken_at: record.taken_at,
+                });
             }
         }
         photos.push(wanted);
@@ -205,6 +341,7 @@ fn gather(c: &Connection, child: Uuid) -> Result<Option<(Book, Vec<PhotoWork>)>,
         .collect();
     let book = Book {
         first_name: me.first_name,
+        surname: me.surname,
         setting: store::setting_name(c)?.unwrap_or_default(),
         started,
         left,

@@ -71,6 +71,10 @@ pub fn api_router() -> Router<AppState> {
             get(keepsake::parent_pdf),
         )
         .route(
+            "/parent/children/{id}/keepsake.zip",
+            get(keepsake::parent_zip),
+        )
+        .route(
             "/parent/notes",
             get(parent_notes::mine).post(parent_notes::add),
         )
@@ -108,6 +112,7 @@ pub fn api_router() -> Router<AppState> {
         )
         .route("/children/{id}/leaving", axum::routing::put(leaving::set))
         .route("/children/{id}/keepsake.pdf", get(keepsake::staff_pdf))
+        .route("/children/{id}/keepsake.zip", get(keepsake::staff_zip))
         .route("/photo-records/{id}/sign-off", post(high_risk::sign_off))
         .route("/consents", get(consents::setting_overview))
         .route("/consent-records", get(consents::records))

@@ -1,0 +1,217 @@
+//! The keepsake archive: one zip with the journal's PDF, every photo the family may have (named
+//! by date and a word of the caption, carrying its date and caption in its own Exif) and an
+//! `index.html` that reads offline. Written on a blocking thread into a channel that the
+//! response streams from, one photo at a time, so a journal of hundreds of photos is never held
+//! whole in memory; a family that hangs up stops the work.
+
+use burrow_core::dates::format_uk;
+use burrow_core::photo::FaceRegion;
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::London;
+use std::io::{self, Write};
+use tokio::sync::mpsc;
+use zip::CompressionMethod;
+use zip::write::SimpleFileOptions;
+
+/// One photo to put in: which (by hash), the faces to mask in this family's copy, when it was
+/// taken and the words of its entry.
+pub struct ArchivePhoto {
+    pub sha256: String,
+    pub faces: Vec<FaceRegion>,
+    pub taken_at: DateTime<Utc>,
+    pub caption: String,
+}
+
+/// One entry for the index page.
+pub struct IndexEntry {
+    pub observed_at: DateTime<Utc>,
+    pub text: String,
+    pub next_steps: String,
+    /// The photos' file names in the archive.
+    pub photos: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("the family stopped the download")]
+    Gone,
+    #[error("a photo could not be read or rendered")]
+    Photo,
+    #[error("the zip could not be written: {0}")]
+    Zip(String),
+}
+
+/// Sends what is written to the response, 64 KB at a time.
+pub struct ChannelWriter {
+    tx: mpsc::Sender<io::Result<Bytes>>,
+    buf: Vec<u8>,
+}
+
+const CHUNK: usize = 64 * 1024;
+
+impl ChannelWriter {
+    pub fn new(tx: mpsc::Sender<io::Result<Bytes>>) -> ChannelWriter {
+        ChannelWriter {
+            tx,
+            buf: Vec::with_capacity(CHUNK),
+        }
+    }
+
+    fn send(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK)));
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the download was stopped"))
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send()
+    }
+}
+
+fn zip_error(e: zip::result::ZipError) -> ArchiveError {
+    match e {
+        zip::result::ZipError::Io(io) if io.kind() == io::ErrorKind::BrokenPipe => {
+            ArchiveError::Gone
+        }
+        other => ArchiveError::Zip(other.to_string()),
+    }
+}
+
+/// Writes the whole archive to `out`. `render` makes one photo's family copy (the vault read
+/// and any masking), called once per photo as it is written.
+pub fn write(
+    out: impl Write,
+    first_name: &str,
+    pdf: &[u8],
+    entries: &[IndexEntry],
+    photos: Vec<(String, ArchivePhoto)>,
+    render: impl Fn(&str, &[FaceRegion]) -> Option<Vec<u8>>,
+) -> Result<(), ArchiveError> {
+    let mut zip = zip::ZipWriter::new_stream(out);
+    // JPEGs and a PDF are compressed already: stored as they are.
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+    let pdf_name = pdf_name(first_name);
+    zip.start_file(pdf_name.as_str(), options)
+        .map_err(zip_error)?;
+    zip.write_all(pdf).map_err(|e| zip_error(e.into()))?;
+    zip.start_file("index.html", options).map_err(zip_error)?;
+    zip.write_all(index(first_name, &pdf_name, entries).as_bytes())
+        .map_err(|e| zip_error(e.into()))?;
+    for (name, photo) in photos {
+        let copy = render(&photo.sha256, &photo.faces).ok_or(ArchiveError::Photo)?;
+        let local = photo.taken_at.with_timezone(&London);
+        let offset = local.format("%:z").to_string();
+        let tagged =
+            burrow_core::keepsake::with_exif(&copy, local.naive_local(), &offset, &photo.caption)
+                .ok_or(ArchiveError::Photo)?;
+        zip.start_file(format!("photos/{name}"), options)
+            .map_err(zip_error)?;
+        zip.write_all(&tagged).map_err(|e| zip_error(e.into()))?;
+    }
+    let mut out = zip.finish().map_err(zip_error)?;
+    out.flush().map_err(|e| zip_error(e.into()))?;
+    Ok(())
+}
+
+pub fn pdf_name(first_name: &str) -> String {
+    format!(
+        "{}-learning-journal.pdf",
+        first_name
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+    )
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A plain page that opens from the unzipped folder with no network: every entry, oldest
+/// first, its words as text (escaped), its photos beside it.
+fn index(first_name: &str, pdf_name: &str, entries: &[IndexEntry]) -> String {
+    let title = escape(&format!("{first_name}’s learning journal"));
+    let mut html = format!(
+        "<!doctype html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title><style>body{{font-family:Georgia,serif;max-width:42rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1d2a25}}\
+         img{{max-width:100%;height:auto;border-radius:6px;margin:.5rem 0}}article{{border-top:1px solid #ccc;padding:1rem 0}}\
+         .when{{font-weight:bold}}.next{{color:#555}}</style></head><body>\n<h1>{title}</h1>\n\
+         <p>The whole journal as a PDF: <a href=\"{pdf}\">{pdf}</a>. The photos are in the <code>photos</code> folder.</p>\n",
+        pdf = escape(pdf_name)
+    );
+    for e in entries {
+        let when = e.observed_at.with_timezone(&London);
+        html.push_str(&format!(
+            "<article><p class=\"when\">{} at {}</p>\n",
+            format_uk(when.date_naive()),
+            when.format("%H:%M")
+        ));
+        for paragraph in e.text.split('\n').filter(|p| !p.trim().is_empty()) {
+            html.push_str(&format!("<p>{}</p>\n", escape(paragraph)));
+        }
+        for name in &e.photos {
+            let name = escape(name);
+            html.push_str(&format!(
+                "<a href=\"photos/{name}\"><img src=\"photos/{name}\" alt=\"A photo from this day\"></a>\n"
+            ));
+        }
+        if !e.next_steps.trim().is_empty() {
+            html.push_str(&format!(
+                "<p class=\"next\">Next steps: {}</p>\n",
+                escape(&e.next_steps)
+            ));
+        }
+        html.push_str("</article>\n");
+    }
+    html.push_str("</body></html>\n");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_shows_words_as_text_never_markup() {
+        let html = index(
+            "Ava",
+            "Ava-learning-journal.pdf",
+            &[IndexEntry {
+                observed_at: Utc::now(),
+                text: "<script>alert(1)</script> & a friend's den".into(),
+                next_steps: String::new(),
+                photos: vec!["2027-03-14_1030_den.jpg".into()],
+            }],
+        );
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; a friend&#39;s den"));
+        assert!(html.contains("src=\"photos/2027-03-14_1030_den.jpg\""));
+    }
+}
