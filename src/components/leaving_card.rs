@@ -67,7 +67,10 @@ pub fn LeavingCard(child: Child, may_manage: bool, reload: RwSignal<u32>) -> imp
             <h2>"Leaving"</h2>
             <p class:mark=has_date>{said}</p>
             {(may_manage && open).then(|| view! {
-                <p><a class="button" href=format!("/api/children/{id}/keepsake.pdf") download="">{format!("Download {first_for_link}’s journal (PDF) for the family")}</a></p>
+                <p class="actions">
+                    <a class="button" href=format!("/api/children/{id}/keepsake.pdf") download="">{format!("Download {first_for_link}’s journal (PDF) for the family")}</a>
+                    <a class="button" href=format!("/api/children/{id}/keepsake.zip") download="">"Download the journal and photos (zip)"</a>
+                </p>
             })}
             {(may_manage && open).then(|| view! {
                 <form on:submit=on_submit novalidate>

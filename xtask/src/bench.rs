@@ -37,6 +37,7 @@ pub fn run() -> Result {
     figures.push(first_sync()?);
     figures.extend(store_benches()?);
     figures.extend(server_load()?);
+    figures.extend(keepsake_load()?);
     figures.sort_by(|a, b| a.id.cmp(&b.id));
     report(&figures)
 }
@@ -276,6 +277,40 @@ fn server_load() -> Result<Vec<Figure>> {
     let figures = bench_lines(&stdout)?;
     if figures.len() != 2 {
         return Err("the sync load bench should print P7 and P8".into());
+    }
+    Ok(figures)
+}
+
+/// P10: a leaver's keepsake (500 observations, 300 photos) against a release build of the
+/// server (`crates/server/examples/keepsake_load.rs`): its time against reading the same photos
+/// from the vault, and the server's peak memory while making it.
+fn keepsake_load() -> Result<Vec<Figure>> {
+    println!("==> P10: a leaver's keepsake (release server)");
+    build_release_server()?;
+    let out = Command::new(cmd::cargo())
+        .current_dir(root())
+        .args([
+            "run",
+            "-q",
+            "--release",
+            "-p",
+            "burrow-server",
+            "--example",
+            "keepsake_load",
+            "--",
+        ])
+        .arg(root().join("target/release/burrow-server"))
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("running the keepsake bench: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        print!("{stdout}");
+        return Err("the keepsake bench failed".into());
+    }
+    let figures = bench_lines(&stdout)?;
+    if figures.len() != 2 {
+        return Err("the keepsake bench should print P10 and P10m".into());
     }
     Ok(figures)
 }

@@ -1,6 +1,7 @@
-//! "Keep Ava's journal": the journal as a PDF, made by the setting's server for this family and
-//! fetched, signed by this phone, while it is on the setting's Wi-Fi. The PDF is handed to the
-//! phone's own downloads through a memory-only object URL; Burrow keeps no copy of it.
+//! "Keep Ava's journal": the journal as a PDF, or the keepsake zip with every photo too, made by
+//! the setting's server for this family and fetched, signed by this phone, while it is on the
+//! setting's Wi-Fi. The file is handed to the phone's own downloads through a memory-only object
+//! URL; Burrow keeps no copy of it.
 
 use crate::api::{self, ApiError};
 use crate::enrolment::Signer;
@@ -8,14 +9,37 @@ use crate::store::family::Phone;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-async fn fetch(phone: &Phone, child: Uuid) -> Result<Vec<u8>, String> {
+/// What a family can take away: the journal alone, or with every photo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keepsake {
+    Pdf,
+    Zip,
+}
+
+impl Keepsake {
+    fn path(self) -> &'static str {
+        match self {
+            Keepsake::Pdf => "keepsake.pdf",
+            Keepsake::Zip => "keepsake.zip",
+        }
+    }
+
+    fn mime(self) -> &'static str {
+        match self {
+            Keepsake::Pdf => "application/pdf",
+            Keepsake::Zip => "application/zip",
+        }
+    }
+}
+
+async fn fetch(phone: &Phone, child: Uuid, what: Keepsake) -> Result<Vec<u8>, String> {
     let signer = Signer::new(&phone.enrolment)
         .await
         .map_err(|e| e.to_string())?;
     let response = signer
         .send(
             "GET",
-            &format!("/api/parent/children/{child}/keepsake.pdf"),
+            &format!("/api/parent/children/{child}/{}", what.path()),
             &[],
             "",
         )
@@ -35,20 +59,18 @@ async fn fetch(phone: &Phone, child: Uuid) -> Result<Vec<u8>, String> {
 }
 
 #[component]
-pub fn KeepsakeButton(phone: Phone, child: Uuid) -> impl IntoView {
+pub fn KeepsakeButton(phone: Phone, child: Uuid, what: Keepsake) -> impl IntoView {
     let first = phone.first_name(child);
-    let file = format!(
-        "{}-learning-journal.pdf",
-        first
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-    );
+    let plain: String = first.chars().filter(char::is_ascii_alphanumeric).collect();
+    let file = match what {
+        Keepsake::Pdf => format!("{plain}-learning-journal.pdf"),
+        Keepsake::Zip => format!("{plain}-keepsake.zip"),
+    };
     let get = Action::new_local(move |_: &()| {
         let phone = phone.clone();
         async move {
-            let bytes = fetch(&phone, child).await?;
-            crate::blob_url::of(&bytes, "application/pdf")
+            let bytes = fetch(&phone, child, what).await?;
+            crate::blob_url::of(&bytes, what.mime())
                 .ok_or_else(|| "This phone could not hold the journal to save it.".to_owned())
         }
     });
@@ -57,8 +79,16 @@ pub fn KeepsakeButton(phone: Phone, child: Uuid) -> impl IntoView {
             let _ = web_sys::Url::revoke_object_url(&url);
         }
     });
-    let label = format!("Get {first}’s journal (PDF)");
-    let save = format!("Save {first}’s journal (PDF)");
+    let (label, save) = match what {
+        Keepsake::Pdf => (
+            format!("Get {first}’s journal (PDF)"),
+            format!("Save {first}’s journal (PDF)"),
+        ),
+        Keepsake::Zip => (
+            format!("Get {first}’s journal and photos (zip)"),
+            format!("Save {first}’s journal and photos (zip)"),
+        ),
+    };
     view! {
         <div class="actions" data-testid="keepsake">
             {move || match get.value().get() {

@@ -22,7 +22,7 @@ use crate::store::tablet;
 use burrow_core::api::ParentAuditEntry;
 use burrow_core::parent_view::ParentEntry;
 use entry::EntryCard;
-use keepsake::KeepsakeButton;
+use keepsake::{Keepsake, KeepsakeButton};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use moment::MomentForm;
@@ -206,7 +206,10 @@ fn FamilyJournal() -> impl IntoView {
                                 <h1>{title}</h1>
                                 {leaving.into_iter().map(|(child, m)| view! {
                                     <p class="notice" role="status" data-testid="family-leaving">{m}</p>
-                                    <KeepsakeButton phone=l.phone.clone() child=child/>
+                                    <div class="keepsake">
+                                        <KeepsakeButton phone=l.phone.clone() child=child what=Keepsake::Pdf/>
+                                        <KeepsakeButton phone=l.phone.clone() child=child what=Keepsake::Zip/>
+                                    </div>
                                 }).collect_view()}
                                 {left.into_iter().map(|m| view! { <p class="notice" role="status" data-testid="family-left">{m}</p> }).collect_view()}
                                 <p class="muted">"New entries come when this phone is on the setting’s Wi-Fi, at drop-off or pick-up. What is here stays readable at home."</p>

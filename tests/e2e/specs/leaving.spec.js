@@ -85,6 +85,15 @@ test("a leaving date is recorded, the family is told to keep the journal, and af
   expect(kept).toContain("Ava’s learning journal");
   expect(kept).toContain("Little Acorns Nursery (demo)");
   expect(kept).not.toContain("Noah");
+  // And the keepsake zip, which opens on a computer with the PDF and a page of the journal.
+  await grace.getByRole("button", { name: "Get Ava’s journal and photos (zip)" }).click();
+  const zipping = grace.waitForEvent("download");
+  await grace.getByRole("link", { name: "Save Ava’s journal and photos (zip)" }).click();
+  const zipPath = test.info().outputPath("keepsake.zip");
+  await (await zipping).saveAs(zipPath);
+  const listed = execFileSync("unzip", ["-l", zipPath]).toString();
+  expect(listed).toContain("Ava-learning-journal.pdf");
+  expect(listed).toContain("index.html");
   // The manager can make the same copy for the family (to hand over on a USB stick).
   await sam.getByRole("link", { name: "Ava’s consent" }).click();
   const handing = sam.waitForEvent("download");

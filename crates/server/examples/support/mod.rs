@@ -1,0 +1,184 @@
+//! What the server's load benchmarks share: a release server started on loopback with the demo
+//! setting, staff signed in, and tablets that enrol and sign their requests as a real one does.
+
+#![allow(dead_code)]
+
+use burrow_core::device::{header, proof_message};
+use reqwest::Client;
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use uuid::Uuid;
+
+pub const PASSPHRASE: &str = "teapot river lantern";
+pub const STAFF: [&str; 4] = ["Sam Patel", "Jo Bloggs", "Priya Shah", "Tom Evans"];
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+pub struct Tablet {
+    pub key: EcdsaKeyPair,
+    pub rng: SystemRandom,
+    pub id: String,
+    pub client: Client,
+    pub staff: Uuid,
+    pub sent: u64,
+}
+
+impl Tablet {
+    pub async fn send<T: serde::de::DeserializeOwned>(
+        &mut self,
+        url: &str,
+        method: &str,
+        path: &str,
+        body: Vec<u8>,
+    ) -> Result<T, Error> {
+        self.sent += 1;
+        let hash: [u8; 32] = Sha256::digest(&body).into();
+        let time = chrono::Utc::now().timestamp();
+        let nonce = format!("{}-{:08}", &self.id[..8], self.sent);
+        let sig = self
+            .key
+            .sign(&self.rng, &proof_message(method, path, &hash, time, &nonce))
+            .map_err(|_| "signing failed")?;
+        let req = match method {
+            "GET" => self.client.get(format!("{url}{path}")),
+            "PUT" => self
+                .client
+                .put(format!("{url}{path}"))
+                .header("content-type", "application/octet-stream")
+                .body(body),
+            _ => self
+                .client
+                .post(format!("{url}{path}"))
+                .header("content-type", "application/json")
+                .body(body),
+        };
+        let r = req
+            .header(header::DEVICE, &self.id)
+            .header(header::TIME, time.to_string())
+            .header(header::NONCE, nonce)
+            .header(header::PROOF, hex::encode(sig.as_ref()))
+            .send()
+            .await?;
+        let status = r.status();
+        let text = r.text().await?;
+        if !status.is_success() {
+            return Err(format!("{method} {path}: {status} {text}").into());
+        }
+        Ok(serde_json::from_str(&text)?)
+    }
+}
+
+pub async fn sign_in(url: &str, name: &str) -> Result<(Client, Uuid), Error> {
+    let client = Client::builder().cookie_store(true).build()?;
+    let r = client
+        .post(format!("{url}/api/session"))
+        .json(&json!({"name": name, "passphrase": PASSPHRASE}))
+        .send()
+        .await?;
+    if !r.status().is_success() {
+        return Err(format!("sign-in as {name}: {}", r.status()).into());
+    }
+    let me: Value = client
+        .get(format!("{url}/api/session"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let id = Uuid::parse_str(me["staff"]["id"].as_str().ok_or("no staff id")?)?;
+    Ok((client, id))
+}
+
+pub async fn enrol(url: &str, manager: &Client, n: usize) -> Result<Tablet, Error> {
+    let rng = SystemRandom::new();
+    let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
+        .map_err(|_| "key generation failed")?;
+    let key = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng)
+        .map_err(|_| "key parsing failed")?;
+    let asked: Value = Client::new()
+        .post(format!("{url}/api/devices"))
+        .json(&json!({"public_key": hex::encode(key.public_key().as_ref())}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let id = asked["id"].as_str().ok_or("no device id")?.to_owned();
+    let r = manager
+        .post(format!("{url}/api/devices/{id}/approve"))
+        .json(&json!({"code": asked["code"], "name": format!("Tablet {n}")}))
+        .send()
+        .await?;
+    if !r.status().is_success() {
+        return Err(format!("approving tablet {n}: {}", r.status()).into());
+    }
+    let (client, staff) = sign_in(url, STAFF[n % STAFF.len()]).await?;
+    Ok(Tablet {
+        key,
+        rng,
+        id,
+        client,
+        staff,
+        sent: 0,
+    })
+}
+
+pub fn peak_rss_mb(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| (kb / 1024.0 * 10.0).round() / 10.0)
+}
+
+/// Starts `binary` on loopback with the demo setting (on `data`, or a new folder); returns the
+/// process, its address and the folders to keep alive.
+pub fn start_server(
+    binary: &str,
+    data: Option<&Path>,
+) -> Result<(Child, String, Option<tempfile::TempDir>, tempfile::TempDir), Error> {
+    let own = match data {
+        Some(_) => None,
+        None => Some(tempfile::tempdir()?),
+    };
+    let data_dir = data
+        .map(Path::to_path_buf)
+        .or_else(|| own.as_ref().map(|d| d.path().to_path_buf()))
+        .ok_or("no data folder")?;
+    let app = tempfile::tempdir()?;
+    std::fs::write(app.path().join("index.html"), "<!doctype html>")?;
+    let mut server = Command::new(binary)
+        .args([
+            "--http",
+            "127.0.0.1:0",
+            "--https",
+            "off",
+            "--demo",
+            "--app-dir",
+        ])
+        .arg(app.path())
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let stdout = server.stdout.take().ok_or("no stdout")?;
+    let url = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("On this computer:")
+                .map(|u| u.trim().to_owned())
+        })
+        .ok_or("burrow-server did not print its address")?;
+    Ok((server, url, own, app))
+}
