@@ -70,6 +70,19 @@ async fn main() -> Result<(), Error> {
         let me = tablet.staff;
         let mut counter = 0u64;
         let mut hashes = Vec::with_capacity(PHOTOS);
+        // One small thumbnail for all: the server wants a photo's thumbnail before its record.
+        let thumb = {
+            let mut out = Vec::new();
+            JpegEncoder::new_with_quality(&mut out, 70)
+                .encode_image(&RgbImage::from_pixel(160, 120, Rgb([90, 120, 90])))?;
+            out
+        };
+        let thumb_sha = hex_sha256(&thumb);
+        let ask = serde_json::to_vec(&json!({"photos": [{"sha256": thumb_sha, "size": thumb.len()}]}))?;
+        let _: Value = tablet.send(&url, "POST", "/api/photos/missing", ask).await?;
+        let _: Value = tablet
+            .send(&url, "PUT", &format!("/api/photos/{thumb_sha}?offset=0"), thumb)
+            .await?;
         let mut ops = Vec::new();
         for n in 0..PHOTOS {
             let bytes = photo(n);
@@ -88,7 +101,7 @@ async fn main() -> Result<(), Error> {
                 width: 1280,
                 height: 960,
                 sha256: Some(sha.clone()),
-                thumb_sha256: None,
+                thumb_sha256: Some(thumb_sha.clone()),
                 regions: Vec::new(),
             };
             counter += 1;

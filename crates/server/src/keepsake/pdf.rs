@@ -58,6 +58,21 @@ struct Measure<'a> {
 }
 
 impl Measure<'_> {
+    /// The text with each character the font cannot draw as '?': PDF/A forbids the empty glyph
+    /// a missing one would be (an emoji, say), and the words stay exact in index.html.
+    fn printable(&self, text: &str) -> String {
+        let charmap = self.regular.charmap();
+        text.chars()
+            .map(|c| {
+                if c.is_whitespace() || charmap.map(c).is_some_and(|g| g.to_u32() != 0) {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect()
+    }
+
     fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
         let font = if bold { &self.bold } else { &self.regular };
         let charmap = font.charmap();
@@ -137,7 +152,8 @@ impl Layout<'_> {
 
     fn text(&mut self, text: &str, size: f32, bold: bool) {
         let lead = size * 1.4;
-        for line in self.measure.wrap(text, size, bold, WIDTH) {
+        let text = self.measure.printable(text);
+        for line in self.measure.wrap(&text, size, bold, WIDTH) {
             self.room_for(lead);
             self.y += lead;
             self.push(Item::Text {
@@ -223,19 +239,20 @@ fn made_at(at: chrono::DateTime<chrono::Utc>) -> krilla::metadata::DateTime {
         .utc_offset_hour(0)
 }
 
-/// The book as PDF bytes. Photos are embedded as the JPEGs they are.
-pub fn render(book: &Book) -> Result<Vec<u8>, KeepsakeError> {
+/// The book as PDF bytes. Photos are embedded as the JPEGs they are, and moved out of the book
+/// into the PDF rather than copied (a journal's photos are most of its memory).
+pub fn render(book: &mut Book) -> Result<Vec<u8>, KeepsakeError> {
     let measure = Measure {
         regular: skrifa::FontRef::new(regular()).map_err(|_| KeepsakeError::Font)?,
         bold: skrifa::FontRef::new(bold()).map_err(|_| KeepsakeError::Font)?,
     };
     let mut images: Vec<Vec<Image>> = Vec::with_capacity(book.entries.len());
     let mut sizes: Vec<Vec<(u32, u32)>> = Vec::with_capacity(book.entries.len());
-    for entry in &book.entries {
+    for entry in &mut book.entries {
         let mut these = Vec::new();
-        for jpeg in &entry.photos {
+        for jpeg in std::mem::take(&mut entry.photos) {
             // A photo that will not open is left out, not the whole book.
-            if let Ok(image) = Image::from_jpeg(jpeg.clone().into(), false) {
+            if let Ok(image) = Image::from_jpeg(jpeg.into(), false) {
                 these.push(image);
             }
         }
@@ -391,10 +408,11 @@ mod tests {
                 observed_at: Utc
                     .with_ymd_and_hms(2027, 3, 1 + i % 28, 10, 30, 0)
                     .unwrap(),
-                text: if i == 3 {
-                    long.clone()
-                } else {
-                    format!("Entry {i}: built a tower.")
+                text: match i {
+                    3 => long.clone(),
+                    // PDF/A cannot hold a character the font lacks: it prints as '?'.
+                    4 => "Painted 🎨 a rainbow – très bien".into(),
+                    _ => format!("Entry {i}: built a tower."),
                 },
                 aspects: vec!["Communication: Speaking".into()],
                 characteristics: vec!["Active learning".into()],
@@ -406,7 +424,7 @@ mod tests {
                 },
             })
             .collect();
-        let book = Book {
+        let mut book = Book {
             first_name: "Ava".into(),
             surname: "Okafor".into(),
             setting: "Little Acorns".into(),
@@ -420,7 +438,7 @@ mod tests {
                 latest_band: Some("Three and four-year-olds".into()),
             }],
         };
-        let pdf = render(&book).unwrap();
+        let pdf = render(&mut book).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
         // Kept where a developer can open it and look.
         let _ = std::fs::write(

@@ -28,6 +28,10 @@ use uuid::Uuid;
 
 const PAGE: usize = 500;
 
+/// One keepsake is made at a time: a PDF holds its photos in memory while it is written, so two
+/// families downloading at once wait in turn rather than doubling what the box must hold.
+static BUILDS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 fn not_found() -> AppError {
     AppError::refused(StatusCode::NOT_FOUND, "Not found.")
 }
@@ -129,15 +133,10 @@ fn render_pdf(
             entry.photos.push(family_copy(vault, &w.sha256, &w.faces)?);
         }
     }
-    let pdf = pdf::render(book).map_err(|e| {
+    pdf::render(book).map_err(|e| {
         tracing::error!(error = %e, "a keepsake PDF could not be made");
         AppError::internal("keepsake not made")
-    });
-    // The photos go again one by one into a zip: not held twice.
-    for entry in &mut book.entries {
-        entry.photos = Vec::new();
-    }
-    pdf
+    })
 }
 
 async fn export_zip(state: AppState, child: Uuid, event: Event) -> Result<Response, AppError> {
@@ -155,7 +154,7 @@ async fn export_zip(state: AppState, child: Uuid, event: Event) -> Result<Respon
     );
     let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(4);
     let vault = state.clone();
-    tokio::task::spawn_blocking(move || {
+    let work = move || {
         let pdf = match render_pdf(&vault.photos, &mut book, &photos) {
             Ok(pdf) => pdf,
             Err(_) => {
@@ -205,6 +204,13 @@ async fn export_zip(state: AppState, child: Uuid, event: Event) -> Result<Respon
                 let _ = tx.blocking_send(Err(std::io::Error::other("keepsake not finished")));
             }
         }
+    };
+    // Waits its turn inside the answer, so the request itself is never held up.
+    tokio::spawn(async move {
+        let Ok(_turn) = BUILDS.acquire().await else {
+            return;
+        };
+        let _ = tokio::task::spawn_blocking(work).await;
     });
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (item, rx))
@@ -229,6 +235,10 @@ async fn export(state: AppState, child: Uuid, event: Event) -> Result<Response, 
     };
     let filename = archive::pdf_name(&book.first_name);
     let vault = state.clone();
+    let _turn = BUILDS
+        .acquire()
+        .await
+        .map_err(|_| AppError::internal("keepsake queue closed"))?;
     let bytes = tokio::task::spawn_blocking(move || render_pdf(&vault.photos, &mut book, &photos))
         .await
         .map_err(|e| AppError::internal(format!("keepsake task failed: {e}")))??;
