@@ -296,6 +296,19 @@ async fn a_leavers_journal_is_a_pdf_of_what_their_family_may_see_and_names_no_ot
         .filter(|e| e["action"] == "journal_exported")
         .count();
     assert_eq!(exports, 3, "{trail}");
+    let by_phone = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "journal_exported" && e["who"] == "A parent's phone")
+        .count();
+    let by_sam = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "journal_exported" && e["who"] == "Sam Patel")
+        .count();
+    assert_eq!((by_phone, by_sam), (2, 1), "{trail}");
 
     // Once Ava has left, her journal is closed to the family.
     let yesterday = burrow_server::routes::today_in_england() - chrono::Duration::days(1);

@@ -318,7 +318,10 @@ pub async fn trail(
                         continue;
                     }
                     let who = match (e.action, e.actor_name) {
-                        (Action::JournalSentToParent, _) => "A parent's phone".to_owned(),
+                        // A family's own download from their phone has no member of staff.
+                        (Action::JournalSentToParent, _) | (Action::JournalExported, None) => {
+                            "A parent's phone".to_owned()
+                        }
                         (_, Some(name)) => name,
                         (_, None) => "The setting".to_owned(),
                     };
