@@ -66,7 +66,8 @@ pub fn LeavingCard(child: Child, may_manage: bool, reload: RwSignal<u32>) -> imp
         <section class="card" data-testid="leaving">
             <h2>"Leaving"</h2>
             <p class:mark=has_date>{said}</p>
-            {(may_manage && open).then(|| view! {
+            // After the last day too: a family that missed the download asks the manager.
+            {may_manage.then(|| view! {
                 <p class="actions">
                     <a class="button" href=format!("/api/children/{id}/keepsake.pdf") download="">{format!("Download {first_for_link}’s journal (PDF) for the family")}</a>
                     <a class="button" href=format!("/api/children/{id}/keepsake.zip") download="">"Download the journal and photos (zip)"</a>
