@@ -252,33 +252,7 @@ fn build_release_server() -> Result {
 /// (`crates/server/examples/sync_load.rs`): p99 push time, and the server's peak memory.
 fn server_load() -> Result<Vec<Figure>> {
     println!("==> P7: 30 tablets syncing at once (release server)");
-    build_release_server()?;
-    let out = Command::new(cmd::cargo())
-        .current_dir(root())
-        .args([
-            "run",
-            "-q",
-            "--release",
-            "-p",
-            "burrow-server",
-            "--example",
-            "sync_load",
-            "--",
-        ])
-        .arg(root().join("target/release/burrow-server"))
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("running the sync load bench: {e}"))?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    if !out.status.success() {
-        print!("{stdout}");
-        return Err("the sync load bench failed".into());
-    }
-    let figures = bench_lines(&stdout)?;
-    if figures.len() != 2 {
-        return Err("the sync load bench should print P7 and P8".into());
-    }
-    Ok(figures)
+    server_example("sync_load", &["P7", "P8"])
 }
 
 /// P10: a leaver's keepsake (500 observations, 300 photos) against a release build of the
@@ -286,6 +260,12 @@ fn server_load() -> Result<Vec<Figure>> {
 /// from the vault, and the server's peak memory while making it.
 fn keepsake_load() -> Result<Vec<Figure>> {
     println!("==> P10: a leaver's keepsake (release server)");
+    server_example("keepsake_load", &["P10", "P10m"])
+}
+
+/// Runs one of the server's load examples against its release build; it must print exactly
+/// the figures named.
+fn server_example(example: &str, ids: &[&str]) -> Result<Vec<Figure>> {
     build_release_server()?;
     let out = Command::new(cmd::cargo())
         .current_dir(root())
@@ -296,21 +276,21 @@ fn keepsake_load() -> Result<Vec<Figure>> {
             "-p",
             "burrow-server",
             "--example",
-            "keepsake_load",
+            example,
             "--",
         ])
         .arg(root().join("target/release/burrow-server"))
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| format!("running the keepsake bench: {e}"))?;
+        .map_err(|e| format!("running {example}: {e}"))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
         print!("{stdout}");
-        return Err("the keepsake bench failed".into());
+        return Err(format!("{example} failed"));
     }
     let figures = bench_lines(&stdout)?;
-    if figures.len() != 2 {
-        return Err("the keepsake bench should print P10 and P10m".into());
+    if figures.len() != ids.len() || !figures.iter().all(|f| ids.contains(&f.id.as_str())) {
+        return Err(format!("{example} should print {}", ids.join(" and ")));
     }
     Ok(figures)
 }

@@ -14,7 +14,7 @@ use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use std::process::Command;
 use support::device::Tablet;
-use support::family::{observation, parent_phone, signed_in};
+use support::family::{observation, parent_phone, push_accepted, shared_at_once, signed_in};
 use support::{TestServer, client, hash, refusal};
 use uuid::Uuid;
 
@@ -77,13 +77,7 @@ async fn a_leavers_journal_is_a_pdf_of_what_their_family_may_see_and_names_no_ot
         server.child_id(&sam, "Ava").await,
         server.child_id(&sam, "Noah").await,
     );
-    let r = sam
-        .put(server.url("/api/setting/options"))
-        .json(&json!({"lock_after_minutes": 5, "validation_required": false}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
+    shared_at_once(&server, &sam).await;
 
     // Priya's tablet: a photo of Ava with her painting, a group entry with Noah, one of Noah
     // alone, and a draft.
@@ -137,16 +131,7 @@ async fn a_leavers_journal_is_a_pdf_of_what_their_family_may_see_and_names_no_ot
     for (i, o) in [&painting, &den, &noah_only, &draft].iter().enumerate() {
         ops.push(json!({"counter": i + 2, "record_id": o.id, "kind": "observation", "version": 1, "base": 0, "by": priya_id, "body": o}));
     }
-    let body = serde_json::to_vec(&json!({ "ops": ops })).unwrap();
-    let answer: Value = tablet
-        .post(&priya, &server, "/api/sync/push", &body)
-        .await
-        .json()
-        .await
-        .unwrap();
-    for a in answer["answers"].as_array().unwrap() {
-        assert_eq!(a["outcome"], "accepted", "{a}");
-    }
+    push_accepted(&tablet, &priya, &server, ops).await;
 
     // Ava's mum downloads it on her phone.
     let grace = parent_phone(&server, &sam, "Grace Okafor", &[ava]).await;

@@ -11,7 +11,7 @@ use chrono::{Duration, NaiveDate};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use support::device::Tablet;
-use support::family::{invite, observation, phone, signed_in};
+use support::family::{invite, observation, phone, push_accepted, shared_at_once, signed_in};
 use support::{TestServer, client, refusal};
 use uuid::Uuid;
 
@@ -56,13 +56,7 @@ async fn a_leaving_date_is_recorded_checked_and_closes_the_journal_the_day_after
         server.child_id(&sam, "Ava").await,
         server.child_id(&sam, "Noah").await,
     );
-    let r = sam
-        .put(server.url("/api/setting/options"))
-        .json(&json!({"lock_after_minutes": 5, "validation_required": false}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
+    shared_at_once(&server, &sam).await;
 
     // One entry each, pushed from Priya's tablet; a family with both children (siblings).
     let tablet = Tablet::enrol(&server, &sam, "Room 2 tablet").await;
@@ -83,16 +77,7 @@ async fn a_leaving_date_is_recorded_checked_and_closes_the_journal_the_day_after
         .enumerate()
         .map(|(i, o)| json!({"counter": i + 1, "record_id": o.id, "kind": "observation", "version": 1, "base": 0, "by": priya_id, "body": o}))
         .collect();
-    let body = serde_json::to_vec(&json!({ "ops": ops })).unwrap();
-    let answer: Value = tablet
-        .post(&priya, &server, "/api/sync/push", &body)
-        .await
-        .json()
-        .await
-        .unwrap();
-    for a in answer["answers"].as_array().unwrap() {
-        assert_eq!(a["outcome"], "accepted", "{a}");
-    }
+    push_accepted(&tablet, &priya, &server, ops).await;
     let grace = phone(
         &server,
         &invite(&server, &sam, "Grace Okafor", &[ava, noah]).await,

@@ -38,8 +38,9 @@ pub enum ArchiveError {
     Gone,
     #[error("a photo could not be read or rendered")]
     Photo,
-    #[error("the zip could not be written: {0}")]
-    Zip(String),
+    /// Only the kind: a zip error can name a file, and a file is named after a caption.
+    #[error("the zip could not be written")]
+    Zip,
 }
 
 /// Sends what is written to the response, 64 KB at a time.
@@ -88,7 +89,7 @@ fn zip_error(e: zip::result::ZipError) -> ArchiveError {
         zip::result::ZipError::Io(io) if io.kind() == io::ErrorKind::BrokenPipe => {
             ArchiveError::Gone
         }
-        other => ArchiveError::Zip(other.to_string()),
+        _ => ArchiveError::Zip,
     }
 }
 

@@ -321,7 +321,7 @@ pub fn render(book: &mut Book) -> Result<Vec<u8>, KeepsakeError> {
     let configuration: Configuration = ConfigurationBuilder::new()
         .with_archival_validator(Archival::A2_B)
         .finish()
-        .map_err(|e| KeepsakeError::Pdf(format!("{e:?}")))?;
+        .map_err(|_| KeepsakeError::Pdf("the PDF/A settings were refused".into()))?;
     let mut document = Document::new_with(SerializeSettings {
         configuration,
         ..SerializeSettings::default()
@@ -380,9 +380,16 @@ pub fn render(book: &mut Book) -> Result<Vec<u8>, KeepsakeError> {
         surface.finish();
         page.finish();
     }
-    document
-        .finish()
-        .map_err(|e| KeepsakeError::Pdf(format!("{e:?}")))
+    // Only the kind of failure: krilla's own report can quote the journal's words.
+    document.finish().map_err(|e| {
+        KeepsakeError::Pdf(match e {
+            krilla::error::KrillaError::Validation(problems) => {
+                format!("{} PDF/A problems", problems.len())
+            }
+            krilla::error::KrillaError::Font(..) => "a font could not be embedded".into(),
+            _ => "the writer refused the document".into(),
+        })
+    })
 }
 
 #[cfg(test)]

@@ -74,3 +74,29 @@ pub fn observation(author: Uuid, children: Vec<Uuid>, text: &str, status: Status
     o.version = 1;
     o
 }
+
+/// Entries reach families as soon as they are submitted (no validation), so a test's pushed
+/// entries are what parents see.
+pub async fn shared_at_once(server: &TestServer, manager: &Client) {
+    let r = manager
+        .put(server.url("/api/setting/options"))
+        .json(&json!({"lock_after_minutes": 5, "validation_required": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+/// Pushes `ops` from `tablet` as `who`; every one must be accepted.
+pub async fn push_accepted(tablet: &Tablet, who: &Client, server: &TestServer, ops: Vec<Value>) {
+    let body = serde_json::to_vec(&json!({ "ops": ops })).unwrap();
+    let answer: Value = tablet
+        .post(who, server, "/api/sync/push", &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    for a in answer["answers"].as_array().unwrap() {
+        assert_eq!(a["outcome"], "accepted", "{a}");
+    }
+}
