@@ -70,7 +70,7 @@ pub fn SyncBar() -> impl IntoView {
             h.clear();
         }
     });
-    let syncing = move || matches!(sync.phase.get(), Phase::Syncing(_));
+    let syncing = move || sync.running();
     let progress = move || match sync.phase.get() {
         Phase::Syncing(p) => {
             // Items and bytes together, so a big photo moves the bar too.
@@ -84,7 +84,8 @@ pub fn SyncBar() -> impl IntoView {
     };
     let refused = move || sync.refused.with(Vec::len);
     view! {
-        <div class="sync-bar" data-testid="sync-status" aria-live="polite">
+        <div class="sync-bar" data-testid="sync-status" aria-live="polite"
+            data-run=move || sync.started.get() data-done=move || sync.finished.get()>
             <span class="sync-text">{move || describe(sync)}</span>
             {progress}
             <Show when=move || { refused() > 0 }>

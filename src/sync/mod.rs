@@ -60,7 +60,11 @@ pub struct Sync {
     pub waiting: RwSignal<usize>,
     /// Moves when a pull wrote records: lists read the store again.
     pub revision: RwSignal<u64>,
-    running: StoredValue<bool>,
+    /// Runs started and runs finished since the app opened: a run is under way while they
+    /// differ, from the moment it is asked for (before the first await), so "Sync now" cannot
+    /// look ready while a run is still starting.
+    pub started: RwSignal<u64>,
+    pub finished: RwSignal<u64>,
     /// When the last run started (ms since the epoch): the screens' frame starts one when it
     /// appears, and should not start another at every page turn.
     last_started: StoredValue<f64>,
@@ -84,7 +88,8 @@ impl Sync {
             refused: RwSignal::new(Vec::new()),
             waiting: RwSignal::new(0),
             revision: RwSignal::new(0),
-            running: StoredValue::new(false),
+            started: RwSignal::new(0),
+            finished: RwSignal::new(0),
             last_started: StoredValue::new(0.0),
             last_person: StoredValue::new(None),
         }
@@ -102,7 +107,7 @@ impl Sync {
 
     /// Starts a run unless one is under way or nobody has the tablet unlocked.
     pub fn start(self, lock: Lock, auth: Auth) {
-        if self.running.get_value() {
+        if self.started.get_untracked() != self.finished.get_untracked() {
             return;
         }
         let Some(keys) = lock.keys() else {
@@ -110,16 +115,21 @@ impl Sync {
         };
         self.last_person.set_value(Some(keys.person));
         self.last_started.set_value(js_sys::Date::now());
-        self.running.set_value(true);
+        self.started.update(|n| *n += 1);
         spawn_local(async move {
             let outcome = self.run(&keys, auth).await;
-            self.running.set_value(false);
             match outcome {
                 Ok(phase) => self.phase.set(phase),
                 Err(SyncError::Api(ApiError::Unreachable)) => self.phase.set(Phase::OffPremises),
                 Err(e) => self.phase.set(Phase::Failed(e.to_string())),
             }
+            self.finished.set(self.started.get_untracked());
         });
+    }
+
+    /// Whether a run is under way (tracked, so a button can follow it).
+    pub fn running(self) -> bool {
+        self.started.get() != self.finished.get()
     }
 
     /// Reads what the tablet knows (refusals, waiting changes) without syncing.

@@ -68,6 +68,47 @@ pub struct SettingOptions {
     pub lock_after_minutes: u32,
     /// Observations wait for a manager's or deputy's validation before parents see them.
     pub validation_required: bool,
+    /// Days after a leaver's last day (and the day after it) before their data is deleted.
+    #[serde(default = "default_grace")]
+    pub deletion_grace_days: u32,
+}
+
+fn default_grace() -> u32 {
+    crate::leaving::GRACE_DEFAULT_DAYS
+}
+
+/// A deletion this device has still to carry out: everything it holds of `child` goes, then
+/// it says so (`POST /api/sync/deletions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletionNotice {
+    pub id: Uuid,
+    pub child: Uuid,
+}
+
+/// `POST /api/sync/deletions`: a tablet has deleted everything of these children's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeletionsDone {
+    pub ids: Vec<Uuid>,
+}
+
+/// `POST /api/parent/closed`: a parent's phone has taken these children's journals off itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClosedDone {
+    pub children: Vec<Uuid>,
+}
+
+/// `GET /api/deletions`: a leaver's deletion as the manager's page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletionSummary {
+    pub id: Uuid,
+    pub child: Uuid,
+    pub last_day: NaiveDate,
+    pub deleted_at: DateTime<Utc>,
+    pub removed: crate::receipt::Removed,
+    /// Devices still to confirm, by name.
+    pub waiting: Vec<String>,
 }
 
 /// `PUT /api/tablet-keys/{device_id}` and its `GET`: a tablet's data key, held by the server so

@@ -57,10 +57,12 @@ pub enum Action {
     ParentWithdrawn,
     LeavingDateSet,
     LeavingCancelled,
+    ChildDataDeleted,
+    DeletionConfirmed,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 32] = [
         Action::SignedIn,
         Action::SignInRefused,
         Action::WrongPassphraseOnTablet,
@@ -91,6 +93,8 @@ impl Action {
         Action::ParentWithdrawn,
         Action::LeavingDateSet,
         Action::LeavingCancelled,
+        Action::ChildDataDeleted,
+        Action::DeletionConfirmed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -125,6 +129,8 @@ impl Action {
             Action::ParentWithdrawn => "parent_withdrawn",
             Action::LeavingDateSet => "leaving_date_set",
             Action::LeavingCancelled => "leaving_cancelled",
+            Action::ChildDataDeleted => "child_data_deleted",
+            Action::DeletionConfirmed => "deletion_confirmed",
         }
     }
 
@@ -181,6 +187,8 @@ impl Action {
             Action::ParentWithdrawn => "Parent's access withdrawn",
             Action::LeavingDateSet => "Leaving date recorded",
             Action::LeavingCancelled => "Leaving date cancelled",
+            Action::ChildDataDeleted => "A leaver's data deleted from the server",
+            Action::DeletionConfirmed => "A device confirmed it deleted a leaver's data",
         }
     }
 }

@@ -38,7 +38,7 @@ pub enum LeavingError {
 impl LeavingError {
     pub fn field(&self) -> &'static str {
         match self {
-            LeavingError::Grace => "grace_days",
+            LeavingError::Grace => "deletion_grace_days",
             _ => "leaving_date",
         }
     }

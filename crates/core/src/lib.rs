@@ -26,6 +26,7 @@ pub mod passphrase;
 pub mod photo;
 pub mod progress;
 pub mod progress_check;
+pub mod receipt;
 pub mod staff;
 pub mod storage;
 pub mod sync;

@@ -60,6 +60,13 @@ impl Config {
                 cli.data_dir
                     .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
             )),
+            Some(Sub::VerifyReceipt { ref file }) => Ok(Invocation::VerifyReceipt {
+                data_dir: cli
+                    .data_dir
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+                file: file.clone(),
+            }),
             None => cli.resolve().map(Invocation::Serve),
         }
     }
@@ -69,6 +76,11 @@ pub enum Invocation {
     Serve(Config),
     /// `verify-audit`: check the data folder's audit log and exit.
     VerifyAudit(PathBuf),
+    /// `verify-receipt FILE`: check a deletion receipt against the data folder's identity key.
+    VerifyReceipt {
+        data_dir: PathBuf,
+        file: PathBuf,
+    },
 }
 
 const DEFAULT_DATA_DIR: &str = "burrow-data";
@@ -77,6 +89,11 @@ const DEFAULT_DATA_DIR: &str = "burrow-data";
 enum Sub {
     /// Check that the audit log has not been edited or cut short, then exit (status 1 if it was).
     VerifyAudit,
+    /// Check that a deletion receipt was signed by this server and not edited (status 1 if not).
+    VerifyReceipt {
+        /// The receipt, as downloaded from the manager's page.
+        file: PathBuf,
+    },
 }
 
 /// burrow-server: the setting's own server for the Burrow learning journal.

@@ -252,6 +252,47 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE setting ADD COLUMN deletion_grace_days INTEGER NOT NULL DEFAULT 30
         CHECK (deletion_grace_days BETWEEN 0 AND 365);
 "#,
+    r#"
+    -- A leaver's deletion (issue 15 part 6): when it ran, what went (core::receipt::Removed as
+    -- JSON), and each device that held a copy until it confirms or is removed. Ids, dates and
+    -- counts only: nothing here names the child.
+    CREATE TABLE deletions (
+        id BLOB PRIMARY KEY,
+        child_id BLOB NOT NULL UNIQUE,
+        last_day TEXT NOT NULL,
+        deleted_at TEXT NOT NULL,
+        removed TEXT NOT NULL
+    );
+    CREATE TABLE deletion_devices (
+        deletion_id BLOB NOT NULL REFERENCES deletions (id),
+        device_id BLOB NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('tablet', 'phone')),
+        name TEXT NOT NULL,
+        confirmed_at TEXT,
+        removed_at TEXT,
+        PRIMARY KEY (deletion_id, device_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX deletion_devices_waiting ON deletion_devices (device_id)
+        WHERE confirmed_at IS NULL AND removed_at IS NULL;
+    -- A parent's phone that took a closed child's journal off itself, before or after deletion.
+    CREATE TABLE phone_cleared (
+        device_id BLOB NOT NULL,
+        child_id BLOB NOT NULL,
+        cleared_at TEXT NOT NULL,
+        PRIMARY KEY (device_id, child_id)
+    ) WITHOUT ROWID;
+    -- Photos whose sealed files are to be destroyed: written in the deletion's transaction and
+    -- emptied once each file is gone, so a crash in between finishes at the next start.
+    CREATE TABLE vault_trash (sha256 TEXT PRIMARY KEY) WITHOUT ROWID;
+    -- Who recorded the leaving date: the person a server-made change to a group entry is
+    -- recorded as made for.
+    ALTER TABLE children ADD COLUMN leaving_set_by BLOB REFERENCES staff (id);
+    -- The server itself, as the device its own changes to records come from (a leaver taken out
+    -- of a group entry), so every tablet pulls them. It cannot sign: its key is no key.
+    INSERT INTO devices (id, public_key, code, status, name, requested_at)
+        VALUES (zeroblob(16), zeroblob(1), '-', 'revoked', 'The setting''s server',
+            '1970-01-01T00:00:00Z');
+"#,
 ];
 
 impl Db {

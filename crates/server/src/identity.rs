@@ -5,8 +5,12 @@
 
 use anyhow::Context;
 use burrow_core::device::{NONCE_LEN, identity_message};
+use burrow_core::receipt::{Receipt, SignedReceipt, message};
 use ring::rand::SystemRandom;
-use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
+use ring::signature::{
+    ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair,
+    UnparsedPublicKey,
+};
 use std::path::Path;
 
 const FILE: &str = "identity-key.pk8";
@@ -44,5 +48,62 @@ impl Identity {
             .sign(&self.rng, &identity_message(nonce))
             .ok()
             .map(|s| s.as_ref().to_vec())
+    }
+
+    /// A deletion receipt signed over core's `receipt::message`.
+    pub fn sign_receipt(&self, receipt: Receipt) -> Option<SignedReceipt> {
+        let signature = self.key.sign(&self.rng, &message(&receipt)).ok()?;
+        Some(SignedReceipt {
+            receipt,
+            server_key: hex::encode(self.public_key()),
+            signature: hex::encode(signature.as_ref()),
+        })
+    }
+}
+
+/// Whether a receipt was signed by the server whose public key is `public_key` and says
+/// exactly what it said then.
+pub fn receipt_is_genuine(public_key: &[u8], signed: &SignedReceipt) -> bool {
+    let Ok(signature) = hex::decode(&signed.signature) else {
+        return false;
+    };
+    hex::encode(public_key) == signed.server_key
+        && UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, public_key)
+            .verify(&message(&signed.receipt), &signature)
+            .is_ok()
+}
+
+/// `burrow-server verify-receipt FILE`: checks a receipt against this data folder's identity
+/// key. Prints what it found; true if genuine.
+pub fn verify_receipt_command(data_dir: &Path, file: &Path) -> anyhow::Result<bool> {
+    let path = data_dir.join(FILE);
+    anyhow::ensure!(
+        path.exists(),
+        "There is no server identity key in {}. Give the data folder of the server that made the receipt with --data-dir.",
+        data_dir.display()
+    );
+    let identity = Identity::load_or_create(data_dir)?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let Ok(signed) = serde_json::from_str::<SignedReceipt>(&text) else {
+        println!("Not a deletion receipt: the file is not one Burrow made, or it was edited.");
+        return Ok(false);
+    };
+    if receipt_is_genuine(identity.public_key(), &signed) {
+        let r = &signed.receipt;
+        println!(
+            "Genuine: signed by this setting's server. The data of the child who left on {} was deleted on {}: {} entries, {} photos, {} notes; {} of {} devices have deleted their copies.",
+            burrow_core::dates::format_uk(r.last_day),
+            burrow_core::dates::format_uk(r.deleted_at.date_naive()),
+            r.removed.entries,
+            r.removed.photos,
+            r.removed.notes,
+            r.devices.len() - burrow_core::receipt::waiting(&r.devices).len(),
+            r.devices.len(),
+        );
+        Ok(true)
+    } else {
+        println!("Not genuine: this receipt was edited, or another server signed it.");
+        Ok(false)
     }
 }

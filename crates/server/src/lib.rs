@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod deletion;
 pub mod demo;
 pub mod error;
 pub mod identity;

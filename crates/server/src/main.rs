@@ -17,6 +17,10 @@ async fn main() -> anyhow::Result<()> {
             let intact = audit::verify_command(&data_dir)?;
             std::process::exit(if intact { 0 } else { 1 });
         }
+        Invocation::VerifyReceipt { data_dir, file } => {
+            let genuine = burrow_server::identity::verify_receipt_command(&data_dir, &file)?;
+            std::process::exit(if genuine { 0 } else { 1 });
+        }
     };
     let running = start(config).await?;
 

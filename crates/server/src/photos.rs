@@ -158,6 +158,21 @@ impl PhotoVault {
         let _ = std::fs::remove_dir_all(self.partial_dir(sha256));
     }
 
+    /// Destroys a kept photo's sealed file and any pieces of it (a leaver's photo, or the
+    /// original of one masked for good). A file already gone is not an error.
+    pub fn destroy(&self, sha256: &str) -> Result<(), VaultError> {
+        self.discard_pieces(sha256);
+        match std::fs::remove_file(self.dir.join(sha256)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether a photo's sealed file is kept.
+    pub fn holds(&self, sha256: &str) -> bool {
+        self.dir.join(sha256).is_file()
+    }
+
     /// A kept photo's bytes.
     pub fn read(&self, sha256: &str) -> Result<Vec<u8>, VaultError> {
         let sealed = std::fs::read(self.dir.join(sha256))?;

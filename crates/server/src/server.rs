@@ -74,6 +74,26 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         });
     }
 
+    {
+        // A leaver's data goes once it is due (DESIGN §2 rule 7): at start, which also finishes
+        // a deletion a crash cut short, and then every hour.
+        let (state, mut stopped) = (state.clone(), stopped.clone());
+        tasks.spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                tokio::select! {
+                    _ = every.tick() => {
+                        if let Err(e) = crate::deletion::run_due(&state).await {
+                            tracing::warn!("deleting leavers' data failed: {e}");
+                        }
+                    }
+                    _ = async { let _ = stopped.wait_for(|s| *s).await; } => break,
+                }
+            }
+            Ok(())
+        });
+    }
+
     let http = match config.http {
         Some(addr) => {
             let listener = tokio::net::TcpListener::bind(addr)

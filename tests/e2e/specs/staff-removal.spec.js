@@ -4,6 +4,7 @@
 import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
+import { syncNow } from "../support/tablets.js";
 
 const PASSPHRASE = "teapot river lantern";
 const held = cleanUpAfterEach(test);
@@ -54,13 +55,9 @@ test("a removed member of staff is refused, and the tablet forgets them when it 
   await expect(page.getByTestId("staff-member").filter({ hasText: "Sam Patel" }).getByRole("button")).toHaveCount(0);
 
   // The tablet syncs: Tom leaves its lock screen, and his name and passphrase are refused.
-  // Wait for this run's staff list, not the text an earlier run left on the bar: locking while
-  // the run is still going would show the lock screen before the tablet forgets Tom.
-  const bar = page.getByTestId("sync-status");
-  const staffAsked = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/staff");
-  await bar.getByRole("button", { name: "Sync now" }).click();
-  await staffAsked;
-  await expect(bar).toContainText("Everything is on the setting’s server");
+  // Wait for this run to finish, not for the text an earlier run left on the bar: locking
+  // while the run is still going would show the lock screen before the tablet forgets Tom.
+  await expect(await syncNow(page)).toContainText("Everything is on the setting’s server");
   await page.getByRole("button", { name: "Lock" }).click();
   await expect(page.getByRole("list", { name: "People who can unlock this tablet" })).toContainText("Sam Patel");
   await expect(page.getByRole("button", { name: "Tom Evans" })).toHaveCount(0);

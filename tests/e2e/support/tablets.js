@@ -15,9 +15,16 @@ export async function enrol(tablet, manager, name) {
   await expect(manager.getByTestId("tablets")).toContainText(`${name} · enrolled`);
 }
 
+// Waits for the run this click started to finish, not for the button: the button can look
+// ready before a run has begun, and the bar's words can still be the last run's.
 export async function syncNow(page) {
   const bar = page.getByTestId("sync-status");
+  // The click waits for the button, which is disabled while any run is under way, so the run
+  // it starts is the latest one the bar counts.
   await bar.getByRole("button", { name: "Sync now" }).click();
-  await expect(bar.getByRole("button", { name: "Sync now" })).toBeEnabled({ timeout: 30_000 });
+  const run = Number(await bar.getAttribute("data-run"));
+  await expect
+    .poll(async () => Number(await bar.getAttribute("data-done")), { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(run);
   return bar;
 }

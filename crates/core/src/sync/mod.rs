@@ -179,6 +179,9 @@ pub struct PullAnswer {
     pub last: u64,
     /// More are waiting: ask again after `last`.
     pub more: bool,
+    /// Leavers whose data this tablet must delete (after the last page), then confirm.
+    #[serde(default)]
+    pub deletions: Vec<crate::api::DeletionNotice>,
 }
 
 /// Photo upload: which of these photos the server still lacks, and how far each got.
@@ -264,6 +267,10 @@ pub enum SyncRefusal {
     NoConsent(String),
     #[error("Its time is in the future. Check the tablet's clock.")]
     InTheFuture,
+    #[error(
+        "It is about a child who has left the setting and whose records have been deleted, so the server cannot keep it. The tablet lets it go at its next sync."
+    )]
+    ChildDeleted,
 }
 
 /// A change to a record that more than one tablet may edit must be made on top of the version

@@ -39,7 +39,7 @@ pub async fn set(
             check_leaving(start, current, req.leaving_date, today)
                 .map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
             if current != req.leaving_date {
-                leaving::set(&tx, child, req.leaving_date)?;
+                leaving::set(&tx, child, req.leaving_date, me.id)?;
                 let event = match req.leaving_date {
                     Some(date) => Event::new(Action::LeavingDateSet).detail(date.to_string()),
                     None => Event::new(Action::LeavingCancelled),
@@ -54,6 +54,8 @@ pub async fn set(
             Ok(saved)
         })
         .await?;
+    // A date moved into the past may make the deletion due now.
+    crate::deletion::soon(&state);
     Ok(Json(saved))
 }
 

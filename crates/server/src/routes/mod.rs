@@ -4,6 +4,7 @@ mod audit;
 mod certificate;
 mod children;
 mod consents;
+mod deletions;
 mod devices;
 mod high_risk;
 mod keepsake;
@@ -29,6 +30,7 @@ use axum::routing::{get, post};
 
 pub use certificate::ca_certificate;
 pub use children::today_in_england;
+pub(crate) use deletions::waiting as deletions_waiting;
 pub(crate) use leaving::family;
 
 pub fn api_router() -> Router<AppState> {
@@ -46,6 +48,10 @@ pub fn api_router() -> Router<AppState> {
             post(sync::push).layer(DefaultBodyLimit::max(sync::BODY_LIMIT)),
         )
         .route("/sync/pull", get(sync::pull))
+        .route("/sync/deletions", post(deletions::tablet_done))
+        .route("/deletions", get(deletions::list))
+        .route("/deletions/{id}/receipt", get(deletions::receipt))
+        .route("/parent/closed", post(deletions::phone_done))
         .route("/photos/missing", post(photos::missing))
         .route(
             "/photos/{sha256}",

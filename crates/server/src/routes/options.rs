@@ -10,6 +10,7 @@ use axum::Json;
 use axum::extract::State;
 use burrow_core::api::SettingOptions;
 use burrow_core::audit::Action;
+use burrow_core::leaving::check_grace;
 use burrow_core::lock::{DEFAULT_LOCK_AFTER_MINUTES, check_lock_after};
 use chrono::Utc;
 
@@ -17,18 +18,20 @@ pub async fn get(
     _: SignedIn,
     State(state): State<AppState>,
 ) -> Result<Json<SettingOptions>, AppError> {
-    let (minutes, validation_required) = state
+    let (minutes, validation_required, grace) = state
         .db
         .call(|c| {
             Ok((
                 store::lock_after_minutes(c)?,
                 store::validation_required(c)?,
+                store::leaving::grace_days(c)?,
             ))
         })
         .await?;
     Ok(Json(SettingOptions {
         lock_after_minutes: minutes.unwrap_or(DEFAULT_LOCK_AFTER_MINUTES),
         validation_required,
+        deletion_grace_days: grace,
     }))
 }
 
@@ -40,6 +43,8 @@ pub async fn put(
     let minutes = check_lock_after(req.lock_after_minutes)
         .map_err(|e| AppError::invalid("lock_after_minutes", e.to_string()))?;
     let validation_required = req.validation_required;
+    let grace = req.deletion_grace_days;
+    check_grace(grace).map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
     state
         .db
         .call(move |c| {
@@ -47,8 +52,9 @@ pub async fn put(
             if !store::set_options(&tx, minutes, validation_required)? {
                 return Err(AppError::internal("no setting row"));
             }
+            store::leaving::set_grace_days(&tx, grace)?;
             let detail = format!(
-                "lock after {minutes} min; validation {}",
+                "lock after {minutes} min; validation {}; leavers' data deleted {grace} days after leaving",
                 if validation_required {
                     "required"
                 } else {
@@ -64,9 +70,17 @@ pub async fn put(
             Ok(())
         })
         .await?;
-    tracing::info!(minutes, validation_required, "setting options changed");
+    tracing::info!(
+        minutes,
+        validation_required,
+        grace,
+        "setting options changed"
+    );
+    // A shorter grace period may make a leaver's deletion due now.
+    crate::deletion::soon(&state);
     Ok(Json(SettingOptions {
         lock_after_minutes: minutes,
         validation_required,
+        deletion_grace_days: grace,
     }))
 }

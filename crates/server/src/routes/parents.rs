@@ -257,6 +257,12 @@ pub async fn journal(
             page.views = views(c)?;
             page.leaving = all.leaving;
             page.closed = all.closed;
+            // A leaver deleted since this phone last called: it takes them off too.
+            for waiting in crate::store::deletion::waiting_for(c, device)? {
+                if !page.closed.contains(&waiting.child) {
+                    page.closed.push(waiting.child);
+                }
+            }
             Ok((page, family))
         })
         .await?;

@@ -84,7 +84,7 @@ pub fn get(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<Device>> {
 /// Every device, pending ones first, then by when they asked.
 pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Device>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, status, name, code, requested_at FROM devices
+        "SELECT id, status, name, code, requested_at FROM devices WHERE id != zeroblob(16)
          ORDER BY status != 'pending', requested_at",
     )?;
     stmt.query_map([], device_from)?.collect()
@@ -113,14 +113,18 @@ pub fn approve(
         == 1)
 }
 
+/// Revokes a device; any leaver's deletion still waiting on it is complete (it wipes itself if
+/// it ever comes back).
 pub fn revoke(conn: &Connection, id: Uuid, by: Uuid, now: DateTime<Utc>) -> rusqlite::Result<bool> {
-    Ok(conn
+    let revoked = conn
         .prepare_cached(
             "UPDATE devices SET status = 'revoked', revoked_by = ?2, revoked_at = ?3
          WHERE id = ?1 AND status != 'revoked'",
         )?
         .execute(params![id, by, now])?
-        == 1)
+        == 1;
+    super::deletion::device_removed(conn, id, now)?;
+    Ok(revoked)
 }
 
 /// Records a signed request's nonce; false if this device already used it. Nonces older than

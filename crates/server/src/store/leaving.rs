@@ -14,11 +14,34 @@ pub fn dates_of(
         .optional()
 }
 
-pub fn set(conn: &Connection, child: Uuid, date: Option<NaiveDate>) -> rusqlite::Result<bool> {
+pub fn set(
+    conn: &Connection,
+    child: Uuid,
+    date: Option<NaiveDate>,
+    by: Uuid,
+) -> rusqlite::Result<bool> {
     Ok(conn
-        .prepare_cached("UPDATE children SET leaving_date = ?2 WHERE id = ?1")?
-        .execute(params![child, date])?
+        .prepare_cached("UPDATE children SET leaving_date = ?2, leaving_set_by = ?3 WHERE id = ?1")?
+        .execute(params![child, date, by])?
         == 1)
+}
+
+/// Children whose leaving date has passed, with it: deletion may be due for them.
+pub fn left_before(
+    conn: &Connection,
+    today: NaiveDate,
+) -> rusqlite::Result<Vec<(Uuid, NaiveDate)>> {
+    conn.prepare_cached(
+        "SELECT id, leaving_date FROM children WHERE leaving_date IS NOT NULL AND leaving_date < ?1",
+    )?
+    .query_map(params![today], |r| Ok((r.get(0)?, r.get(1)?)))?
+    .collect()
+}
+
+pub fn set_grace_days(conn: &Connection, days: u32) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE setting SET deletion_grace_days = ?1 WHERE id = 1")?
+        .execute(params![days])?;
+    Ok(())
 }
 
 /// Each of a parent's children with their leaving date, if one is set.

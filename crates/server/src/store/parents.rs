@@ -206,6 +206,13 @@ pub fn withdraw(
              WHERE parent_id = ?1 AND status != 'revoked'",
         )?
         .execute(params![id, by, now])?;
+        let phones: Vec<Uuid> = conn
+            .prepare_cached("SELECT id FROM devices WHERE parent_id = ?1")?
+            .query_map(params![id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for phone in phones {
+            super::deletion::device_removed(conn, phone, now)?;
+        }
     }
     Ok(withdrawn)
 }

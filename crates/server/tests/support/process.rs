@@ -14,6 +14,11 @@ pub struct Process {
 impl Process {
     /// Starts the built binary on a loopback port with the demo setting, on `data`.
     pub fn start(data: &Path, app: &Path) -> Process {
+        Process::start_with_env(data, app, &[])
+    }
+
+    /// As `start`, with environment variables set for the process (a crash asked for).
+    pub fn start_with_env(data: &Path, app: &Path, env: &[(&str, &str)]) -> Process {
         let mut child = Command::new(env!("CARGO_BIN_EXE_burrow-server"))
             .arg("--data-dir")
             .arg(data)
@@ -21,6 +26,7 @@ impl Process {
             .arg(app)
             .args(["--http", "127.0.0.1:0", "--https", "off", "--demo"])
             .env("RUST_LOG", "burrow_server=warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -45,6 +51,18 @@ impl Process {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Whether the process ended by itself within `wait`.
+    pub fn exited_within(&mut self, wait: std::time::Duration) -> bool {
+        let until = std::time::Instant::now() + wait;
+        while std::time::Instant::now() < until {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        false
     }
 
     /// SIGKILL: no shutdown, no flushing, as a power cut looks to the process.

@@ -112,6 +112,9 @@ pub fn one(
     let keep = match kind {
         RecordKind::Observation => {
             let incoming = Incoming::parse(body)?;
+            if let Incoming::Observation(o) = &incoming {
+                not_deleted(tx, &o.children)?;
+            }
             let status = check_observation(
                 held,
                 op.record_id,
@@ -137,6 +140,7 @@ pub fn one(
         }
         RecordKind::ProgressCheck => {
             let check: ProgressCheck = parse(body)?;
+            not_deleted(tx, &[check.child])?;
             let born = records::date_of_birth(tx, check.child)?;
             let status =
                 check_progress_check(held, op.record_id, op.version, &check, born, actor, setting)?;
@@ -149,6 +153,7 @@ pub fn one(
         }
         RecordKind::Photo => {
             let record: PhotoRecord = parse(body)?;
+            not_deleted(tx, &record.children)?;
             photo(tx, op, &record, plain, now).inspect_err(|e| {
                 // A photo consent did not allow is refused, and the refusal audited.
                 if let Refusal::Rule(SyncRefusal::NoConsent(_)) = e {
@@ -310,5 +315,15 @@ fn photo(
         &facts,
         now,
     )?;
+    Ok(())
+}
+
+/// Nothing about a leaver whose data was deleted comes back from a tablet that was away.
+fn not_deleted(tx: &rusqlite::Connection, children: &[Uuid]) -> Result<(), Refusal> {
+    for child in children {
+        if crate::store::deletion::was_deleted(tx, *child)? {
+            return Err(SyncRefusal::ChildDeleted.into());
+        }
+    }
     Ok(())
 }

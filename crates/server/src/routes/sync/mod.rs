@@ -114,6 +114,7 @@ pub struct PullOut {
     records: Vec<PulledOut>,
     last: u64,
     more: bool,
+    deletions: Vec<burrow_core::api::DeletionNotice>,
 }
 
 #[derive(Serialize)]
@@ -134,10 +135,11 @@ pub async fn pull(
 ) -> Result<Json<PullOut>, AppError> {
     let viewer = signed_in.staff.id;
     let device = signed.device;
-    let (rows, last) = state
+    let (rows, last, deletions) = state
         .db
         .read(move |c| {
-            // One snapshot: the checkpoint may then move past this tablet's own changes.
+            // One snapshot: the checkpoint may then move past this tablet's own changes, and a
+            // deletion is seen only with the server's changes to the group entries it kept.
             let tx = c.unchecked_transaction()?;
             let rows = records::after(&tx, query.after, PULL_MAX, device)?;
             let last = if rows.len() == PULL_MAX {
@@ -145,8 +147,9 @@ pub async fn pull(
             } else {
                 records::last_seq(&tx)?.max(query.after)
             };
+            let deletions = crate::routes::deletions_waiting(&tx, device)?;
             tx.commit()?;
-            Ok((rows, last))
+            Ok((rows, last, deletions))
         })
         .await?;
     let more = rows.len() == PULL_MAX;
@@ -176,6 +179,7 @@ pub async fn pull(
         records: out,
         last,
         more,
+        deletions,
     }))
 }
 
