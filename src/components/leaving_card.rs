@@ -6,9 +6,9 @@ use crate::components::field::Field;
 use crate::components::form_errors::FormErrors;
 use crate::components::notice::ErrorNotice;
 use crate::today::today;
-use burrow_core::api::{Child, LeavingRequest};
+use burrow_core::api::{Child, LeavingRequest, SettingOptions};
 use burrow_core::dates::format_uk;
-use burrow_core::leaving::{GRACE_DEFAULT_DAYS, Standing, standing};
+use burrow_core::leaving::{GRACE_DEFAULT_DAYS, Standing, deletion_due_on, standing};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
@@ -17,6 +17,18 @@ pub fn LeavingCard(child: Child, may_manage: bool, reload: RwSignal<u32>) -> imp
     let id = child.id;
     let first = child.first_name.clone();
     let first_for_link = first.clone();
+    let grace = LocalResource::new(|| api::get::<SettingOptions>("/api/setting/options"));
+    let leaving_date = child.leaving_date;
+    let first_for_grace = first.clone();
+    // When the data goes, by the setting's own grace period (shown once it is known).
+    let deleted_on = move || {
+        let days = grace.get().and_then(Result::ok)?.deletion_grace_days;
+        let on = deletion_due_on(leaving_date?, days);
+        Some(format!(
+            "{first_for_grace}’s journal, photos and records will be deleted from the server and every tablet on {}.",
+            format_uk(on)
+        ))
+    };
     let state = standing(child.leaving_date, GRACE_DEFAULT_DAYS, today());
     let date = RwSignal::new(
         child
@@ -66,6 +78,7 @@ pub fn LeavingCard(child: Child, may_manage: bool, reload: RwSignal<u32>) -> imp
         <section class="card" data-testid="leaving">
             <h2>"Leaving"</h2>
             <p class:mark=has_date>{said}</p>
+            {move || deleted_on().map(|m| view! { <p data-testid="deleted-on">{m}</p> })}
             // After the last day too: a family that missed the download asks the manager.
             {may_manage.then(|| view! {
                 <p class="actions">

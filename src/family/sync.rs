@@ -8,7 +8,7 @@ use crate::enrolment::Signer;
 use crate::store::db::{Store, StoreError};
 use crate::store::family::{self, Note, NoteState, Phone};
 use crate::store::keys::Keys;
-use burrow_core::api::{ParentAuditEntry, ParentJournalPage, ParentNote};
+use burrow_core::api::{ClosedDone, ParentAuditEntry, ParentJournalPage, ParentNote};
 use burrow_core::parent_view::{ParentEntry, ParentPhoto};
 use std::collections::HashMap;
 use thiserror::Error;
@@ -84,6 +84,7 @@ async fn pull(
     // An entry that no longer opens on this phone comes again with a full read.
     let damaged = !family::entries(store, keys).await?.damaged.is_empty();
     let mut phone = family::phone(store, keys).await?;
+    let mut told = false;
     loop {
         let page: ParentJournalPage =
             get(signer, &format!("/api/parent/journal?after={after}")).await?;
@@ -98,6 +99,21 @@ async fn pull(
             if !closing.is_empty() {
                 family::close_children(store, keys, phone, &closing).await?;
                 report.closed.extend(closing);
+            }
+            if !page.closed.is_empty() && !told {
+                told = true;
+                // The setting hears that nothing of theirs is left here (for its deletion
+                // receipt); it stops listing them once it has.
+                let done = ClosedDone {
+                    children: page.closed.clone(),
+                };
+                let body = serde_json::to_vec(&done).map_err(|_| api::ApiError::BadAnswer)?;
+                let response = signer
+                    .send("POST", "/api/parent/closed", &body, "application/json")
+                    .await?;
+                if !response.ok() {
+                    api::read::<()>(response).await?;
+                }
                 after = 0;
                 continue;
             }

@@ -72,6 +72,9 @@ pub fn ChildrenPage() -> impl IntoView {
                 />
             </Show>
             <Transition fallback=|| view! { <p class="loading">"Loading children…"</p> }>{list}</Transition>
+            <Show when=move || auth.may_manage()>
+                <crate::components::deletions::DeletionsCard/>
+            </Show>
         </Shell>
     }
 }

@@ -281,7 +281,7 @@ pub fn ProgressCheckPage() -> impl IntoView {
                         <ul class="choices">{choices}</ul>
                         <div class="field">
                             <label for=note_id.clone()>{move || format!("What {} can do, and what comes next", name())}</label>
-                            <textarea id=note_id rows="4" prop:value=f.note.get_untracked() disabled=read_only
+                            <textarea autocomplete="off" id=note_id rows="4" prop:value=f.note.get_untracked() disabled=read_only
                                 on:input=move |ev| { f.note.set(event_target_value(&ev)); persist(); }></textarea>
                         </div>
                         <p class="field-error">{problem_for(f.code.to_owned())}</p>
@@ -302,13 +302,13 @@ pub fn ProgressCheckPage() -> impl IntoView {
                 <div class="field">
                     <label for="check-support">{move || format!("How we will support {}", name())}</label>
                     <p class="hint">"Needed where there is an area of concern: agree it with the parents, and say who else will help."</p>
-                    <textarea id="check-support" rows="4" prop:value=fields.support.get_untracked() disabled=read_only
+                    <textarea autocomplete="off" id="check-support" rows="4" prop:value=fields.support.get_untracked() disabled=read_only
                         on:input=move |ev| { fields.support.set(event_target_value(&ev)); persist(); }></textarea>
                     <p class="field-error">{problem_for("support".into())}</p>
                 </div>
                 <div class="field">
                     <label for="check-at_home">"Ideas for home"</label>
-                    <textarea id="check-at_home" rows="3" prop:value=fields.at_home.get_untracked() disabled=read_only
+                    <textarea autocomplete="off" id="check-at_home" rows="3" prop:value=fields.at_home.get_untracked() disabled=read_only
                         on:input=move |ev| { fields.at_home.set(event_target_value(&ev)); persist(); }></textarea>
                     <p class="field-error">{problem_for("at_home".into())}</p>
                 </div>

@@ -335,7 +335,7 @@ fn QueueItem(
                 }>
                 <div class="field">
                     <label for=format!("return-{id}")>"What should the key person change?"</label>
-                    <textarea id=format!("return-{id}") rows="3" bind:value=comment></textarea>
+                    <textarea autocomplete="off" id=format!("return-{id}") rows="3" bind:value=comment></textarea>
                 </div>
                 <div class="actions">
                     <button class="button primary" on:click=move |_| decide(Action::Return)>"Return it"</button>

@@ -586,6 +586,44 @@ impl Store {
         commit(tx, "the photo was not removed").await
     }
 
+    /// Removes records, photos (every chunk) and outbox entries (by counter) in one
+    /// transaction: a leaver's data leaves the tablet whole or not at all.
+    pub async fn remove_all(
+        &self,
+        records: &[Uuid],
+        photos: &[Uuid],
+        outbox: &[u64],
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(&[RECORDS, PHOTO_CHUNKS, OUTBOX], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        let kept = tx.object_store(RECORDS).map_err(failed)?;
+        for id in records {
+            kept.delete(Query::from(JsValue::from_str(&id.to_string())))
+                .map_err(failed)?
+                .await
+                .map_err(failed)?;
+        }
+        let chunks = tx.object_store(PHOTO_CHUNKS).map_err(failed)?;
+        for id in photos {
+            chunks
+                .delete(Query::from(photo_range(*id)?))
+                .map_err(failed)?
+                .await
+                .map_err(failed)?;
+        }
+        let waiting = tx.object_store(OUTBOX).map_err(failed)?;
+        for counter in outbox {
+            waiting
+                .delete(Query::from(JsValue::from_f64(*counter as f64)))
+                .map_err(failed)?
+                .await
+                .map_err(failed)?;
+        }
+        commit(tx, "the records were not removed").await
+    }
+
     /// Reads a photo back; a missing, swapped or changed chunk makes it damaged, by id.
     pub async fn get_photo(
         &self,

@@ -6,6 +6,7 @@ pub mod db;
 pub mod family;
 pub mod health;
 pub mod keys;
+pub mod leaver;
 pub mod mirror;
 pub mod observations;
 pub mod photos;

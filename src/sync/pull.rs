@@ -7,6 +7,7 @@ use super::SyncError;
 use crate::enrolment::Signer;
 use crate::store::db::{FromServer, NewRecord, Store, StoreError};
 use crate::store::keys::Keys;
+use crate::store::leaver;
 use crate::store::observations;
 use crate::store::sync_state::{self, CHECKPOINT_KEY};
 use burrow_core::envelope::Kind;
@@ -20,18 +21,21 @@ fn damaged(id: Uuid) -> SyncError {
     SyncError::Store(StoreError::Damaged { record_id: id })
 }
 
-/// Fetches a photo this tablet lacks and seals it.
+/// Fetches a photo this tablet lacks, or whose bytes the server changed (a group photo with a
+/// leaver's face masked for good: the tablet's copy of the original must go), and seals it.
 async fn fetch_photo(
     store: &Store,
     keys: &Keys,
     signer: &Signer,
     photo_id: Uuid,
     sha256: Option<&str>,
+    held: Option<&str>,
 ) -> Result<(), SyncError> {
     let Some(sha256) = sha256 else {
         return Ok(());
     };
-    if store.has_photo(photo_id).await? {
+    let changed = held.is_some_and(|h| h != sha256);
+    if !changed && store.has_photo(photo_id).await? {
         return Ok(());
     }
     let response = signer
@@ -114,15 +118,30 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer) -> Result<usize, S
             if p.kind == RecordKind::Photo
                 && let Ok(record) = serde_json::from_value::<PhotoRecord>(p.body.clone())
             {
+                let held: Option<PhotoRecord> = store
+                    .get_record(keys, Kind::Photo, record.id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|b| serde_json::from_slice(&b).ok());
                 fetch_photo(
                     store,
                     keys,
                     signer,
                     record.thumb_id,
                     record.thumb_sha256.as_deref(),
+                    held.as_ref().and_then(|h| h.thumb_sha256.as_deref()),
                 )
                 .await?;
-                fetch_photo(store, keys, signer, record.id, record.sha256.as_deref()).await?;
+                fetch_photo(
+                    store,
+                    keys,
+                    signer,
+                    record.id,
+                    record.sha256.as_deref(),
+                    held.as_ref().and_then(|h| h.sha256.as_deref()),
+                )
+                .await?;
             }
         }
         // A record with a change waiting here keeps it: the next push sends it on top of the
@@ -159,6 +178,24 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer) -> Result<usize, S
         }
         checkpoint = page.last;
         if !page.more {
+            // Leavers the server deleted: what it kept of them for the others came in these
+            // pages; everything else of theirs goes from here, and the server hears so.
+            if !page.deletions.is_empty() {
+                for deletion in &page.deletions {
+                    changed += leaver::forget(store, keys, deletion.child).await?;
+                }
+                let done = burrow_core::api::DeletionsDone {
+                    ids: page.deletions.iter().map(|d| d.id).collect(),
+                };
+                let body = serde_json::to_vec(&done)
+                    .map_err(|_| SyncError::Api(crate::api::ApiError::BadAnswer))?;
+                let response = signer
+                    .send("POST", "/api/sync/deletions", &body, "application/json")
+                    .await?;
+                if !response.ok() {
+                    crate::api::read::<()>(response).await?;
+                }
+            }
             return Ok(changed);
         }
     }

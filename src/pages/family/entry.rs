@@ -76,7 +76,7 @@ pub fn EntryCard(
                 send.dispatch(comment.get_untracked());
             }>
                 <label for=field.clone()>"A comment for the key person"</label>
-                <textarea id=field name="comment" rows="2" bind:value=comment></textarea>
+                <textarea autocomplete="off" id=field name="comment" rows="2" bind:value=comment></textarea>
                 {move || problem.get().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
                 <button class="button" type="submit" disabled=move || send.pending().get()>"Add comment"</button>
             </form>

@@ -90,7 +90,7 @@ pub fn MomentForm(phone: Phone, saved: Callback<()>) -> impl IntoView {
                 })}
                 <div class="field">
                     <label for="moment-text">"What happened"</label>
-                    <textarea id="moment-text" name="moment" rows="3" bind:value=text></textarea>
+                    <textarea autocomplete="off" id="moment-text" name="moment" rows="3" bind:value=text></textarea>
                 </div>
                 <div class="field">
                     <label for="moment-photo">"A photo (optional)"</label>

@@ -462,7 +462,7 @@ pub fn ObservePage() -> impl IntoView {
                 </fieldset>
                 <div class="field">
                     <label for="field-text">"What did you see?"</label>
-                    <textarea id="field-text" rows="6" prop:value=fields.text.get_untracked() disabled=read_only
+                    <textarea autocomplete="off" id="field-text" rows="6" prop:value=fields.text.get_untracked() disabled=read_only
                         on:input=move |ev| { fields.text.set(event_target_value(&ev)); persist(); }></textarea>
                     <p class="field-error">{problem_for("text")}</p>
                 </div>
@@ -488,7 +488,7 @@ pub fn ObservePage() -> impl IntoView {
                 <CharacteristicPicker chosen=fields.characteristics disabled=read_only on_change=changed/>
                 <div class="field">
                     <label for="field-next_steps">"Next steps"</label>
-                    <textarea id="field-next_steps" rows="3" prop:value=fields.next_steps.get_untracked() disabled=read_only
+                    <textarea autocomplete="off" id="field-next_steps" rows="3" prop:value=fields.next_steps.get_untracked() disabled=read_only
                         on:input=move |ev| { fields.next_steps.set(event_target_value(&ev)); persist(); }></textarea>
                     <p class="field-error">{problem_for("next_steps")}</p>
                 </div>

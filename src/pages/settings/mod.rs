@@ -2,6 +2,7 @@
 //! who can unlock it (everyone sees); this tablet's enrolment, and for managers, every tablet.
 
 mod enrolment;
+mod leavers;
 mod tablets;
 
 use crate::api;
@@ -25,6 +26,7 @@ pub fn SettingsPage() -> impl IntoView {
             <div class="page-head"><h1>"Settings"</h1></div>
             <LockSettings/>
             <ValidationSetting/>
+            <leavers::LeaversSetting/>
             <ThisTablet/>
             <enrolment::TabletEnrolment tablets_changed=tablets_changed/>
             <Show when=move || auth.may_manage()>
@@ -39,23 +41,31 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
+/// Changes one of the setting's options on top of what the server holds now, so a card never
+/// puts back another card's older value.
+pub(super) async fn change_options(
+    change: impl FnOnce(&mut SettingOptions),
+) -> Result<SettingOptions, api::ApiError> {
+    let mut options = api::get::<SettingOptions>("/api/setting/options").await?;
+    change(&mut options);
+    api::put::<_, SettingOptions>("/api/setting/options", &options).await
+}
+
 #[component]
 fn LockSettings() -> impl IntoView {
     let auth = use_auth();
     let minutes = RwSignal::new(String::new());
-    let validation_required = RwSignal::new(true);
     let saved = RwSignal::new(None::<String>);
     let errors = FormErrors::new(&["lock_after_minutes"]);
     let current = LocalResource::new(|| api::get::<SettingOptions>("/api/setting/options"));
     Effect::new(move |_| {
         if let Some(Ok(options)) = current.get() {
             minutes.set(options.lock_after_minutes.to_string());
-            validation_required.set(options.validation_required);
         }
     });
-    let save = Action::new_local(move |req: &SettingOptions| {
-        let req = req.clone();
-        async move { api::put::<_, SettingOptions>("/api/setting/options", &req).await }
+    let save = Action::new_local(move |m: &u32| {
+        let m = *m;
+        async move { change_options(|o| o.lock_after_minutes = m).await }
     });
     Effect::new(move |_| match save.value().get() {
         Some(Ok(options)) => {
@@ -80,10 +90,7 @@ fn LockSettings() -> impl IntoView {
         let typed = minutes.get_untracked();
         match typed.trim().parse::<u32>().map_err(|_| ()).and_then(|m| check_lock_after(m).map_err(|_| ())) {
             Ok(m) => {
-                save.dispatch(SettingOptions {
-                    lock_after_minutes: m,
-                    validation_required: validation_required.get_untracked(),
-                });
+                save.dispatch(m);
             }
             Err(()) => errors.set(api::ApiError::invalid(
                 "lock_after_minutes",
@@ -136,12 +143,12 @@ fn ValidationSetting() -> impl IntoView {
         }
     });
     let toggle = move |_| {
-        let Some(mut o) = options.get_untracked() else {
+        let Some(o) = options.get_untracked() else {
             return;
         };
-        o.validation_required = !o.validation_required;
+        let wanted = !o.validation_required;
         spawn_local(async move {
-            match api::put::<_, SettingOptions>("/api/setting/options", &o).await {
+            match change_options(|o| o.validation_required = wanted).await {
                 Ok(saved) => {
                     auth.session.update(|s| {
                         if let Some(s) = s {

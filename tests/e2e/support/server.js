@@ -39,6 +39,7 @@ export async function startServer({ args = [], appDir, https = false } = {}) {
   return {
     url: printed.url,
     httpsUrl: printed.httpsUrl,
+    dataDir,
     code: printed.code,
     async stop() {
       if (stopped) return;

@@ -256,8 +256,14 @@ pub async fn journal(
             let mut page = build_page(c, &family, q.after)?;
             page.views = views(c)?;
             page.leaving = all.leaving;
-            page.closed = all.closed;
-            // A leaver deleted since this phone last called: it takes them off too.
+            // Closed journals this phone has not yet said it let go, and leavers deleted
+            // since it last called: it takes them off and says so (`POST /api/parent/closed`).
+            let cleared = crate::store::deletion::cleared_by(c, device)?;
+            page.closed = all
+                .closed
+                .into_iter()
+                .filter(|child| !cleared.contains(child))
+                .collect();
             for waiting in crate::store::deletion::waiting_for(c, device)? {
                 if !page.closed.contains(&waiting.child) {
                     page.closed.push(waiting.child);

@@ -351,6 +351,13 @@ pub fn phone_cleared(
     Ok(confirmed)
 }
 
+/// The children whose closed journals this phone has already let go.
+pub fn cleared_by(conn: &Connection, device: Uuid) -> rusqlite::Result<Vec<Uuid>> {
+    conn.prepare_cached("SELECT child_id FROM phone_cleared WHERE device_id = ?1")?
+        .query_map(params![device], |r| r.get(0))?
+        .collect()
+}
+
 /// A manager removed the device: whatever it still held can no longer be opened or synced,
 /// and it wipes itself if it comes back, so its part of every deletion is complete.
 pub fn device_removed(conn: &Connection, device: Uuid, at: DateTime<Utc>) -> rusqlite::Result<()> {
