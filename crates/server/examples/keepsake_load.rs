@@ -37,6 +37,17 @@ fn photo(n: usize) -> Vec<u8> {
     out
 }
 
+/// Its 320×240 thumbnail.
+fn thumbnail(n: usize) -> Vec<u8> {
+    let img = RgbImage::from_fn(320, 240, |x, y| {
+        let v = (x * 4 + y * 12 + n as u32 * 17) % 251;
+        Rgb([v as u8, ((x ^ y) % 256) as u8, ((n * 7) % 256) as u8])
+    });
+    let mut out = Vec::new();
+    let _ = JpegEncoder::new_with_quality(&mut out, 85).encode_image(&img);
+    out
+}
+
 fn hex_sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -70,19 +81,6 @@ async fn main() -> Result<(), Error> {
         let me = tablet.staff;
         let mut counter = 0u64;
         let mut hashes = Vec::with_capacity(PHOTOS);
-        // One small thumbnail for all: the server wants a photo's thumbnail before its record.
-        let thumb = {
-            let mut out = Vec::new();
-            JpegEncoder::new_with_quality(&mut out, 70)
-                .encode_image(&RgbImage::from_pixel(160, 120, Rgb([90, 120, 90])))?;
-            out
-        };
-        let thumb_sha = hex_sha256(&thumb);
-        let ask = serde_json::to_vec(&json!({"photos": [{"sha256": thumb_sha, "size": thumb.len()}]}))?;
-        let _: Value = tablet.send(&url, "POST", "/api/photos/missing", ask).await?;
-        let _: Value = tablet
-            .send(&url, "PUT", &format!("/api/photos/{thumb_sha}?offset=0"), thumb)
-            .await?;
         let mut ops = Vec::new();
         for n in 0..PHOTOS {
             let bytes = photo(n);
@@ -91,6 +89,14 @@ async fn main() -> Result<(), Error> {
             let _: Value = tablet.send(&url, "POST", "/api/photos/missing", ask).await?;
             let _: Value = tablet
                 .send(&url, "PUT", &format!("/api/photos/{sha}?offset=0"), bytes)
+                .await?;
+            // Each photo's own thumbnail, as a tablet makes it (the keepsake zip's PDF uses them).
+            let thumb = thumbnail(n);
+            let thumb_sha = hex_sha256(&thumb);
+            let ask = serde_json::to_vec(&json!({"photos": [{"sha256": thumb_sha, "size": thumb.len()}]}))?;
+            let _: Value = tablet.send(&url, "POST", "/api/photos/missing", ask).await?;
+            let _: Value = tablet
+                .send(&url, "PUT", &format!("/api/photos/{thumb_sha}?offset=0"), thumb)
                 .await?;
             let record = PhotoRecord {
                 id: Uuid::now_v7(),

@@ -311,3 +311,59 @@ async fn a_leavers_journal_is_a_pdf_of_what_their_family_may_see_and_names_no_ot
 
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_two_year_check_is_in_the_journal_once_shared_with_other_children_as_a_friend() {
+    use burrow_core::progress_check::{ProgressCheck, Standing};
+    let server = TestServer::start_with(|c| c.demo = true).await;
+    let sam = signed_in(&server, "Sam Patel").await;
+    let priya = signed_in(&server, "Priya Shah").await;
+    let priya_id = server.whoami(&priya).await;
+    shared_at_once(&server, &sam).await;
+    // Noah is two: Priya writes his check, naming Ava in a note.
+    let noah = server.child_id(&sam, "Noah").await;
+    let tablet = Tablet::enrol(&server, &sam, "Room 2 tablet").await;
+    let today = burrow_server::routes::today_in_england();
+    let mut check = ProgressCheck::new(Uuid::now_v7(), noah, priya_id, today, chrono::Utc::now());
+    for area in &mut check.areas {
+        area.standing = Some(Standing::Expected);
+        area.note = format!("Noah plays alongside Ava in {}", area.area);
+    }
+    check.at_home = "Sing counting songs at bath time".into();
+    check.status = Status::Published;
+    check.version = 1;
+    let pdf = |who: &Client| {
+        let url = server.url(&format!("/api/children/{noah}/keepsake.pdf"));
+        let who = who.clone();
+        async move {
+            let r = who.get(url).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            read_pdf(&r.bytes().await.unwrap()).0
+        }
+    };
+    // A draft is not shared: the journal has no check.
+    let mut draft = check.clone();
+    draft.status = Status::Draft;
+    push_accepted(
+        &tablet,
+        &priya,
+        &server,
+        vec![json!({"counter": 1, "record_id": check.id, "kind": "progress_check", "version": 1, "base": 0, "by": priya_id, "body": draft})],
+    )
+    .await;
+    assert!(!pdf(&sam).await.contains("progress check at age two"));
+    check.version = 2;
+    push_accepted(
+        &tablet,
+        &priya,
+        &server,
+        vec![json!({"counter": 2, "record_id": check.id, "kind": "progress_check", "version": 2, "base": 1, "by": priya_id, "body": check})],
+    )
+    .await;
+    let text = pdf(&sam).await;
+    assert!(text.contains("The progress check at age two"), "{text}");
+    assert!(text.contains("Developing as expected"), "{text}");
+    assert!(text.contains("Noah plays alongside a friend"), "{text}");
+    assert!(text.contains("Sing counting songs at bath time"), "{text}");
+    assert!(!text.contains("Ava"), "{text}");
+}

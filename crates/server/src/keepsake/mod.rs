@@ -22,6 +22,19 @@ pub struct Book {
     /// Oldest first.
     pub entries: Vec<BookEntry>,
     pub progress: Vec<AreaSummary>,
+    /// The progress check at age two, if one was shared with the family.
+    pub two_year_check: Option<TwoYearCheck>,
+}
+
+/// The two-year check as the family read it: each prime area's standing and note, how the
+/// setting will support the child and ideas for home, other children's names taken out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TwoYearCheck {
+    pub written_on: NaiveDate,
+    /// Area name, its standing in words (if given), the key person's note.
+    pub areas: Vec<(String, Option<String>, String)>,
+    pub support: String,
+    pub at_home: String,
 }
 
 #[derive(Debug, Clone, Default)]

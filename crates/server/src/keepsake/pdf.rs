@@ -318,6 +318,37 @@ pub fn render(book: &mut Book) -> Result<Vec<u8>, KeepsakeError> {
         );
     }
 
+    if let Some(check) = &book.two_year_check {
+        layout.gap(12.0);
+        layout.text("The progress check at age two", 18.0, true);
+        layout.text(
+            &format!("Written on {}.", format_uk(check.written_on)),
+            BODY,
+            false,
+        );
+        for (area, standing, note) in &check.areas {
+            layout.gap(4.0);
+            let head = match standing {
+                Some(s) => format!("{area}: {s}"),
+                None => area.clone(),
+            };
+            layout.text(&head, BODY, true);
+            if !note.trim().is_empty() {
+                layout.text(note, BODY, false);
+            }
+        }
+        if !check.support.trim().is_empty() {
+            layout.gap(4.0);
+            layout.text("How the setting will support", BODY, true);
+            layout.text(&check.support, BODY, false);
+        }
+        if !check.at_home.trim().is_empty() {
+            layout.gap(4.0);
+            layout.text("Ideas for home", BODY, true);
+            layout.text(&check.at_home, BODY, false);
+        }
+    }
+
     let configuration: Configuration = ConfigurationBuilder::new()
         .with_archival_validator(Archival::A2_B)
         .finish()
@@ -444,6 +475,16 @@ mod tests {
                 entries: 30,
                 latest_band: Some("Three and four-year-olds".into()),
             }],
+            two_year_check: Some(crate::keepsake::TwoYearCheck {
+                written_on: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+                areas: vec![(
+                    "Communication and language".into(),
+                    Some("A strength".into()),
+                    "Ava talks in long sentences.".into(),
+                )],
+                support: String::new(),
+                at_home: "Share a story at bedtime.".into(),
+            }),
         };
         let pdf = render(&mut book).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));

@@ -9,7 +9,7 @@ use super::parent_photos::{family_copy, to_blur};
 use super::parents::{Facts, view};
 use crate::auth::Manager;
 use crate::error::AppError;
-use crate::keepsake::{AreaSummary, Book, BookEntry, archive, pdf};
+use crate::keepsake::{AreaSummary, Book, BookEntry, TwoYearCheck, archive, pdf};
 use crate::proof::ParentSigned;
 use crate::routes::today_in_england;
 use crate::state::AppState;
@@ -21,7 +21,9 @@ use axum::response::{IntoResponse, Response};
 use burrow_core::audit::Action;
 use burrow_core::eyfs;
 use burrow_core::observation::Observation;
+use burrow_core::parent_view::redact;
 use burrow_core::photo::{FaceRegion, PhotoRecord};
+use burrow_core::progress_check::ProgressCheck;
 use chrono::{Datelike, Utc};
 use rusqlite::Connection;
 use uuid::Uuid;
@@ -121,16 +123,31 @@ fn no_child() -> AppError {
     AppError::refused(StatusCode::NOT_FOUND, "There is no such child.")
 }
 
+/// Which copy of each photo goes into the PDF.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum InPdf {
+    /// The PDF on its own: the photos as taken (as rendered for the family).
+    Full,
+    /// The PDF inside the keepsake zip, where every photo is also beside it at full size: the
+    /// thumbnails, so the PDF (which is made whole in memory) stays small on a small box.
+    Thumbnails,
+}
+
 /// Renders the PDF with every photo in it (blocking).
 fn render_pdf(
     vault: &crate::photos::PhotoVault,
     book: &mut Book,
     photos: &[PhotoWork],
+    size: InPdf,
 ) -> Result<Vec<u8>, AppError> {
     for (entry, wanted) in book.entries.iter_mut().zip(photos) {
         entry.photos.clear();
         for w in wanted {
-            entry.photos.push(family_copy(vault, &w.sha256, &w.faces)?);
+            let sha = match (size, &w.thumb) {
+                (InPdf::Thumbnails, Some(thumb)) => thumb,
+                _ => &w.sha256,
+            };
+            entry.photos.push(family_copy(vault, sha, &w.faces)?);
         }
     }
     pdf::render(book).map_err(|e| {
@@ -155,7 +172,7 @@ async fn export_zip(state: AppState, child: Uuid, event: Event) -> Result<Respon
     let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(4);
     let vault = state.clone();
     let work = move || {
-        let pdf = match render_pdf(&vault.photos, &mut book, &photos) {
+        let pdf = match render_pdf(&vault.photos, &mut book, &photos, InPdf::Thumbnails) {
             Ok(pdf) => pdf,
             Err(_) => {
                 let _ = tx.blocking_send(Err(std::io::Error::other("keepsake not made")));
@@ -239,9 +256,11 @@ async fn export(state: AppState, child: Uuid, event: Event) -> Result<Response, 
         .acquire()
         .await
         .map_err(|_| AppError::internal("keepsake queue closed"))?;
-    let bytes = tokio::task::spawn_blocking(move || render_pdf(&vault.photos, &mut book, &photos))
-        .await
-        .map_err(|e| AppError::internal(format!("keepsake task failed: {e}")))??;
+    let bytes = tokio::task::spawn_blocking(move || {
+        render_pdf(&vault.photos, &mut book, &photos, InPdf::Full)
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("keepsake task failed: {e}")))??;
     audited(&state, child, event).await?;
     Ok((
         [
@@ -259,6 +278,8 @@ async fn export(state: AppState, child: Uuid, event: Event) -> Result<Response, 
 /// One photo of an entry to render for the family: its hash, the faces to mask, when taken.
 struct Wanted {
     sha256: String,
+    /// Its thumbnail, masked the same way (regions are fractions of the picture).
+    thumb: Option<String>,
     faces: Vec<FaceRegion>,
     taken_at: chrono::DateTime<Utc>,
 }
@@ -310,6 +331,7 @@ fn gather(c: &Connection, child: Uuid) -> Result<Option<(Book, Vec<PhotoWork>)>,
             {
                 wanted.push(Wanted {
                     sha256,
+                    thumb: record.thumb_sha256.clone(),
                     faces,
                     taken_at: record.taken_at,
                 });
@@ -349,6 +371,7 @@ fn gather(c: &Connection, child: Uuid) -> Result<Option<(Book, Vec<PhotoWork>)>,
             latest_band: a.latest_band.map(|b| b.label().to_owned()),
         })
         .collect();
+    let two_year_check = two_year_check(c, child)?;
     let book = Book {
         first_name: me.first_name,
         surname: me.surname,
@@ -358,6 +381,40 @@ fn gather(c: &Connection, child: Uuid) -> Result<Option<(Book, Vec<PhotoWork>)>,
         made_at: Utc::now(),
         entries,
         progress,
+        two_year_check,
     };
     Ok(Some((book, photos)))
+}
+
+/// The latest two-year check shared with the family, with other children's names taken out.
+fn two_year_check(c: &Connection, child: Uuid) -> Result<Option<TwoYearCheck>, AppError> {
+    let Some(check) = parents::shared_checks(c, child)?
+        .iter()
+        .filter_map(|b| serde_json::from_str::<ProgressCheck>(b).ok())
+        .max_by_key(|k| (k.written_on, k.updated_at))
+    else {
+        return Ok(None);
+    };
+    let others = parents::other_names(c, child)?;
+    let names: Vec<&str> = others.iter().map(String::as_str).collect();
+    let catalogue = eyfs::catalogue(&check.catalogue);
+    Ok(Some(TwoYearCheck {
+        written_on: check.written_on,
+        areas: check
+            .areas
+            .iter()
+            .map(|a| {
+                let name = catalogue
+                    .and_then(|cat| cat.area(&a.area))
+                    .map_or_else(|| a.area.clone(), |area| area.name.to_owned());
+                (
+                    name,
+                    a.standing.map(|s| s.label().to_owned()),
+                    redact(&a.note, &names),
+                )
+            })
+            .collect(),
+        support: redact(&check.support, &names),
+        at_home: redact(&check.at_home, &names),
+    }))
 }

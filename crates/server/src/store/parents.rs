@@ -176,6 +176,32 @@ pub fn photo_body(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<String
         .optional()
 }
 
+/// The bodies of a child's two-year checks that were shared (validated or published), in the
+/// order they were kept.
+pub fn shared_checks(conn: &Connection, child: Uuid) -> rusqlite::Result<Vec<String>> {
+    conn.prepare_cached(
+        "SELECT body FROM records WHERE kind = 'progress_check' AND status IN ('validated', 'published')
+         AND json_valid(body) AND json_extract(body, '$.child') = ?1 ORDER BY seq",
+    )?
+    .query_map(params![child.to_string()], |r| r.get(0))?
+    .collect()
+}
+
+/// Every child's names but `child`'s, to take out of words written about `child`.
+pub fn other_names(conn: &Connection, child: Uuid) -> rusqlite::Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stmt =
+        conn.prepare_cached("SELECT first_name, surname FROM children WHERE id != ?1")?;
+    for row in stmt.query_map(params![child], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })? {
+        let (first, surname) = row?;
+        out.push(first);
+        out.push(surname);
+    }
+    Ok(out)
+}
+
 /// The bodies of the kept observations (not deleted) that hold photo `id`, whatever their state.
 pub fn observations_with_photo(conn: &Connection, id: Uuid) -> rusqlite::Result<Vec<String>> {
     conn.prepare_cached(
