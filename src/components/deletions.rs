@@ -32,6 +32,13 @@ fn what_went(d: &DeletionSummary) -> String {
     } else {
         format!("Deleted: {}.", parts.join(", "))
     };
+    if let Some(kept) = count(
+        r.photos_for_posterity,
+        "photo was kept for posterity",
+        "photos were kept for posterity",
+    ) {
+        said.push_str(&format!(" {kept}."));
+    }
     if r.group_entries_kept > 0 || r.photos_masked > 0 {
         said.push_str(&format!(
             " Kept for the other children, with this child taken out: {}.",

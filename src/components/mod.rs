@@ -10,6 +10,7 @@ pub mod lock_screen;
 pub mod notice;
 pub mod offline;
 pub mod passphrase_field;
+pub mod posterity;
 pub mod receipt;
 pub mod select_field;
 pub mod shell;

@@ -49,6 +49,9 @@ pub fn ChildConsentsPage() -> impl IntoView {
                     view! {
                         {shown(c.clone(), recording, reload, auth.may_manage())}
                         <LeavingCard child=c.child.clone() may_manage=auth.may_manage() reload=reload/>
+                        {(auth.may_manage() && c.child.leaving_date.is_some()).then(|| view! {
+                            <crate::components::posterity::PosterityCard child=c.child.id first_name=c.child.first_name.clone()/>
+                        })}
                         <HighRiskCard child=c.child manager=manager reload=reload/>
                     }
                     .into_any()

@@ -99,6 +99,28 @@ pub struct ClosedDone {
     pub children: Vec<Uuid>,
 }
 
+/// `GET /api/children/{id}/posterity`: one of a leaving child's photos, and whether a manager
+/// may keep it "for posterity" when the rest of the child's data is deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PosterityPhoto {
+    pub photo: Uuid,
+    /// The thumbnail's id, as tablets hold it.
+    pub thumb: Uuid,
+    pub taken_at: DateTime<Utc>,
+    /// The other children in it, by first name.
+    pub with: Vec<String>,
+    pub kept: bool,
+    /// Why it cannot be kept (a child in it without consent for displays).
+    pub refused: Option<String>,
+}
+
+/// `PUT /api/children/{id}/posterity/{photo}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PosterityRequest {
+    pub keep: bool,
+}
+
 /// `GET /api/deletions`: a leaver's deletion as the manager's page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeletionSummary {

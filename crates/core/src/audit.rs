@@ -59,10 +59,11 @@ pub enum Action {
     LeavingCancelled,
     ChildDataDeleted,
     DeletionConfirmed,
+    PosterityChosen,
 }
 
 impl Action {
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 33] = [
         Action::SignedIn,
         Action::SignInRefused,
         Action::WrongPassphraseOnTablet,
@@ -95,6 +96,7 @@ impl Action {
         Action::LeavingCancelled,
         Action::ChildDataDeleted,
         Action::DeletionConfirmed,
+        Action::PosterityChosen,
     ];
 
     pub fn code(self) -> &'static str {
@@ -131,6 +133,7 @@ impl Action {
             Action::LeavingCancelled => "leaving_cancelled",
             Action::ChildDataDeleted => "child_data_deleted",
             Action::DeletionConfirmed => "deletion_confirmed",
+            Action::PosterityChosen => "posterity_chosen",
         }
     }
 
@@ -189,6 +192,7 @@ impl Action {
             Action::LeavingCancelled => "Leaving date cancelled",
             Action::ChildDataDeleted => "A leaver's data deleted from the server",
             Action::DeletionConfirmed => "A device confirmed it deleted a leaver's data",
+            Action::PosterityChosen => "A leaver's photo kept for posterity, or no longer",
         }
     }
 }

@@ -223,6 +223,49 @@ pub fn photo_fate(record: &PhotoRecord, leaver: Uuid) -> PhotoFate {
     }
 }
 
+/// Why a photo cannot be kept "for posterity" when a child leaves.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PosterityError {
+    #[error("Only a photo of the child who is leaving can be kept for posterity from their page.")]
+    NotOfThisChild,
+    #[error(
+        "This photo cannot be kept for posterity: {0} without consent for displays. Only photos where every child has consent for displays can be kept."
+    )]
+    NoDisplayConsent(String),
+}
+
+/// A manager may keep a leaver's photo "for posterity" (after the child has left, "the only
+/// images kept will be those kept for posterity") only if every child in it has consent for
+/// displays. `displays` says whether a child has it today; `name` gives a first name for the
+/// refusal.
+pub fn may_keep_for_posterity(
+    record: &PhotoRecord,
+    leaver: Uuid,
+    displays: impl Fn(Uuid) -> bool,
+    name: impl Fn(Uuid) -> String,
+) -> Result<(), PosterityError> {
+    if !record.children.contains(&leaver) {
+        return Err(PosterityError::NotOfThisChild);
+    }
+    let without: Vec<String> = record
+        .children
+        .iter()
+        .filter(|c| !displays(**c))
+        .map(|c| name(*c))
+        .collect();
+    match without.len() {
+        0 => Ok(()),
+        1 => Err(PosterityError::NoDisplayConsent(format!(
+            "{} is",
+            without[0]
+        ))),
+        _ => Err(PosterityError::NoDisplayConsent(format!(
+            "{} are",
+            without.join(" and ")
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,6 +278,38 @@ mod tests {
 
     fn id(n: u128) -> Uuid {
         Uuid::from_u128(n)
+    }
+
+    #[test]
+    fn a_photo_is_kept_for_posterity_only_with_every_childs_consent_for_displays() {
+        let record = photo(&[1, 2], &[]);
+        let name = |c: Uuid| {
+            if c == id(1) {
+                "Ava".to_owned()
+            } else {
+                "Noah".to_owned()
+            }
+        };
+        assert_eq!(
+            may_keep_for_posterity(&record, id(1), |_| true, name),
+            Ok(())
+        );
+        assert_eq!(
+            may_keep_for_posterity(&record, id(1), |c| c == id(1), name)
+                .unwrap_err()
+                .to_string(),
+            "This photo cannot be kept for posterity: Noah is without consent for displays. Only photos where every child has consent for displays can be kept."
+        );
+        assert!(
+            may_keep_for_posterity(&record, id(1), |_| false, name)
+                .unwrap_err()
+                .to_string()
+                .contains("Ava and Noah are without")
+        );
+        assert_eq!(
+            may_keep_for_posterity(&record, id(3), |_| true, name),
+            Err(PosterityError::NotOfThisChild)
+        );
     }
 
     fn obs(children: &[u128], text: &str) -> Observation {

@@ -21,6 +21,9 @@ pub struct Removed {
     pub photos: u32,
     /// Group photos kept for the others with the leaver's face masked for good.
     pub photos_masked: u32,
+    /// Photos a manager kept for posterity (every child in them consented to displays).
+    #[serde(default)]
+    pub photos_for_posterity: u32,
     pub two_year_checks: u32,
     pub consents: u32,
     /// Parents' comments and wow moments.

@@ -293,6 +293,16 @@ const MIGRATIONS: &[&str] = &[
         VALUES (zeroblob(16), zeroblob(1), '-', 'revoked', 'The setting''s server',
             '1970-01-01T00:00:00Z');
 "#,
+    r#"
+    -- A leaver's photos a manager keeps "for posterity" (every child in them consented to
+    -- displays): the deletion leaves them, and their bytes, on the server.
+    CREATE TABLE posterity (
+        photo_id BLOB PRIMARY KEY,
+        child_id BLOB NOT NULL,
+        kept_by BLOB NOT NULL REFERENCES staff (id),
+        kept_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+"#,
 ];
 
 impl Db {

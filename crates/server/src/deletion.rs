@@ -245,6 +245,7 @@ fn remove_in(
     let by = store::responsible(tx, child)?
         .ok_or_else(|| AppError::internal("no manager to record the deletion for"))?;
     let rows = store::records_naming(tx, child)?;
+    let posterity = store::posterity_of(tx, child)?;
     let mut gone_photos = Vec::new();
     // Photos first: an entry that stays stops naming the photos that went.
     for row in rows.iter().filter(|r| r.kind == RecordKind::Photo.as_str()) {
@@ -252,6 +253,13 @@ fn remove_in(
             store::delete_record(tx, row.id)?;
             continue;
         };
+        // Kept for posterity: it stays as it is, with its bytes. The setting keeps it for
+        // displays; every family's copy still masks or withholds the leaver, who now has no
+        // consent on record.
+        if posterity.contains(&row.id) {
+            removed.photos_for_posterity += 1;
+            continue;
+        }
         let ready = masked
             .get(&row.id)
             .filter(|m| m.from == (record.sha256.clone(), record.thumb_sha256.clone()));

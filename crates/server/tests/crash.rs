@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use support::device::Tablet;
 use support::process::Process;
-use support::{Base, PASSPHRASE, client};
+use support::Base;
 use uuid::Uuid;
 
 const BATCH: u64 = 200;
@@ -36,18 +36,6 @@ fn batch(first_counter: u64, author: Uuid) -> (Vec<Value>, Vec<Uuid>) {
         ops.push(op(first_counter + i, &obs));
     }
     (ops, ids)
-}
-
-async fn sign_in(server: &Process) -> Client {
-    let sam = client();
-    let r = sam
-        .post(server.url("/api/session"))
-        .json(&json!({"name": "Sam Patel", "passphrase": PASSPHRASE}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    sam
 }
 
 /// Every observation id the server holds, by pulling from the start.
@@ -77,7 +65,7 @@ async fn a_server_killed_mid_batch_loses_nothing_it_acknowledged_and_half_applie
     let app = tempfile::tempdir().unwrap();
     std::fs::write(app.path().join("index.html"), "<!doctype html>").unwrap();
     let mut server = Process::start(data.path(), app.path());
-    let sam = sign_in(&server).await;
+    let sam = server.sign_in_manager().await;
     let sam_id = {
         let s: Value = sam
             .get(server.url("/api/session"))
@@ -133,7 +121,7 @@ async fn a_server_killed_mid_batch_loses_nothing_it_acknowledged_and_half_applie
             }
         }
         server = Process::start(data.path(), app.path());
-        let sam2 = sign_in(&server).await;
+        let sam2 = server.sign_in_manager().await;
         let now_held = held(&office, &sam2, &server).await;
         let this_batch: &[Uuid] = if answered.is_some() { &ids } else { &[] };
         for id in acknowledged.iter().chain(this_batch) {
@@ -165,7 +153,7 @@ async fn a_server_killed_mid_batch_loses_nothing_it_acknowledged_and_half_applie
         acknowledged.extend(&ids);
         next_counter += BATCH;
     }
-    let now_held = held(&office, &sign_in(&server).await, &server).await;
+    let now_held = held(&office, &server.sign_in_manager().await, &server).await;
     assert_eq!(now_held.len(), acknowledged.len());
     // Say what happened at each delay, so a run that never hit the middle is visible.
     eprintln!("a batch took {took} ms; kills (delay ms, answered, kept): {outcomes:?}");

@@ -16,10 +16,10 @@ use image::{ImageFormat, Rgb, RgbImage};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
-use support::device::Tablet;
+use support::device::{Tablet, upload_photo};
 use support::family::{observation, parent_phone, signed_in};
 use support::process::Process;
-use support::{Base, PASSPHRASE, TestServer, client, hash};
+use support::{Base, TestServer, client, hash};
 use uuid::Uuid;
 
 const W: u32 = 320;
@@ -44,17 +44,6 @@ fn picture(w: u32, h: u32) -> Vec<u8> {
         .encode_image(&img)
         .unwrap();
     out
-}
-
-async fn upload(tablet: &Tablet, who: &Client, server: &impl Base, photo: &[u8]) {
-    let body =
-        serde_json::to_vec(&json!({"photos": [{"sha256": hash(photo), "size": photo.len()}]}))
-            .unwrap();
-    let r = tablet.post(who, server, "/api/photos/missing", &body).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let path = format!("/api/photos/{}?offset=0", hash(photo));
-    let r = tablet.send(Method::PUT, who, server, &path, photo).await;
-    assert_eq!(r.status(), StatusCode::OK);
 }
 
 fn op(counter: u64, id: Uuid, kind: &str, body: Value) -> Value {
@@ -217,7 +206,7 @@ async fn a_leavers_data_goes_from_the_server_group_entries_stay_for_the_others_a
     let (solo, group, unmarked) = (picture(W, H), picture(W, H + 8), picture(W, H + 16));
     let thumbs = (picture(64, 48), picture(64, 50), picture(64, 52));
     for p in [&solo, &group, &unmarked, &thumbs.0, &thumbs.1, &thumbs.2] {
-        upload(&tablet, &priya, &server, p).await;
+        upload_photo(&tablet, &priya, &server, p).await;
     }
     let taken_at = chrono::Utc::now();
     let record = |children: Vec<Uuid>, photo: &[u8], thumb: &[u8], regions| PhotoRecord {
@@ -604,18 +593,6 @@ async fn a_cancelled_leaving_stops_the_deletion_and_a_bad_grace_period_is_refuse
     assert_eq!(got["deletion_grace_days"], 0);
 }
 
-async fn sign_in(server: &Process) -> Client {
-    let sam = client();
-    let r = sam
-        .post(server.url("/api/session"))
-        .json(&json!({"name": "Sam Patel", "passphrase": PASSPHRASE}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    sam
-}
-
 #[tokio::test]
 async fn a_deletion_cut_by_a_crash_is_undone_whole_and_finished_at_the_next_start() {
     let data = tempfile::tempdir().unwrap();
@@ -625,7 +602,7 @@ async fn a_deletion_cut_by_a_crash_is_undone_whole_and_finished_at_the_next_star
         app.path(),
         &[("BURROW_CRASH_IN_DELETION", "1")],
     );
-    let sam = sign_in(&server).await;
+    let sam = server.sign_in_manager().await;
     let list: Value = sam
         .get(server.url("/api/children"))
         .send()
@@ -660,11 +637,125 @@ async fn a_deletion_cut_by_a_crash_is_undone_whole_and_finished_at_the_next_star
 
     // Started again, it finishes the deletion, whole.
     server = Process::start(data.path(), app.path());
-    let sam = sign_in(&server).await;
+    let sam = server.sign_in_manager().await;
     let done = deleted(&server, &sam).await;
     assert_eq!(done["child"], json!(ava));
     assert!(done["removed"]["consents"].as_u64().unwrap() >= 6);
     let text = database_text(&db);
     assert!(!text.contains("Okafor") && !text.contains("Grace"));
     drop(server);
+}
+
+#[tokio::test]
+async fn a_photo_kept_for_posterity_needs_every_childs_consent_for_displays_and_stays() {
+    let server = TestServer::start_with(|c| c.demo = true).await;
+    let sam = signed_in(&server, "Sam Patel").await;
+    let priya = signed_in(&server, "Priya Shah").await;
+    let priya_id = server.whoami(&priya).await;
+    let (ava, noah) = (
+        server.child_id(&sam, "Ava").await,
+        server.child_id(&sam, "Noah").await,
+    );
+    assert_eq!(options(&server, &sam, 30).await.status(), StatusCode::OK);
+    other_journals(&server, &sam, noah).await;
+    let tablet = Tablet::enrol(&server, &sam, "Room 2 tablet").await;
+    let (bytes, thumb) = (picture(W, H), picture(64, 48));
+    upload_photo(&tablet, &priya, &server, &bytes).await;
+    upload_photo(&tablet, &priya, &server, &thumb).await;
+    let record = PhotoRecord {
+        id: Uuid::now_v7(),
+        thumb_id: Uuid::now_v7(),
+        children: vec![ava, noah],
+        taken_by: priya_id,
+        taken_at: chrono::Utc::now(),
+        width: W,
+        height: H,
+        sha256: Some(hash(&bytes)),
+        thumb_sha256: Some(hash(&thumb)),
+        regions: vec![],
+    };
+    let answers = push(
+        &tablet,
+        &priya,
+        &server,
+        vec![op(1, record.id, "photo", json!(record))],
+    )
+    .await;
+    assert_eq!(answers[0]["outcome"], "accepted", "{}", answers[0]);
+    leaving(&server, &sam, ava, 1).await;
+    let keep = |keep: bool| {
+        let url = server.url(&format!("/api/children/{ava}/posterity/{}", record.id));
+        let sam = sam.clone();
+        async move {
+            sam.put(url)
+                .json(&json!({ "keep": keep }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Noah has no consent for displays: refused, with the reason, and nothing kept.
+    let (status, error, _) = support::refusal(keep(true).await).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        error.contains("Noah is without consent for displays"),
+        "{error}"
+    );
+    let list: Value = sam
+        .get(server.url(&format!("/api/children/{ava}/posterity")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["kept"], false);
+    assert_eq!(list[0]["with"], json!(["Noah"]));
+    assert!(list[0]["refused"].as_str().unwrap().contains("Noah"));
+    // A practitioner may not choose.
+    let r = priya
+        .put(server.url(&format!("/api/children/{ava}/posterity/{}", record.id)))
+        .json(&json!({ "keep": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Noah's dad agrees to displays: now it can be kept, and the choice is audited.
+    let r = sam
+        .post(server.url(&format!("/api/children/{noah}/consents")))
+        .json(&json!({"purpose": "displays", "granted": true, "given_by": "Daniel Williams",
+            "how": {"kind": "signed_on_tablet"},
+            "review_by": (chrono::Utc::now().date_naive() + chrono::Duration::days(300)).to_string()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = keep(true).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let kept: Value = r.json().await.unwrap();
+    assert_eq!(kept["kept"], true);
+    // The deletion leaves it, with its file.
+    assert_eq!(options(&server, &sam, 0).await.status(), StatusCode::OK);
+    let done = deleted(&server, &sam).await;
+    assert_eq!(done["removed"]["photos_for_posterity"], 1, "{done}");
+    assert_eq!(done["removed"]["photos"], 0, "{done}");
+    assert!(
+        server
+            .data
+            .path()
+            .join("photos")
+            .join(hash(&bytes))
+            .exists()
+    );
+    let log: Value = sam
+        .get(server.url(&format!("/api/audit?child={ava}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(log.to_string().contains("posterity_chosen"), "{log}");
+    // After the deletion there is no child to choose for.
+    assert_eq!(keep(false).await.status(), StatusCode::NOT_FOUND);
 }

@@ -13,7 +13,7 @@ use image::{Rgb, RgbImage};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use std::process::Command;
-use support::device::Tablet;
+use support::device::{Tablet, upload_photo};
 use support::family::{observation, parent_phone, push_accepted, shared_at_once, signed_in};
 use support::{TestServer, client, hash, refusal};
 use uuid::Uuid;
@@ -27,22 +27,6 @@ fn photo() -> Vec<u8> {
         .encode_image(&img)
         .unwrap();
     out
-}
-
-async fn upload(tablet: &Tablet, who: &Client, server: &TestServer, bytes: &[u8]) {
-    let body =
-        serde_json::to_vec(&json!({"photos": [{"sha256": hash(bytes), "size": bytes.len()}]}))
-            .unwrap();
-    assert_eq!(
-        tablet
-            .post(who, server, "/api/photos/missing", &body)
-            .await
-            .status(),
-        StatusCode::OK
-    );
-    let path = format!("/api/photos/{}?offset=0", hash(bytes));
-    let r = tablet.send(Method::PUT, who, server, &path, bytes).await;
-    assert_eq!(r.status(), StatusCode::OK);
 }
 
 /// The PDF's words and its images, as poppler reads them.
@@ -83,8 +67,8 @@ async fn a_leavers_journal_is_a_pdf_of_what_their_family_may_see_and_names_no_ot
     // alone, and a draft.
     let tablet = Tablet::enrol(&server, &sam, "Room 2 tablet").await;
     let (picture, thumb) = (photo(), support::picture(3_000, 5));
-    upload(&tablet, &priya, &server, &picture).await;
-    upload(&tablet, &priya, &server, &thumb).await;
+    upload_photo(&tablet, &priya, &server, &picture).await;
+    upload_photo(&tablet, &priya, &server, &thumb).await;
     let record = PhotoRecord {
         id: Uuid::now_v7(),
         thumb_id: Uuid::now_v7(),

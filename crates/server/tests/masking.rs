@@ -15,7 +15,7 @@ use image::codecs::jpeg::JpegEncoder;
 use image::{GrayImage, ImageFormat, Rgb, RgbImage};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
-use support::device::Tablet;
+use support::device::{Tablet, upload_photo};
 use support::family::{parent_phone, signed_in};
 use support::{TestServer, client, hash, refusal};
 use uuid::Uuid;
@@ -38,17 +38,6 @@ async fn other_journals(server: &TestServer, manager: &Client, child: Uuid, gran
         "{}",
         r.text().await.unwrap()
     );
-}
-
-async fn upload(tablet: &Tablet, who: &Client, server: &TestServer, photo: &[u8]) {
-    let body =
-        serde_json::to_vec(&json!({"photos": [{"sha256": hash(photo), "size": photo.len()}]}))
-            .unwrap();
-    let r = tablet.post(who, server, "/api/photos/missing", &body).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let path = format!("/api/photos/{}?offset=0", hash(photo));
-    let r = tablet.send(Method::PUT, who, server, &path, photo).await;
-    assert_eq!(r.status(), StatusCode::OK);
 }
 
 /// Pushes one op; returns its answer.
@@ -195,8 +184,8 @@ async fn each_family_gets_the_group_photo_with_only_the_faces_it_may_not_see_blu
     let tablet = Tablet::enrol(&server, &sam, "Room 2 tablet").await;
     let photo = group_photo();
     let thumb = support::picture(4_000, 3);
-    upload(&tablet, &priya, &server, &photo).await;
-    upload(&tablet, &priya, &server, &thumb).await;
+    upload_photo(&tablet, &priya, &server, &photo).await;
+    upload_photo(&tablet, &priya, &server, &thumb).await;
     let taken_at = chrono::Utc::now();
     let record = |id: Uuid, children: Vec<Uuid>| PhotoRecord {
         id,

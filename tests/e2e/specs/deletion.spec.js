@@ -95,6 +95,13 @@ test("a leaver's data is deleted from the server and every device, which confirm
   // Priya writes about Ava alone, and about Ava and Noah together; both tablets have them.
   await observe(priya, ["Ava Okafor"], "Ava painted a sunflower for her mum");
   await observe(priya, ["Ava Okafor", "Noah Williams"], "Ava and Noah built a den with the big blocks");
+  // And a photo of Ava at the easel (her parents agreed to every purpose, displays too).
+  await priya.getByRole("link", { name: "Photo", exact: true }).click();
+  await priya.getByLabel("Ava Okafor").check();
+  await priya.getByRole("button", { name: "Open the camera" }).click();
+  await expect(priya.getByLabel("Camera preview")).toBeVisible();
+  await priya.getByRole("button", { name: "Take photo" }).click();
+  await expect(priya.getByText("Saved on this tablet, encrypted.")).toBeVisible();
   await expect(await syncNow(priya)).toContainText("Everything is on the setting’s server");
   await expect(await syncNow(sam)).toContainText("Everything is on the setting’s server");
   // Sam validates both; Ava's mum's phone brings them.
@@ -125,6 +132,15 @@ test("a leaver's data is deleted from the server and every device, which confirm
     "Ava’s journal, photos and records will be deleted from the server and every tablet on",
   );
 
+  // Sam keeps the photo for posterity (for the setting's displays); it shows from his tablet.
+  const posterity = sam.getByTestId("posterity");
+  await expect(posterity.getByTestId("posterity-photo")).toHaveCount(1);
+  await expect(posterity.getByRole("img")).toHaveCount(1);
+  await posterity.getByLabel("Keep for posterity").check();
+  await expect(posterity).toContainText("Kept for posterity: it stays when the rest is deleted.");
+  await expect(posterity.getByLabel("Keep for posterity")).toBeChecked();
+  await posterity.screenshot({ path: test.info().outputPath("posterity.png") });
+
   // The manager shortens the grace period to none: a bad number first, refused beside the field.
   await sam.getByRole("link", { name: "Settings", exact: true }).click();
   const leavers = sam.getByTestId("leavers-setting");
@@ -146,6 +162,7 @@ test("a leaver's data is deleted from the server and every device, which confirm
     await expect(deletion).toHaveCount(1, { timeout: 2_000 });
   }).toPass({ timeout: 30_000 });
   await expect(deletion).toContainText("Deleted: 1 entry");
+  await expect(deletion).toContainText("1 photo was kept for posterity.");
   await expect(deletion).toContainText("Kept for the other children, with this child taken out: 1 group entry.");
   // The phone syncs only when Grace asks; a tablet may have synced by itself meanwhile.
   await expect(deletion).toContainText("Still to delete their copy at their next sync:");

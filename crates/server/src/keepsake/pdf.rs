@@ -73,6 +73,8 @@ impl Measure<'_> {
             .collect()
     }
 
+    /// A line's width, measured whole (the tests check `wrap`'s running sums against it).
+    #[cfg(test)]
     fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
         let font = if bold { &self.bold } else { &self.regular };
         let charmap = font.charmap();
@@ -91,33 +93,59 @@ impl Measure<'_> {
     }
 
     /// Breaks a paragraph into lines no wider than `width`; a word longer than a line is cut.
+    /// Each word is measured once and lines are summed as they grow (a journal has thousands of
+    /// lines: measuring each candidate line afresh made the PDF most of the keepsake's time).
     fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+        let font = if bold { &self.bold } else { &self.regular };
+        let charmap = font.charmap();
+        let metrics = font.glyph_metrics(
+            skrifa::instance::Size::new(size),
+            skrifa::instance::LocationRef::default(),
+        );
+        let advance = |c: char| {
+            charmap
+                .map(c)
+                .and_then(|g| metrics.advance_width(g))
+                .unwrap_or(size * 0.5)
+        };
+        // A hair under the measure, so rounding in the running sum never lets a line over it.
+        let fits = |w: f32| w <= width - 0.01;
+        let space = advance(' ');
         let mut lines = Vec::new();
         for paragraph in text.split('\n') {
             let mut line = String::new();
+            let mut line_w = 0.0f32;
             for word in paragraph.split_whitespace() {
-                let candidate = if line.is_empty() {
-                    word.to_owned()
+                let word_w: f32 = word.chars().map(advance).sum();
+                let grown = if line.is_empty() {
+                    word_w
                 } else {
-                    format!("{line} {word}")
+                    line_w + space + word_w
                 };
-                if self.width(&candidate, size, bold) <= width {
-                    line = candidate;
+                if fits(grown) {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(word);
+                    line_w = grown;
                     continue;
                 }
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                 }
                 let mut piece = String::new();
+                let mut piece_w = 0.0f32;
                 for c in word.chars() {
-                    piece.push(c);
-                    if self.width(&piece, size, bold) > width {
-                        piece.pop();
+                    let a = advance(c);
+                    if !piece.is_empty() && !fits(piece_w + a) {
                         lines.push(std::mem::take(&mut piece));
-                        piece.push(c);
+                        piece_w = 0.0;
                     }
+                    piece.push(c);
+                    piece_w += a;
                 }
                 line = piece;
+                line_w = piece_w;
             }
             lines.push(line);
         }

@@ -14,6 +14,7 @@ mod parent_notes;
 mod parent_photos;
 mod parents;
 mod photos;
+mod posterity;
 mod session;
 mod setup;
 mod staff;
@@ -117,6 +118,11 @@ pub fn api_router() -> Router<AppState> {
             axum::routing::put(high_risk::flag),
         )
         .route("/children/{id}/leaving", axum::routing::put(leaving::set))
+        .route("/children/{id}/posterity", get(posterity::list))
+        .route(
+            "/children/{id}/posterity/{photo}",
+            axum::routing::put(posterity::choose),
+        )
         .route("/children/{id}/keepsake.pdf", get(keepsake::staff_pdf))
         .route("/children/{id}/keepsake.zip", get(keepsake::staff_zip))
         .route("/photo-records/{id}/sign-off", post(high_risk::sign_off))

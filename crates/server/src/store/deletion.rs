@@ -172,6 +172,39 @@ pub fn remove_child_rows(
     Ok((consents, notes, links, revoked))
 }
 
+/// The leaver's photos kept for posterity.
+pub fn posterity_of(conn: &Connection, child: Uuid) -> rusqlite::Result<Vec<Uuid>> {
+    conn.prepare_cached("SELECT photo_id FROM posterity WHERE child_id = ?1")?
+        .query_map(params![child], |r| r.get(0))?
+        .collect()
+}
+
+pub fn keep_for_posterity(
+    conn: &Connection,
+    photo: Uuid,
+    child: Uuid,
+    by: Uuid,
+    at: DateTime<Utc>,
+) -> rusqlite::Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO posterity (photo_id, child_id, kept_by, kept_at) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![photo, child, by, at])?
+        == 1)
+}
+
+pub fn no_longer_for_posterity(
+    conn: &Connection,
+    photo: Uuid,
+    child: Uuid,
+) -> rusqlite::Result<bool> {
+    Ok(conn
+        .prepare_cached("DELETE FROM posterity WHERE photo_id = ?1 AND child_id = ?2")?
+        .execute(params![photo, child])?
+        == 1)
+}
+
 pub fn forget_signoff(conn: &Connection, photo: Uuid) -> rusqlite::Result<()> {
     conn.prepare_cached("DELETE FROM photo_signoffs WHERE photo_id = ?1")?
         .execute(params![photo])?;

@@ -140,3 +140,18 @@ impl Tablet {
         req.send().await
     }
 }
+
+/// Uploads a photo from `tablet` as `who`, as sync does: asks what the server lacks, then sends
+/// it whole in one piece.
+pub async fn upload_photo(tablet: &Tablet, who: &Client, server: &impl TestServer, photo: &[u8]) {
+    let sha = super::hash(photo);
+    let body =
+        serde_json::to_vec(&json!({"photos": [{"sha256": sha, "size": photo.len()}]})).unwrap();
+    let r = tablet.post(who, server, "/api/photos/missing", &body).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let path = format!("/api/photos/{sha}?offset=0");
+    let r = tablet
+        .send(reqwest::Method::PUT, who, server, &path, photo)
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+}

@@ -72,6 +72,21 @@ impl Process {
     }
 }
 
+impl Process {
+    /// The demo's manager, signed in.
+    pub async fn sign_in_manager(&self) -> reqwest::Client {
+        let sam = super::client();
+        let r = sam
+            .post(self.url("/api/session"))
+            .json(&serde_json::json!({"name": "Sam Patel", "passphrase": super::PASSPHRASE}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::OK);
+        sam
+    }
+}
+
 impl Base for Process {
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
