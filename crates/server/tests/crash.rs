@@ -8,9 +8,9 @@ use burrow_core::observation::Observation;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
+use support::Base;
 use support::device::Tablet;
 use support::process::Process;
-use support::Base;
 use uuid::Uuid;
 
 const BATCH: u64 = 200;

@@ -5,6 +5,7 @@
 
 pub mod archive;
 pub mod pdf;
+mod shape;
 
 use chrono::{DateTime, NaiveDate, Utc};
 

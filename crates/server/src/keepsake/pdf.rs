@@ -5,6 +5,7 @@
 //! The font is Libertinus Serif, shipped inside the `typst-assets` crate: nothing is downloaded
 //! at build or run time.
 
+use super::shape::Shaper;
 use super::{Book, BookEntry, KeepsakeError};
 use burrow_core::dates::format_uk;
 use chrono_tz::Europe::London;
@@ -13,7 +14,7 @@ use krilla::geom::{Point, Size, Transform};
 use krilla::image::Image;
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
-use krilla::text::{Font, TextDirection};
+use krilla::text::Font;
 use krilla::{Document, SerializeSettings};
 use skrifa::MetadataProvider;
 
@@ -394,6 +395,8 @@ pub fn render(book: &mut Book) -> Result<Vec<u8>, KeepsakeError> {
     );
     let font_regular = Font::new(regular().into(), 0).ok_or(KeepsakeError::Font)?;
     let font_bold = Font::new(bold().into(), 0).ok_or(KeepsakeError::Font)?;
+    let shape_regular = Shaper::new(regular()).ok_or(KeepsakeError::Font)?;
+    let shape_bold = Shaper::new(bold()).ok_or(KeepsakeError::Font)?;
     let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
         .ok_or_else(|| KeepsakeError::Pdf("page size".into()))?;
     for items in layout.pages {
@@ -408,14 +411,18 @@ pub fn render(book: &mut Book) -> Result<Vec<u8>, KeepsakeError> {
                     bold,
                     text,
                 } => {
-                    let font = if bold { &font_bold } else { &font_regular };
-                    surface.draw_text(
+                    let (font, shaper) = if bold {
+                        (&font_bold, &shape_bold)
+                    } else {
+                        (&font_regular, &shape_regular)
+                    };
+                    surface.draw_glyphs(
                         Point::from_xy(x, y),
+                        &shaper.glyphs(&text),
                         font.clone(),
-                        size,
                         &text,
+                        size,
                         false,
-                        TextDirection::Auto,
                     );
                 }
                 Item::Photo {
