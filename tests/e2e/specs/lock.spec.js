@@ -95,12 +95,13 @@ test("a manager chooses how soon tablets lock; an impossible choice is refused w
   await signInWithName(page, "Sam Patel");
   await page.getByRole("link", { name: "Settings" }).click();
   const minutes = page.getByLabel("Lock after this many minutes without use");
+  const locking = page.getByRole("region", { name: "Locking" });
   await expect(minutes).toHaveValue("5");
   await minutes.fill("45");
-  await page.getByRole("button", { name: "Save" }).click();
+  await locking.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("Enter a whole number of minutes between 1 and 30.")).toBeVisible();
   await minutes.fill("10");
-  await page.getByRole("button", { name: "Save" }).click();
+  await locking.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("Saved. Tablets now lock after 10 minutes without use.")).toBeVisible();
 
   // A practitioner reads the choice but cannot change it.
@@ -109,7 +110,9 @@ test("a manager chooses how soon tablets lock; an impossible choice is refused w
   await signInWithName(page, "Tom Evans");
   await page.getByRole("link", { name: "Settings" }).click();
   await expect(page.getByTestId("lock-after")).toHaveText("Tablets lock after 10 minutes without use. Your manager can change this.");
+  // Nor the time a leaver's records are kept.
   await expect(page.getByRole("button", { name: "Save" })).toHaveCount(0);
+  await expect(page.getByTestId("leavers-setting")).toContainText("30 days after their last day");
 });
 
 // Pretends the tablet was put away (another app in front, the screen off), as the browser tells
