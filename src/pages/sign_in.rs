@@ -102,7 +102,7 @@ fn SignInForm(known_people: bool) -> impl IntoView {
             {reset.then(|| view! { <p class="notice notice-error" role="alert" data-testid="store-reset">"This tablet’s storage was damaged when the tablet or the browser stopped suddenly, and the browser cleared it. Anything written here since the last sync is lost; everything on the setting’s server comes back at the next sync. Sign in to carry on, and tell your manager."</p> })}
             {wiped.then(|| view! { <p class="notice" role="status" data-testid="wiped">"A manager removed this tablet from the setting, so Burrow wiped everything on it. To use it again, a manager enrols it afresh."</p> })}
             {move || auth.ended.get().map(|why| view! { <p class="notice" role="status">{why}</p> })}
-            <p class="muted">"The first time you use this tablet, sign in while it is on the setting’s Wi-Fi. After that you can unlock it anywhere."</p>
+            <p class="muted">"For staff: the first time you sign in on a tablet, do it on the setting’s Wi-Fi. After that you can unlock it anywhere. Parents and carers set up their own phone with the link below."</p>
             <form on:submit=on_submit novalidate>
                 <ErrorNotice message=errors.general()/>
                 <Field label="Your name" name="name" value=name autocomplete="username" error=errors.for_field("name")/>

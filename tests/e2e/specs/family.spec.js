@@ -321,6 +321,12 @@ test("a group photo reaches each family masked as its consents say", async () =>
   expect(mayaFace.diff, "Maya's face differs strongly in Grace's copy").toBeGreaterThan(30);
   expect(mayaFace.detailA, "little of Maya's face is left in Grace's copy").toBeLessThan(mayaFace.detailB * 0.2);
   expect(avaFace.diff, "Ava's face is unchanged in Grace's copy").toBeLessThan(6);
+  // On a phone's screen the journal with its photo fits the width (the photo is shrunk to it).
+  await grace.page.setViewportSize({ width: 390, height: 844 });
+  const photo = grace.page.getByTestId("family-entry").locator("img.family-photo");
+  expect((await photo.boundingBox()).width).toBeLessThanOrEqual(390);
+  expect(await grace.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await grace.page.screenshot({ path: test.info().outputPath("phone-journal-photo.png"), fullPage: true });
 
   // Later Ava's mum withdraws too: at Rubina's next sync her phone's copy is rendered again,
   // now with Ava's face gone, and Maya's (her own child) as it was.
