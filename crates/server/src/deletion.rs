@@ -79,9 +79,10 @@ async fn delete_child(state: &AppState, child: Uuid, last_day: NaiveDate) -> Res
     let photos = state
         .db
         .read(move |c| {
+            let posterity = store::posterity_of(c, child)?;
             Ok(store::records_naming(c, child)?
                 .into_iter()
-                .filter(|r| r.kind == RecordKind::Photo.as_str())
+                .filter(|r| r.kind == RecordKind::Photo.as_str() && !posterity.contains(&r.id))
                 .filter_map(|r| serde_json::from_str::<PhotoRecord>(&r.body).ok())
                 .collect::<Vec<_>>())
         })
@@ -113,7 +114,12 @@ async fn delete_child(state: &AppState, child: Uuid, last_day: NaiveDate) -> Res
         .db
         .call(move |c| {
             let tx = c.transaction()?;
-            if leaving::dates_of(&tx, child)?.is_none() {
+            // Still due now (the grace period may have been lengthened meanwhile).
+            let still_due = leaving::dates_of(&tx, child)?.is_some_and(|(_, date)| {
+                leaving::grace_days(&tx)
+                    .is_ok_and(|grace| deletion_due(date, grace, today_in_england()))
+            });
+            if !still_due {
                 return Ok(());
             }
             let removed = remove_in(&tx, child, &masked)?;

@@ -347,10 +347,20 @@ async fn a_leavers_data_goes_from_the_server_group_entries_stay_for_the_others_a
     assert!(!children.to_string().contains(&ava.to_string()));
 
     // The photos' files: Ava's own and the unmarked one are destroyed; the marked one is a new
-    // file, its original destroyed.
+    // file, its original destroyed. Files go just after the deletion commits: wait for them.
     let vault = server.data.path().join("photos");
-    for gone in [&solo, &unmarked, &group, &thumbs.0, &thumbs.1, &thumbs.2] {
-        assert!(!vault.join(hash(gone)).exists());
+    let gone = [&solo, &unmarked, &group, &thumbs.0, &thumbs.1, &thumbs.2];
+    for _ in 0..200 {
+        if gone.iter().all(|g| !vault.join(hash(g)).exists()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for g in gone {
+        assert!(
+            !vault.join(hash(g)).exists(),
+            "a leaver's photo file is still kept"
+        );
     }
 
     // The tablet pulls the group entry without her and is told to delete the rest.
