@@ -13,10 +13,11 @@ export function freshProfile({ camera = true, ignoreHTTPSErrors = false, videoFi
   const dir = mkdtempSync(join(tmpdir(), "burrow-profile-"));
   let args = camera ? chromium.args : chromium.args.filter((a) => a !== "--use-fake-device-for-media-stream");
   if (videoFile) args = [...args, `--use-file-for-fake-video-capture=${videoFile}`];
+  const launched = [];
   return {
     dir,
-    launch: () =>
-      playwrightChromium.launchPersistentContext(dir, {
+    launch: async () => {
+      const context = await playwrightChromium.launchPersistentContext(dir, {
         headless: true,
         ...chromium,
         args,
@@ -24,8 +25,16 @@ export function freshProfile({ camera = true, ignoreHTTPSErrors = false, videoFi
         ignoreHTTPSErrors,
         locale: "en-GB",
         timezoneId: "Europe/London",
-      }),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+      });
+      launched.push(context);
+      return context;
+    },
+    // Closes any Chromium still running on the folder first: one still writing its files makes
+    // the removal fail (ENOTEMPTY) after a test that passed.
+    remove: async () => {
+      for (const context of launched.splice(0)) await context.close().catch(() => {});
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    },
   };
 }
 
@@ -49,8 +58,8 @@ export function cleanUpAfterEach(test) {
   test.afterEach(async () => {
     await held.server?.stop();
     held.server?.cleanUp();
-    held.profile?.remove();
-    for (const other of held.others ?? []) other.remove();
+    await held.profile?.remove();
+    for (const other of held.others ?? []) await other.remove();
     held.server = held.profile = held.others = undefined;
     const panics = held.panics.splice(0);
     if (panics.length > 0) throw new Error(`the app panicked:\n${panics.join("\n")}`);
