@@ -210,14 +210,21 @@ pub fn ProgressCheckPage() -> impl IntoView {
                     at: Utc::now(),
                     comment: None,
                 });
-                check.version += 1;
-                check.updated_at = Utc::now();
                 if let Some(keys) = lock.keys() {
-                    spawn_local(seal(
-                        keys,
-                        check,
-                        "Submitted and saved on this tablet, encrypted,",
-                    ));
+                    // After any save under way, on top of the version it wrote: two writes
+                    // claiming one version would have the second refused by the server.
+                    autosave.then(async move {
+                        if let Some(held) = base.try_get_untracked().flatten() {
+                            check.version = held.version + 1;
+                        }
+                        check.updated_at = Utc::now();
+                        seal(
+                            keys,
+                            check,
+                            "Submitted and saved on this tablet, encrypted,",
+                        )
+                        .await
+                    });
                 }
             }
             Ok(None) => {}

@@ -308,7 +308,8 @@ pub fn ObservePage() -> impl IntoView {
                     // Saved as submitted even though the form is now read-only.
                     let Some(keys) = lock.keys() else { return };
                     let navigate = navigate.clone();
-                    spawn_local(async move {
+                    // After any save under way, so the two never claim the same version.
+                    autosave.then(async move {
                         let Some(mut obs) = base.get_untracked() else {
                             return;
                         };
@@ -344,15 +345,18 @@ pub fn ObservePage() -> impl IntoView {
     let add_photo = {
         let navigate = navigate.clone();
         move |_| {
-            let Some(b) = base.get_untracked() else {
+            if base.with_untracked(Option::is_none) {
                 return;
-            };
-            let obs = fields.onto(&b);
+            }
             let Some(keys) = lock.keys() else { return };
             let navigate = navigate.clone();
-            // Saved first: the photo page adds the picture to the sealed observation.
-            spawn_local(async move {
-                let mut obs = obs;
+            // Saved first (after any save under way): the photo page adds the picture to the
+            // sealed observation.
+            autosave.then(async move {
+                let Some(b) = base.get_untracked() else {
+                    return;
+                };
+                let mut obs = fields.onto(&b);
                 obs.version += 1;
                 obs.updated_at = Utc::now();
                 let result = async {
