@@ -130,6 +130,8 @@ mod tests {
     /// still saved, after: no two writes overlap (they would claim one version).
     #[wasm_bindgen_test]
     async fn work_asked_for_during_a_save_runs_after_it_and_later_saves_still_happen() {
+        // The app's start() does this; a test starts the executor itself.
+        let _ = any_spawner::Executor::init_wasm_bindgen();
         let log = Rc::new(RefCell::new(Vec::<String>::new()));
         let running = Rc::new(RefCell::new(0));
         let autosave = Autosave::new();
@@ -147,6 +149,8 @@ mod tests {
             }
         };
         autosave.request(save.clone());
+        // The first save is under way (two asked for before it starts are one save).
+        wait(5).await;
         let (l, r) = (log.clone(), running.clone());
         autosave.then(async move {
             assert_eq!(*r.borrow(), 0, "submitted during a save");
