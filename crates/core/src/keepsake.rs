@@ -48,6 +48,22 @@ pub fn with_exif(
     offset: &str,
     caption: &str,
 ) -> Option<Vec<u8>> {
+    let (at, app1) = exif_segment(jpeg, taken, offset, caption)?;
+    let mut out = Vec::with_capacity(jpeg.len() + app1.len());
+    out.extend_from_slice(&jpeg[..at]);
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[at..]);
+    Some(out)
+}
+
+/// What `with_exif` puts in and where: the APP1 segment and the offset it goes in at, so a
+/// writer can send the photo's bytes either side of it without copying the photo.
+pub fn exif_segment(
+    jpeg: &[u8],
+    taken: NaiveDateTime,
+    offset: &str,
+    caption: &str,
+) -> Option<(usize, Vec<u8>)> {
     if jpeg.len() < 4 || jpeg[..2] != [0xFF, 0xD8] {
         return None;
     }
@@ -78,11 +94,7 @@ pub fn with_exif(
     if at > jpeg.len() {
         return None;
     }
-    let mut out = Vec::with_capacity(jpeg.len() + app1.len());
-    out.extend_from_slice(&jpeg[..at]);
-    out.extend_from_slice(&app1);
-    out.extend_from_slice(&jpeg[at..]);
-    Some(out)
+    Some((at, app1))
 }
 
 /// One IFD entry whose value is ASCII text (NUL-terminated), inline when it fits in four bytes.

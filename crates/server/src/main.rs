@@ -1,5 +1,14 @@
 use burrow_server::config::Invocation;
 use burrow_server::{Config, audit, demo, start};
+
+/// A line for the person who started the server. Never a panic when nobody reads it any more
+/// (a closed terminal or pipe): the server goes on serving.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -25,32 +34,32 @@ async fn main() -> anyhow::Result<()> {
     let running = start(config).await?;
 
     // What a person sees: where to go, and what to type. Tests read these lines too.
-    println!("Burrow is running.");
+    say!("Burrow is running.");
     if let Some(http) = running.http {
-        println!("  On this computer:          http://{http}");
-        println!(
+        say!("  On this computer:          http://{http}");
+        say!(
             "  Setting certificate:       http://{http}/burrow-ca.crt (install it on each tablet)"
         );
     }
     if let Some(https) = running.https {
-        println!(
+        say!(
             "  On the setting's network:  https://<this computer's address>:{}",
             https.port()
         );
     }
     let networks: Vec<String> = running.premises.iter().map(ToString::to_string).collect();
-    println!("  Premises networks:         {}", networks.join(", "));
+    say!("  Premises networks:         {}", networks.join(", "));
     if let Some(code) = &running.setup_code {
-        println!("Set-up code: {code}");
-        println!("  Open the app and enter it to set up your setting. It works once.");
+        say!("Set-up code: {code}");
+        say!("  Open the app and enter it to set up your setting. It works once.");
     }
     if running.demo_created {
-        println!(
+        say!(
             "Demo setting \"{}\" created. Sign in as any of:",
             demo::SETTING
         );
         for (name, role) in demo::STAFF {
-            println!(
+            say!(
                 "  {name} ({}), passphrase: {}",
                 role.label(),
                 demo::PASSPHRASE
@@ -58,10 +67,10 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
-    println!("Ready. Press Ctrl+C to stop.");
+    say!("Ready. Press Ctrl+C to stop.");
 
     shutdown_signal().await;
-    println!("Stopping Burrow…");
+    say!("Stopping Burrow…");
     running.stop().await;
     Ok(())
 }

@@ -2,7 +2,8 @@
 //! with poppler's `pdftotext` and `pdfimages` as a family's PDF reader would: the cover, every
 //! published entry with its words as written and its photo, other children as "a friend" and
 //! never named; another family's child "Not found."; a practitioner refused; each export in the
-//! family's trail; closed (410) once the child has left.
+//! family's trail; closed (410) once the child has left; a cut zip download carried on with
+//! `Range` and `If-Range`, checked whole by Info-ZIP's `unzip`.
 
 mod support;
 
@@ -350,4 +351,231 @@ async fn the_two_year_check_is_in_the_journal_once_shared_with_other_children_as
     assert!(text.contains("Noah plays alongside a friend"), "{text}");
     assert!(text.contains("Sing counting songs at bath time"), "{text}");
     assert!(!text.contains("Ava"), "{text}");
+}
+
+/// A keepsake zip request from the phone, signed, with any extra headers.
+async fn zip_request(
+    phone: &Tablet,
+    server: &TestServer,
+    path: &str,
+    extra: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut req = client().get(server.url(path));
+    for (k, v) in phone.sign("GET", path, b"") {
+        req = req.header(k, v);
+    }
+    for (k, v) in extra {
+        req = req.header(*k, *v);
+    }
+    req.send().await.unwrap()
+}
+
+/// Info-ZIP's test of every file's CRC, as a family's computer would on opening it.
+fn unzip_tests_clean(bytes: &[u8]) -> bool {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keepsake.zip");
+    std::fs::write(&file, bytes).unwrap();
+    Command::new("unzip")
+        .arg("-tq")
+        .arg(&file)
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
+#[tokio::test]
+async fn a_cut_download_carries_on_where_it_stopped_and_starts_again_if_the_journal_changed() {
+    let server = TestServer::start_with(|c| c.demo = true).await;
+    let sam = signed_in(&server, "Sam Patel").await;
+    let priya = signed_in(&server, "Priya Shah").await;
+    let priya_id = server.whoami(&priya).await;
+    let ava = server.child_id(&sam, "Ava").await;
+    shared_at_once(&server, &sam).await;
+    let tablet = Tablet::enrol(&server, &sam, "Room 2 tablet").await;
+
+    // Four entries of Ava with a photo each, big enough that the zip goes in several pieces.
+    let mut ops = Vec::new();
+    for n in 0..4u8 {
+        let (picture, thumb) = (
+            support::picture(200_000, n),
+            support::picture(3_000, n + 10),
+        );
+        upload_photo(&tablet, &priya, &server, &picture).await;
+        upload_photo(&tablet, &priya, &server, &thumb).await;
+        let record = PhotoRecord {
+            id: Uuid::now_v7(),
+            thumb_id: Uuid::now_v7(),
+            children: vec![ava],
+            taken_by: priya_id,
+            taken_at: chrono::Utc::now(),
+            width: 320,
+            height: 240,
+            sha256: Some(hash(&picture)),
+            thumb_sha256: Some(hash(&thumb)),
+            regions: Vec::new(),
+        };
+        let mut entry = observation(
+            priya_id,
+            vec![ava],
+            &format!("Ava splashed in puddle number {n}"),
+            Status::Published,
+        );
+        entry.photos = vec![record.id];
+        ops.push(json!({"counter": ops.len() + 1, "record_id": record.id, "kind": "photo", "version": 1, "base": 0, "by": priya_id, "body": record}));
+        ops.push(json!({"counter": ops.len() + 1, "record_id": entry.id, "kind": "observation", "version": 1, "base": 0, "by": priya_id, "body": entry}));
+    }
+    push_accepted(&tablet, &priya, &server, ops).await;
+    let grace = parent_phone(&server, &sam, "Grace Okafor", &[ava]).await;
+    let path = format!("/api/parent/children/{ava}/keepsake.zip");
+
+    // The phone's download is cut after the first 300 KB or so.
+    let mut r = zip_request(&grace, &server, &path, &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["accept-ranges"], "bytes");
+    let tag = r.headers()["etag"].to_str().unwrap().to_owned();
+    let mut have = Vec::new();
+    while have.len() < 300_000 {
+        have.extend_from_slice(&r.chunk().await.unwrap().expect("more of the zip"));
+    }
+    drop(r);
+    assert!(!unzip_tests_clean(&have), "a cut zip is not whole");
+
+    // It asks for the rest of that same archive, and gets exactly that.
+    let from = format!("bytes={}-", have.len());
+    let r = zip_request(
+        &grace,
+        &server,
+        &path,
+        &[("range", &from), ("if-range", &tag)],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(r.headers()["etag"].to_str().unwrap(), tag);
+    let range = r.headers()["content-range"].to_str().unwrap().to_owned();
+    let length: usize = r.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let rest = r.bytes().await.unwrap();
+    assert_eq!(rest.len(), length);
+    let whole = [have.as_slice(), &rest].concat();
+    assert_eq!(
+        range,
+        format!("bytes {}-{}/{}", have.len(), whole.len() - 1, whole.len())
+    );
+    assert!(unzip_tests_clean(&whole), "the joined zip is whole");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(whole.clone())).unwrap();
+    assert_eq!(
+        zip.file_names()
+            .filter(|n| n.as_ref().is_ok_and(|n| n.starts_with("photos/")))
+            .count(),
+        4
+    );
+    let mut index = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("index.html").unwrap(), &mut index).unwrap();
+    assert!(index.contains("puddle number 2"), "{index}");
+
+    // Made again under the same tag it is the same bytes, start to end.
+    let r = zip_request(
+        &grace,
+        &server,
+        &path,
+        &[("range", "bytes=0-"), ("if-range", &tag)],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    assert!(r.bytes().await.unwrap() == whole, "the same archive again");
+
+    // A tag this server has not made recently (its length unknown) is counted first.
+    let (fingerprint, secs) = tag.trim_matches('"').split_once('-').unwrap();
+    let older = format!("\"{fingerprint}-{}\"", secs.parse::<i64>().unwrap() - 60);
+    let r = zip_request(
+        &grace,
+        &server,
+        &path,
+        &[("range", "bytes=100-"), ("if-range", &older)],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    let range = r.headers()["content-range"].to_str().unwrap().to_owned();
+    let rest = r.bytes().await.unwrap();
+    assert_eq!(
+        range,
+        format!("bytes 100-{}/{}", rest.len() + 99, rest.len() + 100)
+    );
+
+    // Past the end: 416, in words, with the length.
+    let past = format!("bytes={}-", whole.len());
+    let r = zip_request(
+        &grace,
+        &server,
+        &path,
+        &[("range", &past), ("if-range", &tag)],
+    )
+    .await;
+    assert_eq!(
+        r.headers()["content-range"].to_str().unwrap(),
+        format!("bytes */{}", whole.len())
+    );
+    let (status, error, _) = refusal(r).await;
+    assert_eq!(status, StatusCode::RANGE_NOT_SATISFIABLE);
+    assert!(
+        error.contains("Download it again from the start"),
+        "{error}"
+    );
+
+    // A range with a tag that is not ours, or none, gets the whole archive afresh.
+    for extra in [
+        vec![("range", from.as_str()), ("if-range", "\"not-a-tag\"")],
+        vec![("range", from.as_str())],
+    ] {
+        let r = zip_request(&grace, &server, &path, &extra).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(unzip_tests_clean(&r.bytes().await.unwrap()));
+    }
+
+    // The journal changed (a new entry published): the old tag no longer matches, so the
+    // phone is given the new archive whole rather than a splice of two.
+    let news = observation(priya_id, vec![ava], "Ava found a snail", Status::Published);
+    push_accepted(
+        &tablet,
+        &priya,
+        &server,
+        vec![json!({"counter": 9, "record_id": news.id, "kind": "observation", "version": 1, "base": 0, "by": priya_id, "body": news})],
+    )
+    .await;
+    let r = zip_request(
+        &grace,
+        &server,
+        &path,
+        &[("range", &from), ("if-range", &tag)],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_ne!(r.headers()["etag"].to_str().unwrap(), tag);
+    let fresh = r.bytes().await.unwrap();
+    assert!(unzip_tests_clean(&fresh));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(fresh.to_vec())).unwrap();
+    let mut index = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("index.html").unwrap(), &mut index).unwrap();
+    assert!(index.contains("Ava found a snail"), "{index}");
+
+    // A manager's download (for a USB stick) resumes the same way.
+    let staff_path = format!("/api/children/{ava}/keepsake.zip");
+    let r = sam.get(server.url(&staff_path)).send().await.unwrap();
+    let tag = r.headers()["etag"].to_str().unwrap().to_owned();
+    let whole = r.bytes().await.unwrap();
+    let r = sam
+        .get(server.url(&staff_path))
+        .header("range", "bytes=1000-")
+        .header("if-range", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    assert!(r.bytes().await.unwrap() == whole[1000..]);
+
+    server.stop().await;
 }

@@ -171,14 +171,16 @@ pub fn start_server(
         .stderr(Stdio::null())
         .spawn()?;
     let stdout = server.stdout.take().ok_or("no stdout")?;
-    let url = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
+    let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+    let url = lines
+        .by_ref()
         .find_map(|l| {
             l.trim()
                 .strip_prefix("On this computer:")
                 .map(|u| u.trim().to_owned())
         })
         .ok_or("burrow-server did not print its address")?;
+    // The rest is read too, so the server never writes into a closed pipe.
+    std::thread::spawn(move || lines.for_each(drop));
     Ok((server, url, own, app))
 }

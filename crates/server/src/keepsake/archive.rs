@@ -2,12 +2,12 @@
 //! by date and a word of the caption, carrying its date and caption in its own Exif) and an
 //! `index.html` that reads offline. Written on a blocking thread into a channel that the
 //! response streams from, one photo at a time, so a journal of hundreds of photos is never held
-//! whole in memory; a family that hangs up stops the work.
+//! whole in memory; a resumed download is the same archive with the bytes the phone has skipped.
 
 use burrow_core::dates::format_uk;
 use burrow_core::photo::FaceRegion;
 use bytes::Bytes;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use chrono_tz::Europe::London;
 use std::io::{self, Write};
 use tokio::sync::mpsc;
@@ -34,96 +34,187 @@ pub struct IndexEntry {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
-    #[error("the family stopped the download")]
-    Gone,
+    /// Not a failure: the range a phone asked for has been sent, so the work stops.
+    #[error("the part asked for has been sent")]
+    Sent,
     #[error("a photo could not be read or rendered")]
     Photo,
+    #[error("the journal's PDF could not be made")]
+    Pdf,
     /// Only the kind: a zip error can name a file, and a file is named after a caption.
     #[error("the zip could not be written")]
     Zip,
 }
 
-/// Sends what is written to the response, 64 KB at a time.
+/// Sends what is written to the response, 512 KB at a time (fewer hand-overs between the
+/// thread writing and the one sending), and counts every byte, sent or not. Bytes before
+/// `from` are counted only (a resuming phone has them); the work stops at `until`. A family
+/// that hangs up is no longer sent anything, but the archive is still counted to its end, so
+/// that when the phone comes back for the rest its length is known at once.
 pub struct ChannelWriter {
-    tx: mpsc::Sender<io::Result<Bytes>>,
+    tx: Option<mpsc::Sender<io::Result<Bytes>>>,
     buf: Vec<u8>,
+    from: u64,
+    until: Option<u64>,
+    written: u64,
 }
 
-const CHUNK: usize = 64 * 1024;
+const CHUNK: usize = 512 * 1024;
 
 impl ChannelWriter {
+    /// The whole archive, to the response.
     pub fn new(tx: mpsc::Sender<io::Result<Bytes>>) -> ChannelWriter {
+        ChannelWriter::range(tx, 0, None)
+    }
+
+    /// Bytes `from` up to (not including) `until`, to the response.
+    pub fn range(
+        tx: mpsc::Sender<io::Result<Bytes>>,
+        from: u64,
+        until: Option<u64>,
+    ) -> ChannelWriter {
         ChannelWriter {
-            tx,
+            tx: Some(tx),
             buf: Vec::with_capacity(CHUNK),
+            from,
+            until,
+            written: 0,
         }
     }
 
-    fn send(&mut self) -> io::Result<()> {
+    /// Counts the archive without sending it anywhere (its length, for a resume).
+    pub fn counting() -> ChannelWriter {
+        ChannelWriter {
+            tx: None,
+            buf: Vec::new(),
+            from: 0,
+            until: None,
+            written: 0,
+        }
+    }
+
+    /// Every byte written so far.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
+    /// Tells the response the archive could not be finished (the phone sees a broken download,
+    /// never a short zip that looks whole).
+    pub fn fail(&mut self) {
+        if let Some(tx) = self.tx.take() {
+            let _ = tx.blocking_send(Err(io::Error::other("keepsake not finished")));
+        }
+    }
+
+    fn send(&mut self) {
         if self.buf.is_empty() {
-            return Ok(());
+            return;
         }
         let chunk = Bytes::from(std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK)));
-        self.tx
-            .blocking_send(Ok(chunk))
-            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the download was stopped"))
+        if let Some(tx) = &self.tx
+            && tx.blocking_send(Ok(chunk)).is_err()
+        {
+            self.tx = None;
+            self.buf = Vec::new();
+        }
     }
 }
 
 impl Write for ChannelWriter {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        self.buf.extend_from_slice(data);
-        if self.buf.len() >= CHUNK {
-            self.send()?;
+        let start = self.written;
+        if self.until.is_some_and(|until| start >= until) {
+            // Everything asked for is written: send what is waiting and stop the work.
+            self.send();
+            return Err(io::Error::new(io::ErrorKind::BrokenPipe, "range sent"));
+        }
+        self.written += data.len() as u64;
+        if self.tx.is_some() {
+            let len = data.len() as u64;
+            let lo = self.from.saturating_sub(start).min(len);
+            let hi = self.until.map_or(len, |until| (until - start).min(len));
+            if lo < hi {
+                self.buf.extend_from_slice(&data[lo as usize..hi as usize]);
+                if self.buf.len() >= CHUNK {
+                    self.send();
+                }
+            }
         }
         Ok(data.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.send()
+        self.send();
+        Ok(())
     }
 }
 
 fn zip_error(e: zip::result::ZipError) -> ArchiveError {
     match e {
         zip::result::ZipError::Io(io) if io.kind() == io::ErrorKind::BrokenPipe => {
-            ArchiveError::Gone
+            ArchiveError::Sent
         }
         _ => ArchiveError::Zip,
     }
 }
 
-/// Writes the whole archive to `out`. `render` makes one photo's family copy (the vault read
-/// and any masking), called once per photo as it is written.
+/// Writes the whole archive to `out`: the photos first, then `index.html` and the PDF, which
+/// `pdf` hands over once it is made (the caller makes it on another thread meanwhile, so the
+/// book's layout and the photos' reading overlap). `render` makes one photo's family copy (the
+/// vault read and any masking), called once per photo as it is written.
 pub fn write(
     out: impl Write,
     first_name: &str,
-    pdf: &[u8],
+    made_at: DateTime<Utc>,
     entries: &[IndexEntry],
     photos: Vec<(String, ArchivePhoto)>,
     render: impl Fn(&str, &[FaceRegion]) -> Option<Vec<u8>>,
+    pdf: impl FnOnce() -> Option<Vec<u8>>,
 ) -> Result<(), ArchiveError> {
     let mut zip = zip::ZipWriter::new_stream(out);
-    // JPEGs and a PDF are compressed already: stored as they are.
-    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
-    let pdf_name = pdf_name(first_name);
-    zip.start_file(pdf_name.as_str(), options)
-        .map_err(zip_error)?;
-    zip.write_all(pdf).map_err(|e| zip_error(e.into()))?;
-    zip.start_file("index.html", options).map_err(zip_error)?;
-    zip.write_all(index(first_name, &pdf_name, entries).as_bytes())
-        .map_err(|e| zip_error(e.into()))?;
+    // JPEGs and a PDF are compressed already: stored as they are. Every date is given, never
+    // the clock's: the same journal makes the same bytes, which is what lets a download resume.
+    let stored = |at: DateTime<Utc>| {
+        let local = at.with_timezone(&London).naive_local();
+        let when = zip::DateTime::from_date_and_time(
+            u16::try_from(local.year()).unwrap_or(1980),
+            local.month() as u8,
+            local.day() as u8,
+            local.hour() as u8,
+            local.minute() as u8,
+            local.second() as u8,
+        )
+        .unwrap_or_default();
+        SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Stored)
+            .last_modified_time(when)
+    };
     for (name, photo) in photos {
         let copy = render(&photo.sha256, &photo.faces).ok_or(ArchiveError::Photo)?;
         let local = photo.taken_at.with_timezone(&London);
         let offset = local.format("%:z").to_string();
-        let tagged =
-            burrow_core::keepsake::with_exif(&copy, local.naive_local(), &offset, &photo.caption)
-                .ok_or(ArchiveError::Photo)?;
-        zip.start_file(format!("photos/{name}"), options)
+        let (at, exif) = burrow_core::keepsake::exif_segment(
+            &copy,
+            local.naive_local(),
+            &offset,
+            &photo.caption,
+        )
+        .ok_or(ArchiveError::Photo)?;
+        zip.start_file(format!("photos/{name}"), stored(photo.taken_at))
             .map_err(zip_error)?;
-        zip.write_all(&tagged).map_err(|e| zip_error(e.into()))?;
+        for part in [&copy[..at], &exif, &copy[at..]] {
+            zip.write_all(part).map_err(|e| zip_error(e.into()))?;
+        }
     }
+    let pdf_name = pdf_name(first_name);
+    zip.start_file("index.html", stored(made_at))
+        .map_err(zip_error)?;
+    zip.write_all(index(first_name, &pdf_name, entries).as_bytes())
+        .map_err(|e| zip_error(e.into()))?;
+    let pdf = pdf().ok_or(ArchiveError::Pdf)?;
+    zip.start_file(pdf_name.as_str(), stored(made_at))
+        .map_err(zip_error)?;
+    zip.write_all(&pdf).map_err(|e| zip_error(e.into()))?;
     let mut out = zip.finish().map_err(zip_error)?;
     out.flush().map_err(|e| zip_error(e.into()))?;
     Ok(())

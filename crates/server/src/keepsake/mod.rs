@@ -5,12 +5,14 @@
 
 pub mod archive;
 pub mod pdf;
+pub mod resume;
 mod shape;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 
-/// The whole journal, ready to lay out.
-#[derive(Debug, Clone, Default)]
+/// The whole journal, ready to lay out. Serialised only for its fingerprint (`resume`).
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Book {
     pub first_name: String,
     /// Never printed: kept so no photo in the archive is named with it.
@@ -18,7 +20,9 @@ pub struct Book {
     pub setting: String,
     pub started: NaiveDate,
     pub left: Option<NaiveDate>,
-    /// When this copy was made (the PDF's own date, which PDF/A requires).
+    /// When this copy was made (the PDF's own date, which PDF/A requires). Not part of the
+    /// fingerprint: the ETag carries it beside.
+    #[serde(skip)]
     pub made_at: DateTime<Utc>,
     /// Oldest first.
     pub entries: Vec<BookEntry>,
@@ -29,7 +33,7 @@ pub struct Book {
 
 /// The two-year check as the family read it: each prime area's standing and note, how the
 /// setting will support the child and ideas for home, other children's names taken out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TwoYearCheck {
     pub written_on: NaiveDate,
     /// Area name, its standing in words (if given), the key person's note.
@@ -38,7 +42,7 @@ pub struct TwoYearCheck {
     pub at_home: String,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct BookEntry {
     pub observed_at: DateTime<Utc>,
     /// As written, other children already "a friend".
@@ -47,11 +51,13 @@ pub struct BookEntry {
     pub aspects: Vec<String>,
     pub characteristics: Vec<String>,
     pub next_steps: String,
-    /// JPEGs as rendered for this family, embedded unchanged.
+    /// JPEGs as rendered for this family, embedded unchanged (filled in just before the PDF
+    /// is made; what they are made from is in the fingerprint apart).
+    #[serde(skip)]
     pub photos: Vec<Vec<u8>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AreaSummary {
     pub area: String,
     pub entries: u32,

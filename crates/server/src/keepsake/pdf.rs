@@ -395,8 +395,8 @@ pub fn render(book: &mut Book) -> Result<Vec<u8>, KeepsakeError> {
     );
     let font_regular = Font::new(regular().into(), 0).ok_or(KeepsakeError::Font)?;
     let font_bold = Font::new(bold().into(), 0).ok_or(KeepsakeError::Font)?;
-    let shape_regular = Shaper::new(regular()).ok_or(KeepsakeError::Font)?;
-    let shape_bold = Shaper::new(bold()).ok_or(KeepsakeError::Font)?;
+    let mut shape_regular = Shaper::new(regular()).ok_or(KeepsakeError::Font)?;
+    let mut shape_bold = Shaper::new(bold()).ok_or(KeepsakeError::Font)?;
     let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
         .ok_or_else(|| KeepsakeError::Pdf("page size".into()))?;
     for items in layout.pages {
@@ -412,9 +412,9 @@ pub fn render(book: &mut Book) -> Result<Vec<u8>, KeepsakeError> {
                     text,
                 } => {
                     let (font, shaper) = if bold {
-                        (&font_bold, &shape_bold)
+                        (&font_bold, &mut shape_bold)
                     } else {
-                        (&font_regular, &shape_regular)
+                        (&font_regular, &mut shape_regular)
                     };
                     surface.draw_glyphs(
                         Point::from_xy(x, y),
@@ -521,8 +521,11 @@ mod tests {
                 at_home: "Share a story at bedtime.".into(),
             }),
         };
+        let mut twin = book.clone();
         let pdf = render(&mut book).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
+        // The same book at the same time is the same bytes (a cut download resumes on them).
+        assert!(render(&mut twin).unwrap() == pdf, "the PDF is not reproducible");
         // Kept where a developer can open it and look.
         let _ = std::fs::write(
             std::env::temp_dir().join("burrow-keepsake-sample.pdf"),

@@ -1,15 +1,19 @@
-//! The keepsake's lines shaped with one rustybuzz plan per font, made once per book. krilla's
+//! The keepsake's lines shaped with one rustybuzz plan per font, made once per book, and each
+//! word shaped once. krilla's
 //! own `draw_text` parses the font and plans the shaping afresh for every line it draws, which
 //! was most of the time a 180-page journal took; the glyphs are the same (kerning and ligatures
 //! included), drawn with `draw_glyphs`.
 
 use krilla::text::{GlyphId, KrillaGlyph};
 use rustybuzz::{Direction, Face, ShapePlan, UnicodeBuffer, script};
+use std::collections::HashMap;
 
 pub struct Shaper<'a> {
     face: Face<'a>,
     plan: ShapePlan,
     units_per_em: f32,
+    /// Each word's glyphs, positioned from the word's own start.
+    words: HashMap<String, Vec<KrillaGlyph>>,
 }
 
 impl<'a> Shaper<'a> {
@@ -28,11 +32,44 @@ impl<'a> Shaper<'a> {
             face,
             plan,
             units_per_em,
+            words: HashMap::new(),
         })
     }
 
-    /// One line's glyphs, their advances normalised to the em as krilla wants them.
-    pub fn glyphs(&self, text: &str) -> Vec<KrillaGlyph> {
+    /// One line's glyphs, their advances normalised to the em as krilla wants them. Each word is
+    /// shaped once per book and reused (a journal says "blocks" and "together" hundreds of
+    /// times); ligatures and kerning inside a word are kept, and a space is its own glyph.
+    pub fn glyphs(&mut self, text: &str) -> Vec<KrillaGlyph> {
+        let mut out = Vec::with_capacity(text.len());
+        let mut offset = 0;
+        for (i, word) in text.split(' ').enumerate() {
+            if i > 0 {
+                self.push_shaped(" ", offset, &mut out);
+                offset += 1;
+            }
+            if !word.is_empty() {
+                self.push_shaped(word, offset, &mut out);
+            }
+            offset += word.len();
+        }
+        out
+    }
+
+    fn push_shaped(&mut self, word: &str, offset: usize, out: &mut Vec<KrillaGlyph>) {
+        if !self.words.contains_key(word) {
+            let shaped = self.shape(word);
+            self.words.insert(word.to_owned(), shaped);
+        }
+        if let Some(glyphs) = self.words.get(word) {
+            out.extend(glyphs.iter().map(|g| {
+                let mut g = g.clone();
+                g.text_range = g.text_range.start + offset..g.text_range.end + offset;
+                g
+            }));
+        }
+    }
+
+    fn shape(&self, text: &str) -> Vec<KrillaGlyph> {
         let mut buffer = UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.set_direction(Direction::LeftToRight);

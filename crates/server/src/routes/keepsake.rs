@@ -9,6 +9,7 @@ use super::parent_photos::{family_copy, to_blur};
 use super::parents::{Facts, view};
 use crate::auth::Manager;
 use crate::error::AppError;
+use crate::keepsake::resume::{self, Range, Tag};
 use crate::keepsake::{AreaSummary, Book, BookEntry, TwoYearCheck, archive, pdf};
 use crate::proof::ParentSigned;
 use crate::routes::today_in_england;
@@ -16,7 +17,7 @@ use crate::state::AppState;
 use crate::store::audit::{self, Event};
 use crate::store::{self, leaving, parents};
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use burrow_core::audit::Action;
 use burrow_core::eyfs;
@@ -81,10 +82,11 @@ pub async fn parent_pdf(
 pub async fn parent_zip(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     signed: ParentSigned,
 ) -> Result<Response, AppError> {
-    let (child, event) = family_child(&state, &id, &signed, "zip").await?;
-    export_zip(state, child, event).await
+    let (child, event) = family_child(&state, &id, &signed, zip_detail(&headers)).await?;
+    export_zip(state, child, event, &headers).await
 }
 
 /// `GET /api/children/{id}/keepsake.pdf`: a manager or deputy, for the family (on a USB stick).
@@ -102,9 +104,21 @@ pub async fn staff_zip(
     Manager(me): Manager,
     State(state): State<AppState>,
     Path(child): Path<Uuid>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let event = Event::new(Action::JournalExported).by(&me).detail("zip");
-    export_zip(state, child, event).await
+    let event = Event::new(Action::JournalExported)
+        .by(&me)
+        .detail(zip_detail(&headers));
+    export_zip(state, child, event, &headers).await
+}
+
+/// What the audit log says of a zip download: the whole, or the rest of one cut short.
+fn zip_detail(headers: &HeaderMap) -> &'static str {
+    if headers.contains_key(header::RANGE) {
+        "zip, resumed"
+    } else {
+        "zip"
+    }
 }
 
 async fn audited(state: &AppState, child: Uuid, event: Event) -> Result<(), AppError> {
@@ -156,12 +170,34 @@ fn render_pdf(
     })
 }
 
-async fn export_zip(state: AppState, child: Uuid, event: Event) -> Result<Response, AppError> {
+/// The keepsake zip, or the part of it a resuming phone lacks (`keepsake::resume`): a `Range`
+/// with an `If-Range` naming this journal as it still is gets 206 and the rest; anything else
+/// gets the whole archive with a fresh tag.
+async fn export_zip(
+    state: AppState,
+    child: Uuid,
+    event: Event,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
     let gathered = state.db.read(move |c| gather(c, child)).await?;
     let Some((mut book, photos)) = gathered else {
         return Err(no_child());
     };
-    audited(&state, child, event).await?;
+    let fingerprint = resume::fingerprint(&(&book, &photos));
+    let now = Utc::now();
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    let resuming = match (
+        header(header::RANGE).and_then(Range::parse),
+        header(header::IF_RANGE).and_then(|t| Tag::parse(t, now)),
+    ) {
+        (Some(range), Some(tag)) if tag.fingerprint == fingerprint => Some((range, tag)),
+        _ => None,
+    };
+    let tag = match &resuming {
+        Some((_, tag)) => tag.clone(),
+        None => Tag::new(fingerprint, now),
+    };
+    book.made_at = tag.made_at;
     let filename = format!(
         "{}-keepsake.zip",
         book.first_name
@@ -169,80 +205,160 @@ async fn export_zip(state: AppState, child: Uuid, event: Event) -> Result<Respon
             .filter(char::is_ascii_alphanumeric)
             .collect::<String>()
     );
-    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(4);
-    let vault = state.clone();
-    let work = move || {
-        let pdf = match render_pdf(&vault.photos, &mut book, &photos, InPdf::Thumbnails) {
-            Ok(pdf) => pdf,
-            Err(_) => {
-                let _ = tx.blocking_send(Err(std::io::Error::other("keepsake not made")));
-                return;
+    let mut head = vec![
+        (header::CONTENT_TYPE, "application/zip".to_owned()),
+        (
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ),
+        (header::ETAG, tag.header()),
+        (header::ACCEPT_RANGES, "bytes".to_owned()),
+    ];
+    let (status, from, until) = match resuming {
+        None => {
+            if let Some(total) = resume::length_of(&tag) {
+                head.push((header::CONTENT_LENGTH, total.to_string()));
             }
-        };
-        let own = [book.first_name.as_str(), book.surname.as_str()];
-        let mut used = std::collections::HashSet::new();
-        let mut index = Vec::with_capacity(book.entries.len());
-        let mut files = Vec::new();
-        for (entry, wanted) in book.entries.iter().zip(photos) {
-            let mut names = Vec::new();
-            for w in wanted {
-                let local = w.taken_at.with_timezone(&chrono_tz::Europe::London);
-                let name = burrow_core::keepsake::photo_name(
-                    local.naive_local(),
-                    &entry.text,
-                    &own,
-                    &mut used,
-                );
-                names.push(name.clone());
-                files.push((
-                    name,
-                    archive::ArchivePhoto {
-                        sha256: w.sha256,
-                        faces: w.faces,
-                        taken_at: w.taken_at,
-                        caption: entry.text.clone(),
-                    },
-                ));
-            }
-            index.push(archive::IndexEntry {
-                observed_at: entry.observed_at,
-                text: entry.text.clone(),
-                next_steps: entry.next_steps.clone(),
-                photos: names,
-            });
+            (StatusCode::OK, 0, None)
         }
-        let writer = archive::ChannelWriter::new(tx.clone());
-        let render =
-            |sha256: &str, faces: &[FaceRegion]| family_copy(&vault.photos, sha256, faces).ok();
-        match archive::write(writer, &book.first_name, &pdf, &index, files, render) {
-            Ok(()) | Err(archive::ArchiveError::Gone) => {}
-            Err(e) => {
-                tracing::error!(error = %e, "a keepsake archive could not be finished");
-                let _ = tx.blocking_send(Err(std::io::Error::other("keepsake not finished")));
-            }
+        Some((range, _)) => {
+            let total = match resume::length_of(&tag) {
+                Some(total) => total,
+                None => count(&state, &book, &photos, &tag).await?,
+            };
+            let Some((first, last)) = range.within(total) else {
+                let mut refused = AppError::refused(
+                    StatusCode::RANGE_NOT_SATISFIABLE,
+                    "That part of the keepsake does not exist. Download it again from the start.",
+                )
+                .into_response();
+                if let Ok(value) = format!("bytes */{total}").parse() {
+                    refused.headers_mut().insert(header::CONTENT_RANGE, value);
+                }
+                return Ok(refused);
+            };
+            head.push((
+                header::CONTENT_RANGE,
+                format!("bytes {first}-{last}/{total}"),
+            ));
+            head.push((header::CONTENT_LENGTH, (last + 1 - first).to_string()));
+            (StatusCode::PARTIAL_CONTENT, first, Some(last + 1))
         }
     };
+    audited(&state, child, event).await?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(4);
+    let vault = state.clone();
     // Waits its turn inside the answer, so the request itself is never held up.
     tokio::spawn(async move {
         let Ok(_turn) = BUILDS.acquire().await else {
             return;
         };
-        let _ = tokio::task::spawn_blocking(work).await;
+        let _ = tokio::task::spawn_blocking(move || {
+            let mut out = archive::ChannelWriter::range(tx, from, until);
+            match build(&vault, book, &photos, &mut out) {
+                Ok(()) => resume::remember(&tag, out.written()),
+                Err(archive::ArchiveError::Sent) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "a keepsake archive could not be finished");
+                    out.fail();
+                }
+            }
+        })
+        .await;
     });
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (item, rx))
     });
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/zip".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        axum::body::Body::from_stream(stream),
-    )
-        .into_response())
+    let mut response = axum::body::Body::from_stream(stream).into_response();
+    *response.status_mut() = status;
+    for (name, value) in head {
+        if let Ok(value) = value.parse() {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    Ok(response)
+}
+
+/// The archive's length, made once without sending it (a resume after a restart, before the
+/// length is known).
+async fn count(
+    state: &AppState,
+    book: &Book,
+    photos: &[PhotoWork],
+    tag: &Tag,
+) -> Result<u64, AppError> {
+    let _turn = BUILDS
+        .acquire()
+        .await
+        .map_err(|_| AppError::internal("keepsake queue closed"))?;
+    if let Some(total) = resume::length_of(tag) {
+        return Ok(total);
+    }
+    let (vault, book, photos) = (state.clone(), book.clone(), photos.to_vec());
+    let total = tokio::task::spawn_blocking(move || {
+        let mut out = archive::ChannelWriter::counting();
+        build(&vault, book, &photos, &mut out).map(|()| out.written())
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("keepsake task failed: {e}")))?
+    .map_err(|e| {
+        tracing::error!(error = %e, "a keepsake archive could not be counted");
+        AppError::internal("keepsake not counted")
+    })?;
+    resume::remember(tag, total);
+    Ok(total)
+}
+
+/// Makes the whole archive into `out` (blocking): the photos are read and sent while the PDF
+/// is laid out on a second thread, and written last.
+fn build(
+    vault: &AppState,
+    mut book: Book,
+    photos: &[PhotoWork],
+    out: &mut archive::ChannelWriter,
+) -> Result<(), archive::ArchiveError> {
+    let own = [book.first_name.as_str(), book.surname.as_str()];
+    let mut used = std::collections::HashSet::new();
+    let mut index = Vec::with_capacity(book.entries.len());
+    let mut files = Vec::new();
+    for (entry, wanted) in book.entries.iter().zip(photos) {
+        let mut names = Vec::new();
+        for w in wanted {
+            let local = w.taken_at.with_timezone(&chrono_tz::Europe::London);
+            let name = burrow_core::keepsake::photo_name(
+                local.naive_local(),
+                &entry.text,
+                &own,
+                &mut used,
+            );
+            names.push(name.clone());
+            files.push((
+                name,
+                archive::ArchivePhoto {
+                    sha256: w.sha256.clone(),
+                    faces: w.faces.clone(),
+                    taken_at: w.taken_at,
+                    caption: entry.text.clone(),
+                },
+            ));
+        }
+        index.push(archive::IndexEntry {
+            observed_at: entry.observed_at,
+            text: entry.text.clone(),
+            next_steps: entry.next_steps.clone(),
+            photos: names,
+        });
+    }
+    let (first_name, made_at) = (book.first_name.clone(), book.made_at);
+    let render =
+        |sha256: &str, faces: &[FaceRegion]| family_copy(&vault.photos, sha256, faces).ok();
+    std::thread::scope(|scope| {
+        let pdf =
+            scope.spawn(|| render_pdf(&vault.photos, &mut book, photos, InPdf::Thumbnails).ok());
+        archive::write(out, &first_name, made_at, &index, files, render, || {
+            pdf.join().ok().flatten()
+        })
+    })
 }
 
 async fn export(state: AppState, child: Uuid, event: Event) -> Result<Response, AppError> {
@@ -276,6 +392,7 @@ async fn export(state: AppState, child: Uuid, event: Event) -> Result<Response, 
 }
 
 /// One photo of an entry to render for the family: its hash, the faces to mask, when taken.
+#[derive(Clone, serde::Serialize)]
 struct Wanted {
     sha256: String,
     /// Its thumbnail, masked the same way (regions are fractions of the picture).
