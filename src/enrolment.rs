@@ -150,6 +150,18 @@ impl Signer {
         body: &[u8],
         content_type: &str,
     ) -> Result<gloo_net::http::Response, ApiError> {
+        self.send_with(method, path, body, content_type, &[]).await
+    }
+
+    /// The same with headers of its own beside the proof (a `Range` to carry on a download).
+    pub async fn send_with(
+        &self,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        content_type: &str,
+        extra: &[(&str, &str)],
+    ) -> Result<gloo_net::http::Response, ApiError> {
         let hash = crypto::sha256(body).await.map_err(crypto_error)?;
         let time = (js_sys::Date::now() / 1000.0) as i64;
         let nonce = hex::encode(crypto::random_bytes::<16>().map_err(crypto_error)?);
@@ -165,6 +177,9 @@ impl Signer {
         .header(header::TIME, &time.to_string())
         .header(header::NONCE, &nonce)
         .header(header::PROOF, &hex::encode(signature));
+        let builder = extra
+            .iter()
+            .fold(builder, |b, (name, value)| b.header(name, value));
         let request = if method == "GET" {
             builder.build()
         } else {

@@ -85,13 +85,15 @@ fn wasm_target() -> Result {
 }
 
 /// Chromium for the browser tests; poppler's pdftotext and pdfimages, with which the server's
-/// tests read the keepsake PDF as a family's PDF reader would; unzip, which tests its zip.
+/// tests read the keepsake PDF as a family's PDF reader would; unzip, which tests its zip;
+/// exiftool, with which the browser tests read a keepsake photo's date as a photo app would.
 fn chromium() -> Result {
     let have = |p: &str| std::path::Path::new(p).exists();
     if have("/usr/bin/chromium")
         && have("/usr/bin/chromedriver")
         && have("/usr/bin/pdftotext")
         && have("/usr/bin/unzip")
+        && have("/usr/bin/exiftool")
     {
         return Ok(());
     }
@@ -105,6 +107,7 @@ fn chromium() -> Result {
         "chromium-driver",
         "poppler-utils",
         "unzip",
+        "libimage-exiftool-perl",
     ])
 }
 

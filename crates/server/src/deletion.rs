@@ -80,10 +80,9 @@ async fn delete_child(state: &AppState, child: Uuid, last_day: NaiveDate) -> Res
         .db
         .read(move |c| {
             let posterity = store::posterity_of(c, child)?;
-            Ok(store::records_naming(c, child)?
+            Ok(store::photos_naming(c, child)?
                 .into_iter()
-                .filter(|r| r.kind == RecordKind::Photo.as_str() && !posterity.contains(&r.id))
-                .filter_map(|r| serde_json::from_str::<PhotoRecord>(&r.body).ok())
+                .filter(|p| !posterity.contains(&p.id))
                 .collect::<Vec<_>>())
         })
         .await?;
@@ -181,23 +180,24 @@ fn crash_here_if_asked() {
 
 /// The leaver's photo masked for good: both the photo and its thumbnail, new files in the
 /// vault, the record pointing at them.
+/// The new files a masking made: each hash and its size.
+type NewFiles = Vec<(String, u64)>;
+
 fn mask_for_good(
     state: &AppState,
     mut kept: PhotoRecord,
     face: burrow_core::photo::FaceRegion,
-) -> Result<(PhotoRecord, Vec<(String, u64)>), String> {
+) -> Result<(PhotoRecord, NewFiles), &'static str> {
     let mut files = Vec::new();
-    let mut one = |sha: &Option<String>| -> Result<Option<String>, String> {
+    // Only fixed phrases come out (for the log), never a path, a hash or a decoder's words.
+    let mut one = |sha: &Option<String>| -> Result<Option<String>, &'static str> {
         let Some(sha) = sha else {
             return Ok(None);
         };
-        let bytes = state.photos.read(sha).map_err(|e| e.class().to_owned())?;
-        let out = crate::mask::mask(&bytes, &[face]).map_err(|e| e.to_string())?;
+        let bytes = state.photos.read(sha).map_err(|e| e.class())?;
+        let out = crate::mask::mask(&bytes, &[face]).map_err(|e| e.class())?;
         let new = hex::encode(crate::secrets::sha256(&out));
-        state
-            .photos
-            .keep_whole(&new, &out)
-            .map_err(|e| e.class().to_owned())?;
+        state.photos.keep_whole(&new, &out).map_err(|e| e.class())?;
         files.push((new.clone(), out.len() as u64));
         Ok(Some(new))
     };

@@ -29,6 +29,16 @@ pub enum MaskError {
     Encode(#[source] image::ImageError),
 }
 
+impl MaskError {
+    /// What went wrong, for the log: a fixed phrase (the decoder's own words are left out).
+    pub fn class(&self) -> &'static str {
+        match self {
+            MaskError::Decode(_) => "not a JPEG that decodes",
+            MaskError::Encode(_) => "could not be encoded",
+        }
+    }
+}
+
 /// The largest side a kept photo may claim before it is decoded: tablets send at most
 /// `LONG_EDGE`, so a header claiming far more is refused rather than allocated.
 const MAX_SIDE: u32 = 4 * LONG_EDGE;

@@ -140,6 +140,15 @@ test("a leaver's data is deleted from the server and every device, which confirm
   await expect(posterity).toContainText("Kept for posterity: it stays when the rest is deleted.");
   await expect(posterity.getByLabel("Keep for posterity")).toBeChecked();
   await posterity.screenshot({ path: test.info().outputPath("posterity.png") });
+  // The card fits a phone's width too (a manager may look on one).
+  const tablet = sam.viewportSize();
+  await sam.setViewportSize({ width: 390, height: 844 });
+  await expect(async () => {
+    expect(await sam.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect((await posterity.getByRole("img").boundingBox()).width).toBeLessThanOrEqual(390);
+  }).toPass({ timeout: 5_000 });
+  await posterity.screenshot({ path: test.info().outputPath("posterity-phone.png") });
+  await sam.setViewportSize(tablet);
 
   // The manager shortens the grace period to none: a bad number first, refused beside the field.
   await sam.getByRole("link", { name: "Settings", exact: true }).click();

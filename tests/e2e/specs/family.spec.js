@@ -9,6 +9,7 @@ import { scanProfile } from "../support/disk-scan.js";
 import { cleanUpAfterEach, openOnDisk, signedInOnDisk } from "../support/profile.js";
 import { enrol, syncNow } from "../support/tablets.js";
 import { writeTexture } from "../support/texture.js";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -327,6 +328,55 @@ test("a group photo reaches each family masked as its consents say", async () =>
   expect((await photo.boundingBox()).width).toBeLessThanOrEqual(390);
   expect(await grace.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await grace.page.screenshot({ path: test.info().outputPath("phone-journal-photo.png"), fullPage: true });
+
+  // Ava's last day is today: her mum keeps the journal and its photos on her phone. The first
+  // download is cut off half way, as walking out of the Wi-Fi's reach would; the phone asks
+  // for the rest of that same archive and joins the two.
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(new Date());
+  await sam.getByRole("link", { name: "Children", exact: true }).click();
+  await sam.getByRole("link", { name: "Ava’s consent" }).click();
+  const leaving = sam.getByTestId("leaving");
+  await leaving.getByLabel("Last day at the setting").fill(today);
+  await leaving.getByRole("button", { name: "Record the leaving date" }).click();
+  await expect(leaving).toContainText("Ava’s last day is");
+  await familySync(grace.page);
+  await expect(grace.page.getByTestId("family-leaving")).toBeVisible({ timeout: 30_000 });
+  const asked = [];
+  let half = 0;
+  await grace.page.route("**/keepsake.zip", async (route) => {
+    asked.push(route.request().headers()["range"] ?? "whole");
+    if (asked.length > 1) return route.continue();
+    const real = await route.fetch();
+    const body = await real.body();
+    half = Math.floor(body.length / 2);
+    // The whole length is promised and half arrives: to the phone, a broken connection.
+    await route.fulfill({
+      status: 200,
+      headers: { ...real.headers(), "content-length": String(body.length) },
+      body: body.subarray(0, half),
+    });
+  });
+  await grace.page.getByRole("button", { name: "Get Ava’s journal and photos (zip)" }).click();
+  const zipping = grace.page.waitForEvent("download");
+  await grace.page.getByRole("link", { name: "Save Ava’s journal and photos (zip)" }).click();
+  const zipPath = test.info().outputPath("keepsake.zip");
+  await (await zipping).saveAs(zipPath);
+  expect(asked).toEqual(["whole", `bytes=${half}-`]);
+  execFileSync("unzip", ["-tq", zipPath]);
+  const listed = execFileSync("unzip", ["-Z1", zipPath]).toString().split("\n").filter(Boolean);
+  const photoName = listed.find((n) => n.startsWith("photos/"));
+  expect(photoName, listed.join(", ")).toMatch(new RegExp(`^photos/${today}_\\d{4}_made\\.jpg$`));
+  expect(execFileSync("unzip", ["-p", zipPath, "index.html"]).toString()).not.toContain("Maya");
+  // The photo says when it was taken and what of, as the family's photo app will read it.
+  const unzipped = mkdtempSync(join(tmpdir(), "burrow-keepsake-"));
+  execFileSync("unzip", ["-q", zipPath, "-d", unzipped]);
+  const exif = JSON.parse(
+    execFileSync("exiftool", ["-json", "-DateTimeOriginal", "-ImageDescription", join(unzipped, photoName)]).toString(),
+  )[0];
+  rmSync(unzipped, { recursive: true, force: true });
+  expect(exif.DateTimeOriginal).toMatch(new RegExp(`^${today.replaceAll("-", ":")} \\d{2}:\\d{2}:\\d{2}$`));
+  expect(exif.ImageDescription).toBe("Ava and a friend made a den out of cushions together");
+  await grace.page.unroute("**/keepsake.zip");
 
   // Later Ava's mum withdraws too: at Rubina's next sync her phone's copy is rendered again,
   // now with Ava's face gone, and Maya's (her own child) as it was.

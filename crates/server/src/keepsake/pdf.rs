@@ -525,7 +525,10 @@ mod tests {
         let pdf = render(&mut book).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
         // The same book at the same time is the same bytes (a cut download resumes on them).
-        assert!(render(&mut twin).unwrap() == pdf, "the PDF is not reproducible");
+        assert!(
+            render(&mut twin).unwrap() == pdf,
+            "the PDF is not reproducible"
+        );
         // Kept where a developer can open it and look.
         let _ = std::fs::write(
             std::env::temp_dir().join("burrow-keepsake-sample.pdf"),

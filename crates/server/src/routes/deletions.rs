@@ -161,11 +161,3 @@ where
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
-
-/// The leavers this tablet is to delete, for pull.
-pub fn waiting(
-    c: &rusqlite::Connection,
-    device: Uuid,
-) -> Result<Vec<burrow_core::api::DeletionNotice>, AppError> {
-    Ok(deletion::waiting_for(c, device)?)
-}

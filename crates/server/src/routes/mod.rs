@@ -31,7 +31,6 @@ use axum::routing::{get, post};
 
 pub use certificate::ca_certificate;
 pub use children::today_in_england;
-pub(crate) use deletions::waiting as deletions_waiting;
 pub(crate) use leaving::family;
 
 pub fn api_router() -> Router<AppState> {

@@ -110,7 +110,7 @@ pub(super) fn family_copy(
         return Ok(original);
     }
     mask::mask(&original, faces).map_err(|e| {
-        tracing::error!(error = %e, "a photo could not be masked");
+        tracing::error!(error = e.class(), "a photo could not be masked");
         AppError::internal("photo not masked")
     })
 }

@@ -7,7 +7,7 @@ use crate::error::{ApiJson, AppError};
 use crate::routes::today_in_england;
 use crate::state::AppState;
 use crate::store::audit::{self, Event};
-use crate::store::deletion::{self as store, Naming};
+use crate::store::deletion as store;
 use crate::store::{self as db, sync as records};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -75,14 +75,6 @@ fn describe(
     })
 }
 
-fn photos_of(c: &Connection, child: Uuid) -> Result<Vec<PhotoRecord>, AppError> {
-    Ok(store::records_naming(c, child)?
-        .into_iter()
-        .filter(|r: &Naming| r.kind == "photo")
-        .filter_map(|r| serde_json::from_str::<PhotoRecord>(&r.body).ok())
-        .collect())
-}
-
 /// `GET /api/children/{id}/posterity`: the child's photos, newest first, with whether each may
 /// be kept.
 pub async fn list(
@@ -99,7 +91,7 @@ pub async fn list(
             }
             let kept = store::posterity_of(c, child)?;
             let mut out = Vec::new();
-            for record in photos_of(c, child)? {
+            for record in store::photos_naming(c, child)? {
                 out.push(describe(
                     c,
                     child,
@@ -130,7 +122,10 @@ pub async fn choose(
             if crate::store::leaving::dates_of(&tx, child)?.is_none() {
                 return Err(no_child());
             }
-            let Some(record) = photos_of(&tx, child)?.into_iter().find(|r| r.id == photo) else {
+            let Some(record) = store::photos_naming(&tx, child)?
+                .into_iter()
+                .find(|r| r.id == photo)
+            else {
                 return Err(AppError::refused(StatusCode::NOT_FOUND, "Not found."));
             };
             let mut shown = describe(&tx, child, &record, req.keep, today)?;

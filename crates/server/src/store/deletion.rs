@@ -22,6 +22,19 @@ pub struct Naming {
     pub body: String,
 }
 
+/// The photo records naming `child` (a body that will not read is left out: the deletion
+/// removes such a row on its own).
+pub fn photos_naming(
+    conn: &Connection,
+    child: Uuid,
+) -> rusqlite::Result<Vec<burrow_core::photo::PhotoRecord>> {
+    Ok(records_naming(conn, child)?
+        .into_iter()
+        .filter(|r| r.kind == burrow_core::sync::RecordKind::Photo.as_str())
+        .filter_map(|r| serde_json::from_str(&r.body).ok())
+        .collect())
+}
+
 /// Every record naming `child`: observations and photos by their children, two-year checks by
 /// their child, the day's "no photos" lists and the camera's refusals by theirs.
 pub fn records_naming(conn: &Connection, child: Uuid) -> rusqlite::Result<Vec<Naming>> {

@@ -147,7 +147,7 @@ pub async fn pull(
             } else {
                 records::last_seq(&tx)?.max(query.after)
             };
-            let deletions = crate::routes::deletions_waiting(&tx, device)?;
+            let deletions = crate::store::deletion::waiting_for(&tx, device)?;
             tx.commit()?;
             Ok((rows, last, deletions))
         })
