@@ -28,6 +28,19 @@ async function smallControls(page) {
   );
 }
 
+// A line, heading or notice between cards starts where the cards do, not at the screen's edge.
+async function offTheCards(page) {
+  return page.evaluate(() => {
+    const app = document.querySelector(".app")?.getBoundingClientRect();
+    if (!app) return [];
+    return [...document.querySelectorAll(".page > p, .page > h2, .page > .notice, .family > p, .family > h2")]
+      .filter((el) => el.offsetParent !== null)
+      .filter((el) => !["card", "loading", "empty"].some((c) => el.classList.contains(c)))
+      .filter((el) => el.getBoundingClientRect().left - app.left < 15)
+      .map((el) => el.outerHTML.slice(0, 80));
+  });
+}
+
 async function scrollsSideways(page) {
   return page.evaluate(() => document.scrollingElement.scrollWidth > window.innerWidth);
 }
@@ -39,6 +52,7 @@ for (const screen of screens) {
     await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
     expect(await smallControls(page)).toEqual([]);
     expect(await scrollsSideways(page)).toBe(false);
+    expect(await offTheCards(page)).toEqual([]);
 
     await page.getByLabel("Your name").fill("Sam Patel");
     await page.getByLabel("Passphrase").fill("teapot river lantern");
@@ -46,33 +60,39 @@ for (const screen of screens) {
     await expect(page.getByTestId("children-list")).toContainText("Ava Okafor");
     expect(await smallControls(page)).toEqual([]);
     expect(await scrollsSideways(page)).toBe(false);
+    expect(await offTheCards(page)).toEqual([]);
 
     await page.getByRole("button", { name: "Register a child" }).click();
     await expect(page.getByLabel("Key person")).toBeVisible();
     expect(await smallControls(page)).toEqual([]);
     expect(await scrollsSideways(page)).toBe(false);
+    expect(await offTheCards(page)).toEqual([]);
 
     await page.getByRole("link", { name: "Staff" }).click();
     await expect(page.getByTestId("staff-list")).toContainText("Priya Shah");
     expect(await smallControls(page)).toEqual([]);
     expect(await scrollsSideways(page)).toBe(false);
+    expect(await offTheCards(page)).toEqual([]);
 
     await page.getByRole("link", { name: "Photo", exact: true }).click();
     await page.getByLabel("Isla Kowalski").check();
     await expect(page.getByTestId("camera-refusals")).toBeVisible();
     expect(await smallControls(page)).toEqual([]);
     expect(await scrollsSideways(page)).toBe(false);
+    expect(await offTheCards(page)).toEqual([]);
 
     // The consent grid is wide: it scrolls inside its own box, the page does not.
     await page.getByRole("link", { name: "Consent", exact: true }).click();
     await expect(page.getByTestId("consent-overview")).toContainText("Ava Okafor");
     expect(await smallControls(page)).toEqual([]);
     expect(await scrollsSideways(page)).toBe(false);
+    expect(await offTheCards(page)).toEqual([]);
     await page.getByRole("link", { name: "Noah Williams" }).click();
     await page.getByRole("button", { name: "Record an answer" }).click();
     await expect(page.getByLabel("Parent or carer")).toBeVisible();
     expect(await smallControls(page)).toEqual([]);
     expect(await scrollsSideways(page)).toBe(false);
+    expect(await offTheCards(page)).toEqual([]);
 
     // Writing an observation, with every tag showing.
     await page.getByRole("link", { name: "Observe", exact: true }).click();
@@ -82,12 +102,14 @@ for (const screen of screens) {
     await expect(page.getByTestId("saved")).toBeVisible();
     expect(await smallControls(page)).toEqual([]);
     expect(await scrollsSideways(page)).toBe(false);
+    expect(await offTheCards(page)).toEqual([]);
 
     // The day, the journal and the progress chart (wide: it scrolls in its own box).
     await page.getByRole("link", { name: "Today", exact: true }).click();
     await expect(page.getByTestId("drafts")).toContainText("Ava counted the ducks");
     expect(await smallControls(page)).toEqual([]);
     expect(await scrollsSideways(page)).toBe(false);
+    expect(await offTheCards(page)).toEqual([]);
     await page.goto(`${server.url}/children`);
     await page.getByLabel("Passphrase").fill("teapot river lantern");
     await page.getByRole("button", { name: "Unlock" }).click();
@@ -95,15 +117,18 @@ for (const screen of screens) {
     await expect(page.getByTestId("journal-count")).toHaveText("1 observation");
     expect(await smallControls(page)).toEqual([]);
     expect(await scrollsSideways(page)).toBe(false);
+    expect(await offTheCards(page)).toEqual([]);
     await page.getByRole("link", { name: "Progress" }).click();
     // Nothing was tagged: the areas are all there, at nought.
     await expect(page.getByTestId("progress")).toContainText("Mathematics (0)");
     expect(await smallControls(page)).toEqual([]);
     expect(await scrollsSideways(page)).toBe(false);
+    expect(await offTheCards(page)).toEqual([]);
     await page.getByRole("link", { name: "Write the two-year check" }).click();
     await expect(page.getByTestId("check-status")).toHaveText("Status: Draft");
     expect(await smallControls(page)).toEqual([]);
     expect(await scrollsSideways(page)).toBe(false);
+    expect(await offTheCards(page)).toEqual([]);
     await page.getByRole("button", { name: "Sign out" }).click();
   });
 }
