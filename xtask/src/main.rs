@@ -3,6 +3,7 @@
 
 mod bench;
 mod cmd;
+mod compress;
 mod harness;
 mod serve;
 mod setup;
@@ -14,6 +15,7 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
   setup            install what building and testing need (only what is missing)
+  build            build the app into ./dist (release), with brotli and gzip copies for the server
   serve [--demo]   build the app and run the server on ./burrow-data (extra flags go to burrow-server)
   test             run every test: fmt, clippy, native, wasm in Chromium, end-to-end
   bench            measure the figures of DESIGN.md §7; writes target/bench/report.json";
@@ -22,6 +24,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run(),
+        Some("build") => serve::build_app(),
         Some("serve") => serve::run(&args[1..]),
         Some("test") => test::run(),
         Some("bench") => bench::run(),

@@ -34,6 +34,7 @@ pub fn build_app() -> Result {
                 .current_dir(root())
                 .args(["build", "--release"])
                 .env("TRUNK_OFFLINE", "true"),
-        )
+        )?;
+        crate::compress::dist(&root().join("dist"))
     })
 }

@@ -23,6 +23,46 @@ async fn bench_sink(body: axum::body::Bytes) -> axum::Json<serde_json::Value> {
     axum::Json(serde_json::json!({ "received": body.len() }))
 }
 
+/// Whether a path names a file trunk called after its content's hash (`burrow-<16 hex>.js`,
+/// `burrow-<16 hex>_bg.wasm`, `main-<16 hex>.css`): the same name is always the same bytes.
+fn fingerprinted(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.split(['-', '.', '_'])
+        .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A year's caching for fingerprinted files that were found; everything else keeps what the
+/// layers say (no-store for the API, no-cache for the shell). The app's files vary by the
+/// encoding accepted.
+async fn cache_policy(
+    axum::extract::State(app_dir): axum::extract::State<Arc<std::path::PathBuf>>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path();
+    let api = path.starts_with("/api/");
+    // Only a file that is there: a missing one is answered with index.html (the app's own
+    // routes), which must never be kept under an asset's name.
+    let lasting = !api
+        && fingerprinted(path)
+        && !path.contains("..")
+        && app_dir.join(path.trim_start_matches('/')).is_file();
+    let mut response = next.run(request).await;
+    if !api {
+        // The same address is a brotli, gzip or plain body by what was accepted.
+        response
+            .headers_mut()
+            .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    if lasting && response.status().is_success() {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    }
+    response
+}
+
 /// API bodies are small JSON forms; photos will get their own route and limit.
 const API_BODY_LIMIT: usize = 16 * 1024;
 
@@ -45,14 +85,28 @@ pub fn router(state: AppState, premises: Arc<Premises>, app_dir: &Path, scheme: 
             crate::phone_fence::fence,
         ))
         .layer(middleware::from_fn_with_state(premises, premises::guard));
-    // The shell revalidates every time (cheap with ETags), so a new release is picked up at once;
-    // the service worker keeps it available offline.
-    let app = ServeDir::new(app_dir).fallback(ServeFile::new(app_dir.join("index.html")));
+    // The shell (index.html, sw.js) revalidates every time, so a new release is picked up at
+    // once; the files trunk names by their content's hash never change, so they are kept for a
+    // year (`cache_policy`). Each goes compressed where the build left a brotli or gzip copy
+    // beside it (`cargo xtask`'s build does), by what the browser accepts; the service worker
+    // keeps them available offline.
+    let app = ServeDir::new(app_dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(
+            ServeFile::new(app_dir.join("index.html"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     Router::new()
         .nest("/api", api)
         .route("/burrow-ca.crt", get(routes::ca_certificate))
         .fallback_service(app)
         .with_state(state)
+        .layer(middleware::from_fn_with_state(
+            Arc::new(app_dir.to_path_buf()),
+            cache_policy,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
@@ -75,4 +129,26 @@ pub fn router(state: AppState, premises: Arc<Premises>, app_dir: &Path, scheme: 
         ))
         .layer(axum::Extension(scheme))
         .layer(TraceLayer::new_for_http())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fingerprinted;
+
+    #[test]
+    fn only_files_named_by_their_hash_are_kept_for_a_year() {
+        assert!(fingerprinted("/burrow-31892f47cbda393b.js"));
+        assert!(fingerprinted("/burrow-31892f47cbda393b_bg.wasm"));
+        assert!(fingerprinted("/main-ddbc046769846319.css"));
+        for path in [
+            "/",
+            "/index.html",
+            "/sw.js",
+            "/manifest.webmanifest",
+            "/icons/icon-192.png",
+            "/children/0190a3b2-0000-7000-8000-000000000000",
+        ] {
+            assert!(!fingerprinted(path), "{path}");
+        }
+    }
 }
