@@ -30,6 +30,31 @@ fn photo() -> Vec<u8> {
     out
 }
 
+/// A photo of `child` and its thumbnail uploaded from `tablet`, and its record (taken now).
+async fn photo_of(
+    server: &TestServer,
+    tablet: &Tablet,
+    who: &Client,
+    child: Uuid,
+    by: Uuid,
+    (picture, thumb): (Vec<u8>, Vec<u8>),
+) -> PhotoRecord {
+    upload_photo(tablet, who, server, &picture).await;
+    upload_photo(tablet, who, server, &thumb).await;
+    PhotoRecord {
+        id: Uuid::now_v7(),
+        thumb_id: Uuid::now_v7(),
+        children: vec![child],
+        taken_by: by,
+        taken_at: chrono::Utc::now(),
+        width: 320,
+        height: 240,
+        sha256: Some(hash(&picture)),
+        thumb_sha256: Some(hash(&thumb)),
+        regions: Vec::new(),
+    }
+}
+
 /// The PDF's words and its images, as poppler reads them.
 fn read_pdf(bytes: &[u8]) -> (String, usize) {
     let dir = tempfile::tempdir().unwrap();
@@ -67,21 +92,15 @@ async fn a_leavers_journal_is_a_pdf_of_what_their_family_may_see_and_names_no_ot
     // Priya's tablet: a photo of Ava with her painting, a group entry with Noah, one of Noah
     // alone, and a draft.
     let tablet = Tablet::enrol(&server, &sam, "Room 2 tablet").await;
-    let (picture, thumb) = (photo(), support::picture(3_000, 5));
-    upload_photo(&tablet, &priya, &server, &picture).await;
-    upload_photo(&tablet, &priya, &server, &thumb).await;
-    let record = PhotoRecord {
-        id: Uuid::now_v7(),
-        thumb_id: Uuid::now_v7(),
-        children: vec![ava],
-        taken_by: priya_id,
-        taken_at: chrono::Utc::now(),
-        width: 320,
-        height: 240,
-        sha256: Some(hash(&picture)),
-        thumb_sha256: Some(hash(&thumb)),
-        regions: Vec::new(),
-    };
+    let record = photo_of(
+        &server,
+        &tablet,
+        &priya,
+        ava,
+        priya_id,
+        (photo(), support::picture(3_000, 5)),
+    )
+    .await;
     let mut painting = observation(
         priya_id,
         vec![ava],
@@ -397,24 +416,11 @@ async fn a_cut_download_carries_on_where_it_stopped_and_starts_again_if_the_jour
     // Four entries of Ava with a photo each, big enough that the zip goes in several pieces.
     let mut ops = Vec::new();
     for n in 0..4u8 {
-        let (picture, thumb) = (
+        let pictures = (
             support::picture(200_000, n),
             support::picture(3_000, n + 10),
         );
-        upload_photo(&tablet, &priya, &server, &picture).await;
-        upload_photo(&tablet, &priya, &server, &thumb).await;
-        let record = PhotoRecord {
-            id: Uuid::now_v7(),
-            thumb_id: Uuid::now_v7(),
-            children: vec![ava],
-            taken_by: priya_id,
-            taken_at: chrono::Utc::now(),
-            width: 320,
-            height: 240,
-            sha256: Some(hash(&picture)),
-            thumb_sha256: Some(hash(&thumb)),
-            regions: Vec::new(),
-        };
+        let record = photo_of(&server, &tablet, &priya, ava, priya_id, pictures).await;
         let mut entry = observation(
             priya_id,
             vec![ava],
