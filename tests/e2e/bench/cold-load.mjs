@@ -1,7 +1,10 @@
 // P2: cold load to the first screen (the sign-in screen of a set-up setting) in headless
 // Chromium, with the CPU throttled 4× through the DevTools protocol, as a slow tablet.
 // Each run uses a fresh browser context: empty HTTP cache, no service worker.
-// Prints JSON: {"throttled_ms": median, "unthrottled_ms": median, "runs": n, "samples": {...}}.
+// Also P1w: the bytes on the wire for one cold load of the first screen, as the server sends
+// them to Chromium (the network log's encoded lengths: compressed where it was compressed).
+// Prints JSON: {"throttled_ms": median, "unthrottled_ms": median, "wire_bytes": n, "runs": n,
+// "samples": {...}}.
 import { chromium as playwright } from "@playwright/test";
 import { chromium } from "../support/chromium.js";
 
@@ -35,6 +38,23 @@ async function once(browser, rate) {
   return ms;
 }
 
+// One cold load to the first screen and until the network is quiet, counting what came over it.
+async function wireBytes(browser) {
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  let bytes = 0;
+  cdp.on("Network.loadingFinished", (e) => {
+    bytes += e.encodedDataLength;
+  });
+  await page.addInitScript(marker);
+  await page.goto(url, { waitUntil: "networkidle" });
+  await page.waitForFunction(() => window.__firstScreen !== undefined, null, { timeout: 30_000 });
+  await context.close();
+  return bytes;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const browser = await playwright.launch({ headless: true, ...chromium });
@@ -46,11 +66,13 @@ try {
     throttled.push(await once(browser, 4));
     unthrottled.push(await once(browser, 1));
   }
+  const wire = await wireBytes(browser);
   const round = (xs) => xs.map((x) => Math.round(x));
   console.log(
     JSON.stringify({
       throttled_ms: median(throttled),
       unthrottled_ms: median(unthrottled),
+      wire_bytes: wire,
       runs: RUNS,
       samples: { throttled: round(throttled), unthrottled: round(unthrottled) },
     }),
