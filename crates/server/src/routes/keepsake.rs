@@ -85,7 +85,7 @@ pub async fn parent_zip(
     headers: HeaderMap,
     signed: ParentSigned,
 ) -> Result<Response, AppError> {
-    let (child, event) = family_child(&state, &id, &signed, zip_detail(&headers)).await?;
+    let (child, event) = family_child(&state, &id, &signed, "zip").await?;
     export_zip(state, child, event, &headers).await
 }
 
@@ -106,19 +106,8 @@ pub async fn staff_zip(
     Path(child): Path<Uuid>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let event = Event::new(Action::JournalExported)
-        .by(&me)
-        .detail(zip_detail(&headers));
+    let event = Event::new(Action::JournalExported).by(&me);
     export_zip(state, child, event, &headers).await
-}
-
-/// What the audit log says of a zip download: the whole, or the rest of one cut short.
-fn zip_detail(headers: &HeaderMap) -> &'static str {
-    if headers.contains_key(header::RANGE) {
-        "zip, resumed"
-    } else {
-        "zip"
-    }
 }
 
 async fn audited(state: &AppState, child: Uuid, event: Event) -> Result<(), AppError> {
@@ -245,7 +234,13 @@ async fn export_zip(
             (StatusCode::PARTIAL_CONTENT, first, Some(last + 1))
         }
     };
-    audited(&state, child, event).await?;
+    // What the audit log says: the whole archive, or the rest of one cut short.
+    let detail = if status == StatusCode::PARTIAL_CONTENT {
+        "zip, resumed"
+    } else {
+        "zip"
+    };
+    audited(&state, child, event.detail(detail)).await?;
     let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(4);
     let vault = state.clone();
     // Waits its turn inside the answer, so the request itself is never held up.
