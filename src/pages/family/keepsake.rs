@@ -112,13 +112,18 @@ async fn one_try(
     arrived: &Rc<RefCell<Arrived>>,
     progress: WriteSignal<Progress>,
 ) -> Result<Outcome, String> {
+    // Only with part of an archive and its tag is the rest asked for.
     let (range, tag) = {
         let a = arrived.borrow();
-        (format!("bytes={}-", a.bytes), a.tag.clone())
+        let resumable = a.bytes > 0;
+        (
+            format!("bytes={}-", a.bytes),
+            a.tag.clone().filter(|_| resumable),
+        )
     };
-    let extra: Vec<(&str, &str)> = match (&tag, arrived.borrow().bytes > 0) {
-        (Some(tag), true) => vec![("Range", range.as_str()), ("If-Range", tag.as_str())],
-        _ => Vec::new(),
+    let extra: Vec<(&str, &str)> = match &tag {
+        Some(tag) => vec![("Range", range.as_str()), ("If-Range", tag.as_str())],
+        None => Vec::new(),
     };
     let Ok(response) = signer.send_with("GET", path, &[], "", &extra).await else {
         return Ok(Outcome::Cut);

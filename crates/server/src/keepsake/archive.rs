@@ -220,14 +220,21 @@ pub fn write(
     Ok(())
 }
 
+/// A first name as it may go in a file name: letters and digits only.
+fn plain(first_name: &str) -> String {
+    first_name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
+}
+
 pub fn pdf_name(first_name: &str) -> String {
-    format!(
-        "{}-learning-journal.pdf",
-        first_name
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-    )
+    format!("{}-learning-journal.pdf", plain(first_name))
+}
+
+/// The archive's own name, as the family's downloads keep it.
+pub fn zip_name(first_name: &str) -> String {
+    format!("{}-keepsake.zip", plain(first_name))
 }
 
 fn escape(text: &str) -> String {

@@ -187,13 +187,7 @@ async fn export_zip(
         None => Tag::new(fingerprint, now),
     };
     book.made_at = tag.made_at;
-    let filename = format!(
-        "{}-keepsake.zip",
-        book.first_name
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-    );
+    let filename = archive::zip_name(&book.first_name);
     let mut head = vec![
         (header::CONTENT_TYPE, "application/zip".to_owned()),
         (
