@@ -7,6 +7,7 @@ use crate::auth::use_auth;
 use crate::components::shell::Shell;
 use crate::lock::use_lock;
 use crate::pages::children::load as load_children;
+use crate::picture::{ON_SERVER, Picture};
 use crate::store::{observations, photos, tablet};
 use burrow_core::eyfs;
 use burrow_core::observation::{Filter, Observation, journal};
@@ -208,9 +209,11 @@ fn Entries(
 
     // The thumbnail of a row's first photo: from the journal's cache, or decrypted when the row
     // first shows. The signal belongs to the row and may be gone by the time the photo is ready.
-    let thumb = move |photo: Uuid| -> RwSignal<Option<String>> {
+    // A photo the half-term purge took off the tablet comes from the server on the premises,
+    // for the screen only; off them the row says where it is.
+    let thumb = move |photo: Uuid| -> RwSignal<Option<Picture>> {
         let cached = thumbs.with_value(|t| t.get(&photo).cloned());
-        let signal = RwSignal::new(cached.clone());
+        let signal = RwSignal::new(cached.clone().map(Picture::Url));
         if cached.is_some() {
             return signal;
         }
@@ -219,30 +222,36 @@ fn Entries(
                 let Ok(store) = tablet::open().await else {
                     return;
                 };
-                if let Ok(Some(record)) = photos::record(&store, &keys, photo).await
-                    && let Ok(bytes) = photos::bytes(&store, &keys, record.thumb_id).await
-                    && let Some(url) = crate::blob_url::jpeg(&bytes)
-                {
-                    let kept = thumbs.try_update_value(|t| match t.get(&photo) {
-                        // Another row for the same photo was quicker: use its URL.
-                        Some(first) => first.clone(),
-                        None => {
-                            t.insert(photo, url.clone());
-                            url.clone()
-                        }
-                    });
-                    match kept {
-                        Some(kept) => {
-                            if kept != url {
+                let Ok(Some(record)) = photos::record(&store, &keys, photo).await else {
+                    return;
+                };
+                match crate::picture::of(&store, &keys, &record, false).await {
+                    Some(Picture::OnServer) => {
+                        signal.try_set(Some(Picture::OnServer));
+                    }
+                    Some(Picture::Url(url)) => {
+                        let kept = thumbs.try_update_value(|t| match t.get(&photo) {
+                            // Another row for the same photo was quicker: use its URL.
+                            Some(first) => first.clone(),
+                            None => {
+                                t.insert(photo, url.clone());
+                                url.clone()
+                            }
+                        });
+                        match kept {
+                            Some(kept) => {
+                                if kept != url {
+                                    let _ = web_sys::Url::revoke_object_url(&url);
+                                }
+                                signal.try_set(Some(Picture::Url(kept)));
+                            }
+                            // The journal was closed meanwhile.
+                            None => {
                                 let _ = web_sys::Url::revoke_object_url(&url);
                             }
-                            signal.try_set(Some(kept));
-                        }
-                        // The journal was closed meanwhile.
-                        None => {
-                            let _ = web_sys::Url::revoke_object_url(&url);
                         }
                     }
+                    None => {}
                 }
             });
         }
@@ -304,7 +313,10 @@ fn Entries(
                     </div>
                     {picture.map(|p| view! {
                         <div class="entry-thumb">
-                            {move || p.get().map(|url| view! { <img src=url alt="Photo in this observation" width="96" height="96"/> })}
+                            {move || p.get().map(|picture| match picture {
+                                Picture::Url(url) => view! { <img src=url alt="Photo in this observation" width="96" height="96"/> }.into_any(),
+                                Picture::OnServer => view! { <span class="on-server" data-testid="photo-on-server">{ON_SERVER}</span> }.into_any(),
+                            })}
                         </div>
                     })}
                 </a>

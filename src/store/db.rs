@@ -320,13 +320,37 @@ impl Store {
     /// Seals and writes a record with its outbox entry and the next mutation counter, all in
     /// one transaction. Returns the counter given to this change.
     pub async fn put_record(&self, keys: &Keys, record: &NewRecord<'_>) -> Result<u64, StoreError> {
+        self.put_local(keys, record, None, keys.person).await
+    }
+
+    /// As `put_record`, for a change made on top of `server_version`, a version of the record
+    /// the server holds that this tablet did not take (a leaver's group entry rewritten there),
+    /// on behalf of `by`, who made the change it carries on: the next push says it was made on
+    /// that version, by them.
+    pub async fn put_record_on(
+        &self,
+        keys: &Keys,
+        record: &NewRecord<'_>,
+        server_version: u64,
+        by: Uuid,
+    ) -> Result<u64, StoreError> {
+        self.put_local(keys, record, Some(server_version), by).await
+    }
+
+    async fn put_local(
+        &self,
+        keys: &Keys,
+        record: &NewRecord<'_>,
+        server_version: Option<u64>,
+        by: Uuid,
+    ) -> Result<u64, StoreError> {
         let row = sealed_row(keys, record).await?;
         let outbox_id = Uuid::now_v7();
         let mut op = Vec::with_capacity(41);
         op.extend_from_slice(record.id.as_bytes());
         op.push(record.kind as u8);
         op.extend_from_slice(&record.version.to_be_bytes());
-        op.extend_from_slice(keys.person.as_bytes());
+        op.extend_from_slice(by.as_bytes());
         let op_envelope = crypto::seal(
             &keys.records,
             &Aad::record(Kind::OutboxEntry, outbox_id, 0),
@@ -349,7 +373,9 @@ impl Store {
 
         let records = tx.object_store(RECORDS).map_err(failed)?;
         // What the server holds stays known across local changes: it is the next push's base.
-        if let Some(old) = records
+        if let Some(base) = server_version {
+            set(&row, SERVER_VERSION, base as f64);
+        } else if let Some(old) = records
             .get(Query::from(JsValue::from_str(&record.id.to_string())))
             .map_err(failed)?
             .await
@@ -656,6 +682,29 @@ impl Store {
             photo.extend_from_slice(&part);
         }
         Ok(Some(photo))
+    }
+
+    /// Every picture (photo or thumbnail) this tablet holds chunks of, read from the chunks'
+    /// keys alone (nothing opened, no picture read into memory).
+    pub async fn photos_held(&self) -> Result<std::collections::HashSet<Uuid>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[PHOTO_CHUNKS], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let keys = tx
+            .object_store(PHOTO_CHUNKS)
+            .map_err(failed)?
+            .get_all_keys(None, None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        Ok(keys
+            .iter()
+            .filter_map(|key| {
+                let key: &Array = key.dyn_ref()?;
+                Uuid::parse_str(&key.get(0).as_string()?).ok()
+            })
+            .collect())
     }
 
     /// Whether this tablet holds a photo's chunks (without opening them).

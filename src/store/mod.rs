@@ -11,6 +11,7 @@ pub mod mirror;
 pub mod observations;
 pub mod photos;
 pub mod progress_checks;
+pub mod purge;
 pub mod roster;
 pub mod sync_state;
 pub mod tablet;

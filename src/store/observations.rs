@@ -48,6 +48,30 @@ pub async fn save(store: &Store, keys: &Keys, obs: &Observation) -> Result<(), S
     Ok(())
 }
 
+/// Seals a change to the observation made on top of `server_version` (see
+/// `Store::put_record_on`), on behalf of `by`, with its outbox entry.
+pub async fn save_on(
+    store: &Store,
+    keys: &Keys,
+    obs: &Observation,
+    server_version: u64,
+    by: Uuid,
+) -> Result<(), StoreError> {
+    let body = serde_json::to_vec(obs).map_err(|e| StoreError::Failed(e.to_string()))?;
+    let lookups = lookups(obs);
+    let record = NewRecord {
+        id: obs.id,
+        kind: Kind::Observation,
+        version: obs.version,
+        lookups: &lookups,
+        body: &body,
+    };
+    store
+        .put_record_on(keys, &record, server_version, by)
+        .await?;
+    Ok(())
+}
+
 /// The observation, or None if it is not on this tablet or was deleted.
 pub async fn get(store: &Store, keys: &Keys, id: Uuid) -> Result<Option<Observation>, StoreError> {
     let Some(body) = store.get_record(keys, Kind::Observation, id).await? else {

@@ -17,6 +17,7 @@ use crate::enrolment::{self, Signer};
 use crate::lock::Lock;
 use crate::store::db::{Store, StoreError};
 use crate::store::keys::Keys;
+use crate::store::purge;
 use crate::store::sync_state::{self, RefusedChange, SyncState};
 use crate::store::tablet;
 use chrono::{DateTime, Utc};
@@ -162,9 +163,20 @@ impl Sync {
         let outcome = async {
             let signer = Signer::new(&enrolment).await?;
             push::run(&store, keys, &signer, self).await?;
-            let changed = pull::run(&store, keys, &signer).await?;
-            if changed > 0 {
+            let pulled = pull::run(&store, keys, &signer).await?;
+            if pulled.changed > 0 {
                 self.revision.update(|r| *r += 1);
+            }
+            // A leaver's group entry changed here goes again, without the leaver.
+            if pulled.kept_for_others > 0 {
+                push::run(&store, keys, &signer, self).await?;
+            }
+            // Photos older than the setting's window, which the server holds, leave the tablet.
+            if let Some(window) = pulled.photo_window {
+                store.set_meta(purge::WINDOW_KEY, &window).await?;
+                if purge::run(&store, keys, window.keep_from).await? > 0 {
+                    self.revision.update(|r| *r += 1);
+                }
             }
             report_wrong_passphrases(&store, &signer).await?;
             // Staff whose access was removed stop unlocking this tablet from now on.

@@ -9,12 +9,15 @@ use crate::store::db::{FromServer, NewRecord, Store, StoreError};
 use crate::store::keys::Keys;
 use crate::store::leaver;
 use crate::store::observations;
+use crate::store::purge;
 use crate::store::sync_state::{self, CHECKPOINT_KEY};
 use burrow_core::envelope::Kind;
 use burrow_core::observation::Observation;
 use burrow_core::photo::PhotoRecord;
 use burrow_core::progress_check::ProgressCheck;
+use burrow_core::retention::PhotoWindow;
 use burrow_core::sync::{PullAnswer, Pulled, RecordKind};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 fn damaged(id: Uuid) -> SyncError {
@@ -100,10 +103,22 @@ async fn sealed(store: &Store, keys: &Keys, p: &Pulled) -> Result<Option<FromSer
     Ok(Some(store.seal_from_server(keys, &record).await?))
 }
 
-/// Pulls until the server has nothing newer. Returns how many records changed here.
-pub async fn run(store: &Store, keys: &Keys, signer: &Signer) -> Result<usize, SyncError> {
+/// What a pull did here.
+pub struct Pull {
+    /// Records that changed on this tablet.
+    pub changed: usize,
+    /// Changes to a leaver's group entries kept for the other children: new changes to push.
+    pub kept_for_others: usize,
+    /// Which photos this tablet keeps, by the server's date.
+    pub photo_window: Option<PhotoWindow>,
+}
+
+/// Pulls until the server has nothing newer.
+pub async fn run(store: &Store, keys: &Keys, signer: &Signer) -> Result<Pull, SyncError> {
     let mut checkpoint = store.meta_number(CHECKPOINT_KEY).await?;
     let mut changed = 0;
+    // The server's versions of records left aside for a change waiting here.
+    let mut left_aside: HashMap<Uuid, u64> = HashMap::new();
     loop {
         let response = signer
             .send(
@@ -114,10 +129,20 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer) -> Result<usize, S
             )
             .await?;
         let page: PullAnswer = crate::api::read(response).await?;
+        let keep_from = page.photo_window.and_then(|w| w.keep_from);
         for p in &page.records {
             if p.kind == RecordKind::Photo
                 && let Ok(record) = serde_json::from_value::<PhotoRecord>(p.body.clone())
             {
+                // Older than the setting's window: the server holds it and this tablet need
+                // not (the journal shows it from the server on the premises). A copy held here
+                // that the server has since changed goes.
+                if keep_from.is_some_and(|from| purge::local_day(record.taken_at) < from) {
+                    store
+                        .remove_all(&[], &[record.id, record.thumb_id], &[])
+                        .await?;
+                    continue;
+                }
                 let held: Option<PhotoRecord> = store
                     .get_record(keys, Kind::Photo, record.id)
                     .await
@@ -154,6 +179,9 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer) -> Result<usize, S
             let here = store.versions(&ids).await?;
             // Already here exactly as the server holds it (this tablet's own change, kept).
             let same = |p: &Pulled| here.get(&p.id) == Some(&(p.version, p.version));
+            for p in page.records.iter().filter(|p| waiting.contains(&p.id)) {
+                left_aside.insert(p.id, p.version);
+            }
             let mut rows = Vec::with_capacity(page.records.len());
             for p in page
                 .records
@@ -180,9 +208,20 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer) -> Result<usize, S
         if !page.more {
             // Leavers the server deleted: what it kept of them for the others came in these
             // pages; everything else of theirs goes from here, and the server hears so.
+            let mut kept = Vec::new();
             if !page.deletions.is_empty() {
                 for deletion in &page.deletions {
+                    kept.extend(
+                        leaver::keep_changes_for_others(store, keys, deletion.child, &left_aside)
+                            .await?,
+                    );
                     changed += leaver::forget(store, keys, deletion.child).await?;
+                }
+                // A refusal of a change now kept for the others no longer stands.
+                if !kept.is_empty() {
+                    let mut state = sync_state::load(store, keys).await?;
+                    state.refused.retain(|r| !kept.contains(&r.record_id));
+                    sync_state::save(store, keys, &state).await?;
                 }
                 let done = burrow_core::api::DeletionsDone {
                     ids: page.deletions.iter().map(|d| d.id).collect(),
@@ -196,7 +235,11 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer) -> Result<usize, S
                     crate::api::read::<()>(response).await?;
                 }
             }
-            return Ok(changed);
+            return Ok(Pull {
+                changed: changed + kept.len(),
+                kept_for_others: kept.len(),
+                photo_window: page.photo_window,
+            });
         }
     }
 }

@@ -184,6 +184,28 @@ pub fn entry_fate(
     EntryFate::Kept(Box::new(kept))
 }
 
+/// A change a tablet made to an entry naming a leaver that the server has not taken (still
+/// waiting, or new and refused because the leaver's data is gone) when the tablet hears of the
+/// deletion. The key person's words stay for the other children, the leaver taken out as
+/// `entry_fate` says, as the next version on top of what the server holds (`server_version`, 0
+/// when it holds nothing): so the next push is neither lost with the leaver's records nor
+/// refused as changed elsewhere. The tablet's own version only ever grows.
+pub fn keep_change_for_others(
+    obs: &Observation,
+    leaver: Uuid,
+    names: &[&str],
+    gone_photos: &[Uuid],
+    server_version: u64,
+) -> EntryFate {
+    match entry_fate(obs, leaver, names, gone_photos) {
+        EntryFate::Kept(mut kept) => {
+            kept.version = obs.version.max(server_version) + 1;
+            EntryFate::Kept(kept)
+        }
+        other => other,
+    }
+}
+
 /// What becomes of a photo when a child in it is deleted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhotoFate {
@@ -537,6 +559,34 @@ mod tests {
                     }
                 }
                 EntryFate::Remove => prop_assert_eq!(children.len(), 1),
+                EntryFate::Untouched => prop_assert!(false, "the leaver is in it"),
+            }
+        }
+
+        /// A tablet's change kept for the others is newer than both its own copy and the
+        /// server's, names nobody who left, and keeps the key person's other words.
+        #[test]
+        fn a_change_kept_for_the_others_goes_on_top_of_the_server(
+            local in 1u64..50,
+            server in 0u64..50,
+            others in proptest::collection::vec(2u128..20, 0..3),
+            filler in proptest::collection::vec("[a-z]{1,6}", 1..8),
+        ) {
+            prop_assume!(filler.iter().all(|w| w != "ava"));
+            let leaver = 1u128;
+            let mut children = vec![leaver];
+            children.extend(others.iter().copied());
+            children.dedup();
+            let mut o = obs(&children, &format!("Ava {}", filler.join(" ")));
+            o.version = local;
+            match keep_change_for_others(&o, id(leaver), &["Ava"], &[], server) {
+                EntryFate::Kept(kept) => {
+                    prop_assert!(kept.version > local && kept.version > server);
+                    prop_assert!(!kept.children.contains(&id(leaver)));
+                    prop_assert!(!words(&kept.text).contains(&"ava".to_string()));
+                    prop_assert!(kept.text.ends_with(&filler.join(" ")));
+                }
+                EntryFate::Remove => prop_assert!(others.iter().all(|c| *c == leaver)),
                 EntryFate::Untouched => prop_assert!(false, "the leaver is in it"),
             }
         }

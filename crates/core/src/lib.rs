@@ -27,6 +27,7 @@ pub mod photo;
 pub mod progress;
 pub mod progress_check;
 pub mod receipt;
+pub mod retention;
 pub mod staff;
 pub mod storage;
 pub mod sync;

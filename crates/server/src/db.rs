@@ -303,6 +303,11 @@ const MIGRATIONS: &[&str] = &[
         kept_at TEXT NOT NULL
     ) WITHOUT ROWID;
 "#,
+    r#"
+    -- How long photos stay on tablets (issue 16): core::retention::Retention as JSON, the
+    -- setting's half terms or "the last N weeks". NULL until a manager chooses.
+    ALTER TABLE setting ADD COLUMN photo_retention TEXT;
+"#,
 ];
 
 impl Db {

@@ -135,6 +135,28 @@ where
     }
 }
 
+/// serde's report in words a person can act on. Only the names of the request's own fields
+/// are repeated (a missing one); never what was sent: an unknown field or value could be
+/// anything, a child's name among them.
+fn data_error(report: &str) -> String {
+    let detail = report.rsplit(": ").next().unwrap_or(report);
+    if let Some(rest) = detail.strip_prefix("missing field `")
+        && let Some((field, _)) = rest.split_once('`')
+        && field.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+    {
+        return format!("The request is missing its “{field}” field.");
+    }
+    if detail.starts_with("unknown field") {
+        "The request has a field this form does not have. Send only the form's own fields.".into()
+    } else if detail.starts_with("unknown variant") {
+        "One of the request's values is not one of the choices offered.".into()
+    } else if detail.starts_with("invalid") {
+        "One of the request's fields has a value of the wrong kind.".into()
+    } else {
+        "The request's fields are not right.".into()
+    }
+}
+
 fn json_refusal(rejection: JsonRejection) -> AppError {
     let status = rejection.status();
     let message = match &rejection {
@@ -142,12 +164,7 @@ fn json_refusal(rejection: JsonRejection) -> AppError {
             "Send the request as JSON, with Content-Type: application/json.".to_owned()
         }
         JsonRejection::JsonSyntaxError(_) => "The request is not valid JSON.".to_owned(),
-        JsonRejection::JsonDataError(e) => {
-            // serde's own words name the field, e.g. "unknown field `colour`" or "missing field `name`".
-            let detail = e.body_text();
-            let detail = detail.rsplit(": ").next().unwrap_or(&detail).to_owned();
-            format!("The request's fields are not right: {detail}.")
-        }
+        JsonRejection::JsonDataError(e) => data_error(&e.body_text()),
         _ if status == StatusCode::PAYLOAD_TOO_LARGE => "The request is too large.".to_owned(),
         _ => "The request could not be read.".to_owned(),
     };

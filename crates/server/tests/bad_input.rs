@@ -42,7 +42,12 @@ async fn malformed_bodies_get_precise_refusals() {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(error.contains("unknown field `is_admin`"), "{error}");
+    assert!(error.contains("a field this form does not have"), "{error}");
+    // Never the input echoed back, nor serde's own words.
+    assert!(
+        !error.contains("is_admin") && !error.contains('`'),
+        "{error}"
+    );
 
     let missing = json!({"name": "Tom"}).to_string();
     let (status, error, _) = refusal(
@@ -52,7 +57,7 @@ async fn malformed_bodies_get_precise_refusals() {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(error.contains("missing field `role`"), "{error}");
+    assert_eq!(error, "The request is missing its “role” field.");
 
     let bad_date = json!({"first_name": "A", "surname": "B", "date_of_birth": "2023-02-30", "start_date": "2025-09-01", "key_person_id": "x"}).to_string();
     let (status, _, _) = refusal(

@@ -4,7 +4,8 @@
 // deletes its copy at its next sync and says so; the manager's page shows who still holds one,
 // then that every device has deleted it, and the receipt it downloads is genuine by the server's
 // own check. Ava is gone from the key person's tablet while Noah's journal keeps the group entry,
-// with "A friend" where Ava was.
+// with "A friend" where Ava was; so does an entry about both that Priya wrote off the Wi-Fi and
+// that reached the server only after Ava's data had gone.
 import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { scanProfile } from "../support/disk-scan.js";
@@ -123,6 +124,11 @@ test("a leaver's data is deleted from the server and every device, which confirm
   await expect(priya.getByTestId("journal")).toContainText("Ava and Noah built a den");
   const before = await stored(priya);
 
+  // Priya's tablet goes out of the Wi-Fi's reach (an outing) and she writes about Ava and Noah
+  // at the water tray there. It reaches the server only after Ava's data has gone.
+  await room.context.setOffline(true);
+  await observe(priya, ["Ava Okafor", "Noah Williams"], "Ava and Noah splashed in the water tray");
+
   // Ava left yesterday. Her page says when her data will go: after the 30 days' grace.
   const yesterday = new Date(Date.now() - 86_400_000);
   await sam.getByRole("link", { name: "Children", exact: true }).click();
@@ -181,7 +187,10 @@ test("a leaver's data is deleted from the server and every device, which confirm
   await expect(deletion).toContainText("A parent's phone");
   await expect(sam.getByTestId("children-list")).not.toContainText("Ava Okafor");
 
-  // Each device syncs, deletes its copy and says so.
+  // Each device syncs, deletes its copy and says so. Priya's tablet is back: its entry from the
+  // water tray is kept for Noah without Ava and goes to the server in the same run, with no
+  // refusal left to show.
+  await room.context.setOffline(false);
   await expect(await syncNow(priya)).toContainText("Everything is on the setting’s server");
   await expect(await syncNow(sam)).toContainText("Everything is on the setting’s server");
   await familySync(grace);
@@ -225,7 +234,14 @@ test("a leaver's data is deleted from the server and every device, which confirm
   await expect(priya.getByTestId("children-list")).not.toContainText("Ava");
   await priya.getByRole("link", { name: "Noah’s journal" }).click();
   await expect(priya.getByTestId("journal")).toContainText("A friend and Noah built a den");
+  await expect(priya.getByTestId("journal")).toContainText("A friend and Noah splashed in the water tray");
   await expect(priya.getByTestId("journal")).not.toContainText("Ava");
+  // The entry written on the outing reached the server without Ava: Sam's queue has it.
+  await syncNow(sam);
+  await sam.getByRole("link", { name: "Validate", exact: true }).click();
+  await expect(sam.getByTestId("queue-item")).toHaveCount(1);
+  await expect(sam.getByTestId("queue-item")).toContainText("A friend and Noah splashed in the water tray");
+  await expect(sam.getByTestId("queue-item")).not.toContainText("Ava");
   const after = await stored(priya);
   // Ava's own entry, her roster row and her consent answers left the store.
   expect(after.records).toBeLessThan(before.records);

@@ -182,6 +182,9 @@ pub struct PullAnswer {
     /// Leavers whose data this tablet must delete (after the last page), then confirm.
     #[serde(default)]
     pub deletions: Vec<crate::api::DeletionNotice>,
+    /// Which photos this tablet keeps, by the server's date (issue 16).
+    #[serde(default)]
+    pub photo_window: Option<crate::retention::PhotoWindow>,
 }
 
 /// Photo upload: which of these photos the server still lacks, and how far each got.

@@ -166,9 +166,18 @@ pub fn start_server(
         .arg(app.path())
         .arg("--data-dir")
         .arg(&data_dir)
-        .env("RUST_LOG", "warn")
+        // BURROW_BENCH_LOG=burrow_server=debug shows the server's own timings (the keepsake's
+        // PDF and photos, say) on stderr while a figure is measured.
+        .env(
+            "RUST_LOG",
+            std::env::var("BURROW_BENCH_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(if std::env::var_os("BURROW_BENCH_LOG").is_some() {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        })
         .spawn()?;
     let stdout = server.stdout.take().ok_or("no stdout")?;
     let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);

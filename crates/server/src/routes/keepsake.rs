@@ -341,10 +341,18 @@ fn build(
     let (first_name, made_at) = (book.first_name.clone(), book.made_at);
     let render =
         |sha256: &str, faces: &[FaceRegion]| family_copy(&vault.photos, sha256, faces).ok();
+    let started = std::time::Instant::now();
     std::thread::scope(|scope| {
-        let pdf =
-            scope.spawn(|| render_pdf(&vault.photos, &mut book, photos, InPdf::Thumbnails).ok());
+        let pdf = scope.spawn(|| {
+            let made = render_pdf(&vault.photos, &mut book, photos, InPdf::Thumbnails).ok();
+            tracing::debug!(ms = started.elapsed().as_millis(), "keepsake: PDF made");
+            made
+        });
         archive::write(out, &first_name, made_at, &index, files, render, || {
+            tracing::debug!(
+                ms = started.elapsed().as_millis(),
+                "keepsake: photos written"
+            );
             pdf.join().ok().flatten()
         })
     })

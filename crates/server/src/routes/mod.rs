@@ -15,6 +15,7 @@ mod parent_photos;
 mod parents;
 mod photos;
 mod posterity;
+mod retention;
 mod session;
 mod setup;
 mod staff;
@@ -128,6 +129,10 @@ pub fn api_router() -> Router<AppState> {
         .route("/consents", get(consents::setting_overview))
         .route("/consent-records", get(consents::records))
         .route("/setting/options", get(options::get).put(options::put))
+        .route(
+            "/setting/photo-retention",
+            get(retention::get).put(retention::put),
+        )
         .route(
             "/tablet-keys/{device_id}",
             get(tablet_keys::get).put(tablet_keys::put),

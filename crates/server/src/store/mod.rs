@@ -9,6 +9,7 @@ pub mod leaving;
 pub mod parent_notes;
 pub mod parents;
 pub mod photos;
+pub mod retention;
 pub mod sync;
 
 use burrow_core::api::{Child, ConsentEntry, StaffMember};

@@ -115,6 +115,7 @@ pub struct PullOut {
     last: u64,
     more: bool,
     deletions: Vec<burrow_core::api::DeletionNotice>,
+    photo_window: burrow_core::retention::PhotoWindow,
 }
 
 #[derive(Serialize)]
@@ -135,7 +136,7 @@ pub async fn pull(
 ) -> Result<Json<PullOut>, AppError> {
     let viewer = signed_in.staff.id;
     let device = signed.device;
-    let (rows, last, deletions) = state
+    let (rows, last, deletions, retention) = state
         .db
         .read(move |c| {
             // One snapshot: the checkpoint may then move past this tablet's own changes, and a
@@ -148,10 +149,15 @@ pub async fn pull(
                 records::last_seq(&tx)?.max(query.after)
             };
             let deletions = crate::store::deletion::waiting_for(&tx, device)?;
+            let retention = crate::store::retention::get(&tx)?;
             tx.commit()?;
-            Ok((rows, last, deletions))
+            Ok((rows, last, deletions, retention))
         })
         .await?;
+    let photo_window = burrow_core::retention::PhotoWindow::on(
+        &retention,
+        crate::routes::children::today_in_england(),
+    );
     let more = rows.len() == PULL_MAX;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -180,6 +186,7 @@ pub async fn pull(
         last,
         more,
         deletions,
+        photo_window,
     }))
 }
 
