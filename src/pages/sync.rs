@@ -6,9 +6,12 @@ use crate::auth::use_auth;
 use crate::components::shell::Shell;
 use crate::components::sync_bar::describe;
 use crate::lock::use_lock;
+use crate::store::db::StoreError;
 use crate::store::sync_state::RefusedChange;
+use crate::store::{holdings, purge, tablet};
 use crate::sync::{Phase, use_sync};
 use burrow_core::dates::format_uk;
+use burrow_core::retention::PhotoWindow;
 use burrow_core::sync::RecordKind;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -28,6 +31,19 @@ fn what_to_do(r: &RefusedChange) -> &'static str {
 #[component]
 pub fn SyncPage() -> impl IntoView {
     let sync = use_sync();
+    let holdings_lock = use_lock();
+    // Read again after every run that changed what the tablet holds.
+    let holdings = LocalResource::new(move || {
+        sync.revision.track();
+        sync.finished.track();
+        let keys = holdings_lock.keys();
+        async move {
+            let keys = keys.ok_or(StoreError::Failed("locked".into()))?;
+            let store = tablet::open().await?;
+            let window: Option<PhotoWindow> = store.meta(purge::WINDOW_KEY).await?;
+            Ok::<_, StoreError>((holdings::of(&store, &keys).await?, window))
+        }
+    });
     let lock = use_lock();
     let auth = use_auth();
     if let Some(keys) = lock.keys() {
@@ -45,6 +61,26 @@ pub fn SyncPage() -> impl IntoView {
                 n => format!("{n} changes on this tablet are waiting for the server."),
             }}</p>
             <button class="button" disabled=syncing on:click=move |_| sync.start(lock, auth)>"Sync now"</button>
+        </section>
+        <section class="card" data-testid="tablet-holdings">
+            <h2>"What this tablet holds"</h2>
+            {move || holdings.get().map(|h| match h {
+                Ok((h, window)) => {
+                    let window = window
+                        .and_then(|w| w.keep_from)
+                        .map(|day| format!(
+                            "Photos taken before {} leave this tablet once the setting’s server holds them; the journal shows them from the server on its Wi-Fi.",
+                            format_uk(day)
+                        ))
+                        .unwrap_or_else(|| "No photo leaves this tablet until the setting’s photo window says so.".into());
+                    view! {
+                        <p data-testid="holdings">{burrow_core::holdings::describe(&h)}</p>
+                        <p class="hint">{window}</p>
+                    }
+                    .into_any()
+                }
+                Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
         </section>
         <section class="card">
             <h2>"Refused by the server"</h2>

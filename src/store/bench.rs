@@ -7,6 +7,8 @@
 //! P9: unlocking with the chosen PBKDF2 cost.
 //! P3: the shutter on a 1920×1080 frame until the photo and thumbnail are sealed in IndexedDB,
 //!     beside the browser's plain canvas-to-JPEG step alone.
+//! P11: the half-term purge of 2,000 photos (and thumbnails) the server holds: the longest
+//!     main-thread block while it runs, and its time.
 
 use super::crypto;
 use super::db::{NewRecord, PHOTO_CHUNK_PLAIN, Store};
@@ -364,4 +366,111 @@ async fn p3_shutter_to_sealed_photo() {
         "BENCH-DETAIL P3 shutter {shutter:.0} ms; plain canvas-to-JPEG {plain:.0} ms; photo {} KB",
         sizes[0] / 1024
     );
+}
+
+/// P11: the half-term purge of 2,000 photos the server holds, each with its thumbnail, while a
+/// probe ticks on the main thread every 4 ms: the longest gap between ticks is the longest time
+/// the screen could not answer a tap. (The journal's own rendering is not running beside it.)
+#[wasm_bindgen_test]
+#[ignore]
+async fn p11_half_term_purge() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    const PURGED: usize = 2_000;
+    let name = format!("burrow-bench-{}", Uuid::now_v7());
+    let store = Store::open(&name).await.expect("store");
+    let keys = keys_from(&crypto::random_bytes::<32>().expect("random"), Uuid::nil())
+        .await
+        .expect("keys");
+    let taken_at = chrono::Utc::now() - chrono::Duration::days(60);
+    let roomy = burrow_core::storage::Estimate {
+        usage: 0,
+        quota: 1 << 40,
+    };
+    let photo = vec![0x5a; 60 * 1024];
+    let thumb = vec![0xa5; 8 * 1024];
+    for batch in 0..PURGED / 200 {
+        let records: Vec<burrow_core::photo::PhotoRecord> = (0..200)
+            .map(|_| burrow_core::photo::PhotoRecord {
+                id: Uuid::now_v7(),
+                thumb_id: Uuid::now_v7(),
+                children: vec![Uuid::now_v7()],
+                taken_by: Uuid::nil(),
+                taken_at,
+                width: 1280,
+                height: 960,
+                sha256: Some("ab".repeat(32)),
+                thumb_sha256: Some("cd".repeat(32)),
+                regions: vec![],
+            })
+            .collect();
+        let bodies: Vec<Vec<u8>> = records
+            .iter()
+            .map(|r| serde_json::to_vec(r).expect("json"))
+            .collect();
+        let mut rows = Vec::new();
+        for (r, body) in records.iter().zip(&bodies) {
+            let row = NewRecord {
+                id: r.id,
+                kind: Kind::Photo,
+                version: 1,
+                lookups: &[],
+                body,
+            };
+            rows.push(store.seal_from_server(&keys, &row).await.expect("seal"));
+            store
+                .put_photo_within(&keys, r.id, &photo, roomy)
+                .await
+                .expect("photo");
+            store
+                .put_photo_within(&keys, r.thumb_id, &thumb, roomy)
+                .await
+                .expect("thumb");
+        }
+        let counter = store.mutation_counter().await.expect("counter");
+        store
+            .put_from_server(&rows, "bench-checkpoint", batch as u64, counter)
+            .await
+            .expect("records");
+    }
+
+    let ticks = Rc::new(RefCell::new(vec![now_ms()]));
+    let probe = {
+        let ticks = ticks.clone();
+        Closure::<dyn FnMut()>::new(move || ticks.borrow_mut().push(now_ms()))
+    };
+    let window = web_sys::window().expect("window");
+    let handle = window
+        .set_interval_with_callback_and_timeout_and_arguments_0(probe.as_ref().unchecked_ref(), 4)
+        .expect("interval");
+    let start = now_ms();
+    let keep_from = Some(chrono::Utc::now().date_naive() - chrono::Duration::days(14));
+    let gone = super::purge::run(&store, &keys, keep_from)
+        .await
+        .expect("purge");
+    let took = now_ms() - start;
+    ticks.borrow_mut().push(now_ms());
+    window.clear_interval_with_handle(handle);
+    assert_eq!(gone, PURGED * 2, "every photo and thumbnail");
+    let longest = ticks
+        .borrow()
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .fold(0.0, f64::max);
+    report(
+        "P11",
+        "longest main-thread block during the purge of 2,000 photos",
+        longest.round(),
+        "ms",
+        100.0,
+        None,
+        Some((took / 1000.0 * 100.0).round() / 100.0),
+    );
+    console_log!(
+        "BENCH-DETAIL P11 purge of {PURGED} photos and thumbnails in {took:.0} ms; longest block {longest:.0} ms"
+    );
+    store.close();
+    Store::delete(&name).await.expect("delete");
 }

@@ -5,6 +5,7 @@ pub mod crypto;
 pub mod db;
 pub mod family;
 pub mod health;
+pub mod holdings;
 pub mod keys;
 pub mod leaver;
 pub mod mirror;

@@ -178,6 +178,15 @@ impl Sync {
                     self.revision.update(|r| *r += 1);
                 }
             }
+            // What the tablet holds now, for the manager's list of tablets.
+            let holdings = crate::store::holdings::of(&store, keys).await?;
+            let body = serde_json::to_vec(&holdings).map_err(|_| ApiError::BadAnswer)?;
+            let answer = signer
+                .send("POST", "/api/sync/holdings", &body, "application/json")
+                .await?;
+            if !answer.ok() {
+                crate::api::read::<serde_json::Value>(answer).await?;
+            }
             report_wrong_passphrases(&store, &signer).await?;
             // Staff whose access was removed stop unlocking this tablet from now on.
             let staff: Vec<burrow_core::api::StaffMember> = crate::api::get("/api/staff").await?;

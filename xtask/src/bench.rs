@@ -215,7 +215,7 @@ fn first_sync() -> Result<Figure> {
 /// P5 and P9: the encrypted store's benchmarks (src/store/bench.rs), `#[ignore]`d wasm tests run
 /// here in headless Chromium, release build; each prints one `BENCH {json}` line.
 fn store_benches() -> Result<Vec<Figure>> {
-    println!("==> store benchmarks in headless Chromium (P3, P5, P9)");
+    println!("==> store benchmarks in headless Chromium (P3, P5, P9, P11)");
     let out = Command::new(cmd::cargo())
         .current_dir(root())
         .env("CHROMEDRIVER", setup::CHROMEDRIVER)
@@ -243,9 +243,9 @@ fn store_benches() -> Result<Vec<Figure>> {
     }
     let mut figures = bench_lines(&stdout)?;
     figures.sort_by(|a, b| a.id.cmp(&b.id));
-    if figures.len() < 3 {
+    if figures.len() < 4 {
         return Err(format!(
-            "expected P3, P5 and P9 from the store benchmarks, got {}",
+            "expected P3, P5, P9 and P11 from the store benchmarks, got {}",
             figures.len()
         ));
     }

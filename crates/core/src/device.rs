@@ -159,6 +159,9 @@ pub struct Device {
     /// Shown while pending, so a manager can match it with the tablet's screen.
     pub code: Option<String>,
     pub requested_at: chrono::DateTime<chrono::Utc>,
+    /// What the tablet said it holds at its last sync (issue 16), for managers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holdings: Option<crate::holdings::Reported>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,6 +14,7 @@ pub mod device;
 pub mod envelope;
 pub mod eyfs;
 pub mod high_risk;
+pub mod holdings;
 pub mod keepsake;
 pub mod keys;
 pub mod leaving;

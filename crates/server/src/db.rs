@@ -307,6 +307,9 @@ const MIGRATIONS: &[&str] = &[
     -- How long photos stay on tablets (issue 16): core::retention::Retention as JSON, the
     -- setting's half terms or "the last N weeks". NULL until a manager chooses.
     ALTER TABLE setting ADD COLUMN photo_retention TEXT;
+    -- What each tablet said it holds at its last sync (core::holdings::Reported as JSON):
+    -- counts, dates and sizes, never a name.
+    ALTER TABLE devices ADD COLUMN holdings TEXT;
 "#,
 ];
 

@@ -77,7 +77,13 @@ pub async fn create_if_new(db: &Db) -> Result<bool, AppError> {
                 .map_err(|e| AppError::internal(format!("demo child: {e}")))?;
             let child_id = Uuid::now_v7();
             store::insert_child(&tx, child_id, &child, now)?;
-            for record in consents(child_id, first, ids[0], now, today) {
+            // Consent is collected at admission: recorded on the child's first day, so a photo
+            // a tablet dated earlier in the term (a test's clock) is checked against it.
+            let admitted = child
+                .start_date
+                .and_hms_opt(9, 0, 0)
+                .map_or(now, |t| t.and_utc().min(now));
+            for record in consents(child_id, first, ids[0], admitted, today) {
                 store::insert_consent(&tx, &record)?;
             }
         }

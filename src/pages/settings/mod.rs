@@ -3,6 +3,7 @@
 
 mod enrolment;
 mod leavers;
+mod photos;
 mod tablets;
 
 use crate::api;
@@ -27,6 +28,7 @@ pub fn SettingsPage() -> impl IntoView {
             <LockSettings/>
             <ValidationSetting/>
             <leavers::LeaversSetting/>
+            <photos::PhotosSetting/>
             <ThisTablet/>
             <enrolment::TabletEnrolment tablets_changed=tablets_changed/>
             <Show when=move || auth.may_manage()>
@@ -249,6 +251,7 @@ fn ThisTablet() -> impl IntoView {
             <p>"Everything Burrow keeps on this tablet is encrypted. Photos are refused before the tablet is full, so nothing already saved is ever lost."</p>
             {space_view}
             {people_view}
+            <a class="button" href="/sync" data-testid="holdings-link">"What this tablet holds"</a>
         </section>
     }
 }

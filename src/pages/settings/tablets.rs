@@ -4,6 +4,7 @@
 use crate::api;
 use crate::components::form_errors::FormErrors;
 use crate::components::notice::ErrorNotice;
+use burrow_core::dates::format_uk;
 use burrow_core::device::{ApproveRequest, Device, DeviceStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -79,10 +80,23 @@ fn TabletRow(device: Device, reload: RwSignal<u32>) -> impl IntoView {
             </div>
             <button type="button" class="button primary" on:click=approve>"Approve this tablet"</button>
         }.into_any(),
-        DeviceStatus::Enrolled => view! {
-            <p><strong>{device.name.clone().unwrap_or_default()}</strong><span class="muted">" · enrolled"</span></p>
-            <button type="button" class="button" on:click=remove>"Remove this tablet"</button>
-        }.into_any(),
+        DeviceStatus::Enrolled => {
+            // What it said it holds at its last sync: counts and dates, never a name.
+            let holds = match &device.holdings {
+                Some(r) => format!(
+                    "At its last sync ({} {}): {}",
+                    format_uk(r.at.with_timezone(&chrono::Local).date_naive()),
+                    r.at.with_timezone(&chrono::Local).format("%H:%M"),
+                    burrow_core::holdings::describe(&r.holdings)
+                ),
+                None => "It has not said what it holds yet: it will at its next sync.".into(),
+            };
+            view! {
+                <p><strong>{device.name.clone().unwrap_or_default()}</strong><span class="muted">" · enrolled"</span></p>
+                <p class="hint" data-testid="tablet-holds">{holds}</p>
+                <button type="button" class="button" on:click=remove>"Remove this tablet"</button>
+            }.into_any()
+        }
         DeviceStatus::Revoked => view! {
             <p><strong>{device.name.clone().unwrap_or_else(|| "A tablet".into())}</strong><span class="muted">" · removed"</span></p>
         }.into_any(),

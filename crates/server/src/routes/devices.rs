@@ -3,7 +3,7 @@
 //! server proves its identity to tablets by signing their nonce. `hello` is the first route
 //! that only enrolled devices may call (sync's routes use the same proof).
 
-use crate::auth::Manager;
+use crate::auth::{Manager, SignedIn};
 use crate::error::{ApiJson, AppError};
 use crate::proof::Signed;
 use crate::state::AppState;
@@ -18,6 +18,7 @@ use burrow_core::device::{
     ApproveRequest, Device, DeviceError, EnrolRequest, EnrolResponse, IdentityRequest,
     IdentityResponse, NONCE_LEN, check_public_key, device_name, enrol_code,
 };
+use burrow_core::holdings::{Holdings, Reported, check as check_holdings};
 use chrono::Utc;
 use uuid::Uuid;
 
@@ -113,8 +114,40 @@ pub async fn status(
         .db
         .call(move |c| Ok(devices::get(c, id)?))
         .await?
-        .map(Json)
+        // Asked without signing in: its status, never what it holds (that is for managers).
+        .map(|device| {
+            Json(Device {
+                holdings: None,
+                ..device
+            })
+        })
         .ok_or_else(not_found)
+}
+
+/// `POST /api/sync/holdings`: what this tablet holds now (counts and dates, no names), kept for
+/// the manager's list of tablets.
+pub async fn holdings(
+    _: SignedIn,
+    State(state): State<AppState>,
+    signed: Signed,
+) -> Result<StatusCode, AppError> {
+    let holdings: Holdings = serde_json::from_slice(&signed.body).map_err(|_| {
+        AppError::refused(
+            StatusCode::BAD_REQUEST,
+            "Send what this tablet holds as counts and dates.",
+        )
+    })?;
+    check_holdings(&holdings).map_err(|e| AppError::invalid("photos_here", e.to_string()))?;
+    let device = signed.device;
+    let reported = Reported {
+        holdings,
+        at: Utc::now(),
+    };
+    state
+        .db
+        .call(move |c| Ok(devices::set_holdings(c, device, &reported)?))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn list(

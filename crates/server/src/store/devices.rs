@@ -72,19 +72,37 @@ fn device_from(r: &rusqlite::Row) -> rusqlite::Result<Device> {
             .then(|| r.get(3))
             .transpose()?,
         requested_at: r.get(4)?,
+        holdings: r
+            .get::<_, Option<String>>(5)?
+            .and_then(|json| serde_json::from_str(&json).ok()),
     })
 }
 
+/// What a tablet said it holds at its last sync.
+pub fn set_holdings(
+    conn: &Connection,
+    id: Uuid,
+    reported: &burrow_core::holdings::Reported,
+) -> rusqlite::Result<()> {
+    let json = serde_json::to_string(reported)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    conn.prepare_cached("UPDATE devices SET holdings = ?2 WHERE id = ?1")?
+        .execute(params![id, json])?;
+    Ok(())
+}
+
 pub fn get(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<Device>> {
-    conn.prepare_cached("SELECT id, status, name, code, requested_at FROM devices WHERE id = ?1")?
-        .query_row(params![id], device_from)
-        .optional()
+    conn.prepare_cached(
+        "SELECT id, status, name, code, requested_at, holdings FROM devices WHERE id = ?1",
+    )?
+    .query_row(params![id], device_from)
+    .optional()
 }
 
 /// Every device, pending ones first, then by when they asked.
 pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Device>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, status, name, code, requested_at FROM devices WHERE id != zeroblob(16)
+        "SELECT id, status, name, code, requested_at, holdings FROM devices WHERE id != zeroblob(16)
          ORDER BY status != 'pending', requested_at",
     )?;
     stmt.query_map([], device_from)?.collect()
