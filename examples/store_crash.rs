@@ -6,8 +6,9 @@
 //! `?write` unlocks (or creates) the harness's own store and writes batches of 20 records at
 //! once until killed, pushing each saved id onto `window.saved`. `?check` unlocks it and sets
 //! `window.report` to what it found. `?photo` stores one photo-sized known byte pattern (and a
-//! plain marker in the metadata) for the no-plaintext-on-disk scan. It uses the app's own store
-//! code, nothing of its own.
+//! plain marker in the metadata) for the no-plaintext-on-disk scan. `?purge` and
+//! `?purge-check` do the same for the half-term purge (see `purge` below). It uses the app's own
+//! store code, nothing of its own.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -38,7 +39,7 @@ mod harness {
         web_sys::window().expect("the harness runs in a page")
     }
 
-    fn publish(name: &str, value: &JsValue) {
+    pub(crate) fn publish(name: &str, value: &JsValue) {
         let _ = Reflect::set(&window(), &JsValue::from_str(name), value);
     }
 
@@ -47,6 +48,8 @@ mod harness {
         let outcome = match mode.as_str() {
             "?write" => write().await,
             "?photo" => photo().await,
+            "?purge" => purge::run().await,
+            "?purge-check" => purge::check().await,
             _ => check().await,
         };
         if let Err(e) = outcome {
@@ -54,7 +57,7 @@ mod harness {
         }
     }
 
-    async fn unlock(store: &Store) -> Result<Keys, Box<dyn std::error::Error>> {
+    pub(crate) async fn unlock(store: &Store) -> Result<Keys, Box<dyn std::error::Error>> {
         let user = Uuid::from_u128(1);
         if let Some(wrapped) = store.wrapped_keys().await?.into_iter().next() {
             return Ok(keys::unlock(&wrapped, PASSPHRASE).await?);
@@ -163,5 +166,135 @@ mod harness {
         });
         publish("report", &JsValue::from_str(&report.to_string()));
         Ok(())
+    }
+
+    /// The half-term purge killed half way (issue 16): `?purge` adds photos the server holds
+    /// taken two months ago, photos from then only on this tablet, and today's, each with its
+    /// thumbnail (pictures of two chunks, so a torn one would show), then purges;
+    /// `?purge-check` reports what the kills left: no torn photo, nothing that was to stay
+    /// gone, every picture still here opening.
+    mod purge {
+        use super::{publish, unlock};
+        use burrow::store::db::{NewRecord, Store};
+        use burrow::store::keys::Keys;
+        use burrow::store::purge as store_purge;
+        use burrow_core::envelope::Kind;
+        use burrow_core::photo::PhotoRecord;
+        use chrono::{Duration, Utc};
+        use uuid::Uuid;
+        use wasm_bindgen::JsValue;
+
+        const STORE: &str = "burrow-purge-harness";
+        /// Each round: (how many, taken how many days ago, on the server).
+        const ROUND: [(usize, i64, bool); 3] = [(30, 60, true), (5, 60, false), (5, 0, true)];
+
+        fn record(days_ago: i64) -> PhotoRecord {
+            PhotoRecord {
+                id: Uuid::now_v7(),
+                thumb_id: Uuid::now_v7(),
+                children: vec![Uuid::now_v7()],
+                taken_by: Uuid::nil(),
+                taken_at: Utc::now() - Duration::days(days_ago),
+                width: 1280,
+                height: 960,
+                sha256: Some("ab".repeat(32)),
+                thumb_sha256: Some("cd".repeat(32)),
+                regions: vec![],
+            }
+        }
+
+        fn picture(seed: u8, len: usize) -> Vec<u8> {
+            (0..len)
+                .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+                .collect()
+        }
+
+        async fn seed(store: &Store, keys: &Keys) -> Result<(), Box<dyn std::error::Error>> {
+            let roomy = burrow_core::storage::Estimate {
+                usage: 0,
+                quota: 1 << 40,
+            };
+            let photo = picture(7, 1_100_000);
+            let thumb = picture(9, 20_000);
+            for (n, days_ago, on_server) in ROUND {
+                for _ in 0..n {
+                    let r = record(days_ago);
+                    let body = serde_json::to_vec(&r)?;
+                    let row = NewRecord {
+                        id: r.id,
+                        kind: Kind::Photo,
+                        version: 1,
+                        lookups: &[],
+                        body: &body,
+                    };
+                    store.put_photo_within(keys, r.id, &photo, roomy).await?;
+                    store
+                        .put_photo_within(keys, r.thumb_id, &thumb, roomy)
+                        .await?;
+                    if on_server {
+                        let sealed = store.seal_from_server(keys, &row).await?;
+                        let counter = store.mutation_counter().await?;
+                        store
+                            .put_from_server(&[sealed], "harness-checkpoint", 1, counter)
+                            .await?;
+                    } else {
+                        store.put_record(keys, &row).await?;
+                    }
+                }
+            }
+            Ok(())
+        }
+
+        pub async fn run() -> Result<(), Box<dyn std::error::Error>> {
+            let store = Store::open(STORE).await?;
+            let keys = unlock(&store).await?;
+            seed(&store, &keys).await?;
+            publish("seeded", &JsValue::TRUE);
+            let from = Some(Utc::now().date_naive() - Duration::days(14));
+            let gone = store_purge::run(&store, &keys, from).await?;
+            publish("purged", &JsValue::from_f64(gone as f64));
+            Ok(())
+        }
+
+        pub async fn check() -> Result<(), Box<dyn std::error::Error>> {
+            let store = Store::open(STORE).await?;
+            let keys = unlock(&store).await?;
+            let known = store_purge::known(&store, &keys).await?;
+            let mut problems = Vec::new();
+            let (mut stay, mut old_here) = (0, 0);
+            let window_starts = Utc::now() - Duration::days(14);
+            for (r, held) in &known.records {
+                let photo = known.held.contains(&r.id);
+                let thumb = known.held.contains(&r.thumb_id);
+                if photo != thumb {
+                    problems.push(format!(
+                        "photo {} is torn: picture {photo}, thumbnail {thumb}",
+                        r.id
+                    ));
+                }
+                for id in [r.id, r.thumb_id] {
+                    if known.held.contains(&id) && store.get_photo(&keys, id).await.is_err() {
+                        problems.push(format!("picture {id} no longer opens"));
+                    }
+                }
+                if !held.on_server || r.taken_at > window_starts {
+                    stay += 1;
+                    if !(photo && thumb) {
+                        problems.push(format!("photo {} was to stay, and went", r.id));
+                    }
+                } else if photo {
+                    old_here += 1;
+                }
+            }
+            let report = serde_json::json!({
+                "problems": problems,
+                "records": known.records.len(),
+                "stay": stay,
+                "old_still_here": old_here,
+                "reset": store.was_reset(),
+            });
+            publish("report", &JsValue::from_str(&report.to_string()));
+            Ok(())
+        }
     }
 }

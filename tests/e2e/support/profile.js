@@ -43,7 +43,7 @@ export function freshProfile({ camera = true, ignoreHTTPSErrors = false, videoFi
 export async function openHarness(context, url, mode, expect) {
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`${url}/?${mode}`);
-  const flag = { write: "writing", check: "report", photo: "photo" }[mode];
+  const flag = { write: "writing", check: "report", photo: "photo", purge: "seeded", "purge-check": "report" }[mode];
   await page.waitForFunction((flag) => window[flag] !== undefined || window.failure, flag, { timeout: 60_000 });
   const failure = await page.evaluate(() => window.failure);
   expect(failure, `the harness failed in ${mode} mode`).toBeUndefined();
