@@ -2,7 +2,7 @@
 //! mark something by it: the camera, and the drafts whose photos consent no longer covers.
 
 use crate::api::{self, ApiError};
-use crate::store::{mirror, roster, tablet};
+use crate::store::{mirror, outing, roster, tablet};
 use crate::today::today;
 use burrow_core::api::Child;
 use burrow_core::consent::{ConsentRecord, InFrame, Purpose, withdrawn_since};
@@ -24,7 +24,12 @@ pub async fn known(keys: Option<Rc<crate::store::keys::Keys>>) -> Result<Known, 
     let store = tablet::open()
         .await
         .map_err(|e| ApiError::on_tablet(e.to_string()))?;
+    // On an outing the tablet keeps what it carries: the server's full lists stay there.
+    let on_outing = outing::current(&store).await.ok().flatten().is_some();
     let online = async {
+        if on_outing {
+            return Err(ApiError::Unreachable);
+        }
         let children = api::get::<Vec<Child>>("/api/children").await?;
         let consents = api::get::<Vec<ConsentRecord>>("/api/consent-records").await?;
         Ok::<_, ApiError>((children, consents))

@@ -9,6 +9,7 @@ pub mod leaving_card;
 pub mod lock_screen;
 pub mod notice;
 pub mod offline;
+pub mod outing_card;
 pub mod passphrase_field;
 pub mod posterity;
 pub mod receipt;

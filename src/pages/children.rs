@@ -110,7 +110,21 @@ impl Shown {
 /// The children, from the server when it can be reached (kept on the tablet), else the tablet's copy.
 pub(crate) async fn load(lock: Lock) -> Result<Shown, ApiError> {
     let keys = lock.keys();
-    match api::get::<Vec<Child>>("/api/children").await {
+    // On an outing the tablet shows (and keeps) only the children it carries.
+    let on_outing = match tablet::open().await {
+        Ok(store) => crate::store::outing::current(&store)
+            .await
+            .ok()
+            .flatten()
+            .is_some(),
+        Err(_) => false,
+    };
+    let fetched = if on_outing && keys.is_some() {
+        Err(ApiError::Unreachable)
+    } else {
+        api::get::<Vec<Child>>("/api/children").await
+    };
+    match fetched {
         Ok(children) => {
             let mut not_kept = None;
             if let Some(keys) = keys {

@@ -82,6 +82,7 @@ pub fn SyncPage() -> impl IntoView {
                 Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
             })}
         </section>
+        <crate::components::outing_card::OutingCard/>
         <section class="card">
             <h2>"Refused by the server"</h2>
             {move || {

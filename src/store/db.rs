@@ -466,7 +466,59 @@ impl Store {
         kind: Kind,
     ) -> Result<Vec<(Uuid, Result<Vec<u8>, StoreError>)>, StoreError> {
         let kind_token = keys.kind_token(kind).await?;
-        self.opened(keys, kind, &kind_token, &kind_token).await
+        let rows = self.rows_of_kind(&kind_token).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, row) in rows {
+            out.push((id, open_row(keys, kind, id, &row).await));
+        }
+        Ok(out)
+    }
+
+    /// Every row carrying `kind_token`, read in pages: the ids first (keys only, cheap), then
+    /// the rows a key range at a time, so a kind of thousands (a term's photos) never arrives in
+    /// one answer that holds up the screen while the browser unpacks it. Requests only, no
+    /// WebCrypto: the transaction stays open throughout.
+    async fn rows_of_kind(&self, kind_token: &str) -> Result<Vec<(Uuid, JsValue)>, StoreError> {
+        const PAGE: usize = 200;
+        let tx = self
+            .db
+            .transaction(&[RECORDS], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let store = tx.object_store(RECORDS).map_err(failed)?;
+        // Primary keys, in order (one index key, so ordered by the record's id).
+        let ids = store
+            .index(LOOKUP)
+            .map_err(failed)?
+            .get_all_keys(Some(Query::from(JsValue::from_str(kind_token))), None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for page in ids.chunks(PAGE) {
+            let (Some(first), Some(last)) = (page.first(), page.last()) else {
+                continue;
+            };
+            let wanted: std::collections::HashSet<String> =
+                page.iter().filter_map(JsValue::as_string).collect();
+            let range = idb::KeyRange::bound(first, last, None, None).map_err(failed)?;
+            // The range may hold records of other kinds too; only this page's ids are kept.
+            let rows = store
+                .get_all(Some(Query::from(range)), None)
+                .map_err(failed)?
+                .await
+                .map_err(failed)?;
+            for row in rows {
+                let Some(id) = get(&row, "id").as_string() else {
+                    continue;
+                };
+                if wanted.contains(&id)
+                    && let Ok(uuid) = Uuid::parse_str(&id)
+                {
+                    out.push((uuid, row));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Opens one record; a record that does not open is reported as damaged, by id.
@@ -943,6 +995,39 @@ impl Store {
     }
 
     /// A number kept under a meta key (the pull checkpoint).
+    /// Removes what a meta key holds.
+    pub async fn forget_meta(&self, key: &str) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(&[META], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        tx.object_store(META)
+            .map_err(failed)?
+            .delete(Query::from(JsValue::from_str(key)))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        commit(tx, "the change was not saved").await
+    }
+
+    /// Sets a number kept under a meta key (a pull checkpoint taken back to 0, say).
+    pub async fn set_meta_number(&self, key: &str, value: u64) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(&[META], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        tx.object_store(META)
+            .map_err(failed)?
+            .put(
+                &JsValue::from_f64(value as f64),
+                Some(&JsValue::from_str(key)),
+            )
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        commit(tx, "the change was not saved").await
+    }
+
     pub async fn meta_number(&self, key: &str) -> Result<u64, StoreError> {
         let tx = self
             .db

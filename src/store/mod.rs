@@ -10,6 +10,7 @@ pub mod keys;
 pub mod leaver;
 pub mod mirror;
 pub mod observations;
+pub mod outing;
 pub mod photos;
 pub mod progress_checks;
 pub mod purge;

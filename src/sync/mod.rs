@@ -160,6 +160,22 @@ impl Sync {
             ));
         };
         self.phase.set(Phase::Syncing(Progress::default()));
+        // On an outing nothing moves until the tablet has been away from the server and is
+        // back: then this run brings back everything it left behind, and the outing ends.
+        if let Some(out) = crate::store::outing::current(&store).await? {
+            match Signer::new(&enrolment).await {
+                Err(ApiError::Unreachable) => {
+                    crate::store::outing::left(&store).await?;
+                    return Err(ApiError::Unreachable.into());
+                }
+                Ok(_) if !out.left => {
+                    return Ok(Phase::Blocked(
+                        "This tablet is ready for its outing. It syncs again when it is back on the setting’s Wi-Fi afterwards, or when someone presses “Back from the outing” on the sync page.".into(),
+                    ));
+                }
+                _ => {}
+            }
+        }
         let outcome = async {
             let signer = Signer::new(&enrolment).await?;
             push::run(&store, keys, &signer, self).await?;
@@ -188,6 +204,22 @@ impl Sync {
                 crate::api::read::<serde_json::Value>(answer).await?;
             }
             report_wrong_passphrases(&store, &signer).await?;
+            // Back from an outing: everything came back with this pull (from the start).
+            if crate::store::outing::current(&store).await?.is_some() {
+                let body = serde_json::to_vec(&burrow_core::outing::OutingReport {
+                    out: false,
+                    children: 0,
+                })
+                .map_err(|_| ApiError::BadAnswer)?;
+                let answer = signer
+                    .send("POST", "/api/sync/outing", &body, "application/json")
+                    .await?;
+                if !answer.ok() {
+                    crate::api::read::<serde_json::Value>(answer).await?;
+                }
+                crate::store::outing::end(&store).await?;
+                self.revision.update(|r| *r += 1);
+            }
             // Staff whose access was removed stop unlocking this tablet from now on.
             let staff: Vec<burrow_core::api::StaffMember> = crate::api::get("/api/staff").await?;
             let removed: Vec<uuid::Uuid> =

@@ -116,6 +116,9 @@ pub struct Pull {
 /// Pulls until the server has nothing newer.
 pub async fn run(store: &Store, keys: &Keys, signer: &Signer) -> Result<Pull, SyncError> {
     let mut checkpoint = store.meta_number(CHECKPOINT_KEY).await?;
+    // From the beginning (a new tablet, or one back from an outing that let its records go):
+    // this tablet's own changes come back too.
+    let own = if checkpoint == 0 { "&own=true" } else { "" };
     let mut changed = 0;
     // The server's versions of records left aside for a change waiting here.
     let mut left_aside: HashMap<Uuid, u64> = HashMap::new();
@@ -123,7 +126,7 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer) -> Result<Pull, Sy
         let response = signer
             .send(
                 "GET",
-                &format!("/api/sync/pull?after={checkpoint}"),
+                &format!("/api/sync/pull?after={checkpoint}{own}"),
                 b"",
                 "",
             )

@@ -60,10 +60,12 @@ pub enum Action {
     ChildDataDeleted,
     DeletionConfirmed,
     PosterityChosen,
+    OutingStarted,
+    OutingEnded,
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 35] = [
         Action::SignedIn,
         Action::SignInRefused,
         Action::WrongPassphraseOnTablet,
@@ -97,6 +99,8 @@ impl Action {
         Action::ChildDataDeleted,
         Action::DeletionConfirmed,
         Action::PosterityChosen,
+        Action::OutingStarted,
+        Action::OutingEnded,
     ];
 
     pub fn code(self) -> &'static str {
@@ -134,6 +138,8 @@ impl Action {
             Action::ChildDataDeleted => "child_data_deleted",
             Action::DeletionConfirmed => "deletion_confirmed",
             Action::PosterityChosen => "posterity_chosen",
+            Action::OutingStarted => "outing_started",
+            Action::OutingEnded => "outing_ended",
         }
     }
 
@@ -193,6 +199,8 @@ impl Action {
             Action::ChildDataDeleted => "A leaver's data deleted from the server",
             Action::DeletionConfirmed => "A device confirmed it deleted a leaver's data",
             Action::PosterityChosen => "A leaver's photo kept for posterity, or no longer",
+            Action::OutingStarted => "A tablet left on an outing, carrying only the children going",
+            Action::OutingEnded => "A tablet came back from an outing",
         }
     }
 }

@@ -162,6 +162,9 @@ pub struct Device {
     /// What the tablet said it holds at its last sync (issue 16), for managers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holdings: Option<crate::holdings::Reported>,
+    /// Out on an outing since when, with how many children (issue 16), for managers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outing: Option<crate::outing::Outing>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -21,6 +21,7 @@ pub mod leaving;
 pub mod lock;
 pub mod names;
 pub mod observation;
+pub mod outing;
 pub mod parent_note;
 pub mod parent_view;
 pub mod passphrase;

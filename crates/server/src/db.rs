@@ -310,6 +310,9 @@ const MIGRATIONS: &[&str] = &[
     -- What each tablet said it holds at its last sync (core::holdings::Reported as JSON):
     -- counts, dates and sizes, never a name.
     ALTER TABLE devices ADD COLUMN holdings TEXT;
+    -- A tablet out on an outing (core::outing::Outing as JSON): since when, with how many
+    -- children (never which). NULL when it is on the premises.
+    ALTER TABLE devices ADD COLUMN outing TEXT;
 "#,
 ];
 

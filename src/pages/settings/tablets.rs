@@ -94,6 +94,16 @@ fn TabletRow(device: Device, reload: RwSignal<u32>) -> impl IntoView {
             view! {
                 <p><strong>{device.name.clone().unwrap_or_default()}</strong><span class="muted">" · enrolled"</span></p>
                 <p class="hint" data-testid="tablet-holds">{holds}</p>
+                {device.outing.map(|o| {
+                    let with = if o.children == 1 { "1 child".to_owned() } else { format!("{} children", o.children) };
+                    view! {
+                        <p class="badge" data-testid="tablet-outing">{format!(
+                            "On an outing since {} {}, with {with}",
+                            format_uk(o.since.with_timezone(&chrono::Local).date_naive()),
+                            o.since.with_timezone(&chrono::Local).format("%H:%M"),
+                        )}</p>
+                    }
+                })}
                 <button type="button" class="button" on:click=remove>"Remove this tablet"</button>
             }.into_any()
         }

@@ -19,6 +19,7 @@ use burrow_core::device::{
     IdentityResponse, NONCE_LEN, check_public_key, device_name, enrol_code,
 };
 use burrow_core::holdings::{Holdings, Reported, check as check_holdings};
+use burrow_core::outing::{Outing, OutingReport};
 use chrono::Utc;
 use uuid::Uuid;
 
@@ -118,6 +119,7 @@ pub async fn status(
         .map(|device| {
             Json(Device {
                 holdings: None,
+                outing: None,
                 ..device
             })
         })
@@ -241,4 +243,49 @@ pub async fn hello(
         .await?
         .map(Json)
         .ok_or_else(not_found)
+}
+
+/// `POST /api/sync/outing`: this tablet leaves on an outing with so many children (never which),
+/// or is back; audited, and shown to managers.
+pub async fn outing(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    signed: Signed,
+) -> Result<StatusCode, AppError> {
+    let report: OutingReport = serde_json::from_slice(&signed.body).map_err(|_| {
+        AppError::refused(
+            StatusCode::BAD_REQUEST,
+            "Send whether the tablet is leaving on an outing or back, and how many children go.",
+        )
+    })?;
+    let device = signed.device;
+    let now = Utc::now();
+    let out = report.out.then_some(Outing {
+        since: now,
+        children: report.children,
+    });
+    state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            devices::set_outing(&tx, device, out.as_ref())?;
+            let event = if report.out {
+                Event::new(Action::OutingStarted).detail(format!(
+                    "{} {}",
+                    report.children,
+                    if report.children == 1 {
+                        "child"
+                    } else {
+                        "children"
+                    }
+                ))
+            } else {
+                Event::new(Action::OutingEnded)
+            };
+            audit::append(&tx, event.by(&signed_in.staff).device(device), now)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -51,6 +51,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/sync/pull", get(sync::pull))
         .route("/sync/deletions", post(deletions::tablet_done))
         .route("/sync/holdings", post(devices::holdings))
+        .route("/sync/outing", post(devices::outing))
         .route("/deletions", get(deletions::list))
         .route("/deletions/{id}/receipt", get(deletions::receipt))
         .route("/parent/closed", post(deletions::phone_done))

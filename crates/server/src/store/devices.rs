@@ -75,7 +75,25 @@ fn device_from(r: &rusqlite::Row) -> rusqlite::Result<Device> {
         holdings: r
             .get::<_, Option<String>>(5)?
             .and_then(|json| serde_json::from_str(&json).ok()),
+        outing: r
+            .get::<_, Option<String>>(6)?
+            .and_then(|json| serde_json::from_str(&json).ok()),
     })
+}
+
+/// A tablet leaves on an outing (Some) or is back (None).
+pub fn set_outing(
+    conn: &Connection,
+    id: Uuid,
+    outing: Option<&burrow_core::outing::Outing>,
+) -> rusqlite::Result<()> {
+    let json = outing
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    conn.prepare_cached("UPDATE devices SET outing = ?2 WHERE id = ?1")?
+        .execute(params![id, json])?;
+    Ok(())
 }
 
 /// What a tablet said it holds at its last sync.
@@ -93,7 +111,7 @@ pub fn set_holdings(
 
 pub fn get(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<Device>> {
     conn.prepare_cached(
-        "SELECT id, status, name, code, requested_at, holdings FROM devices WHERE id = ?1",
+        "SELECT id, status, name, code, requested_at, holdings, outing FROM devices WHERE id = ?1",
     )?
     .query_row(params![id], device_from)
     .optional()
@@ -102,7 +120,7 @@ pub fn get(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<Device>> {
 /// Every device, pending ones first, then by when they asked.
 pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Device>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, status, name, code, requested_at, holdings FROM devices WHERE id != zeroblob(16)
+        "SELECT id, status, name, code, requested_at, holdings, outing FROM devices WHERE id != zeroblob(16)
          ORDER BY status != 'pending', requested_at",
     )?;
     stmt.query_map([], device_from)?.collect()

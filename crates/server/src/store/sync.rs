@@ -124,12 +124,13 @@ pub fn after(
     conn: &Connection,
     after: u64,
     limit: usize,
-    device: Uuid,
+    not_from: Option<Uuid>,
 ) -> rusqlite::Result<Vec<Row>> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, kind, id, version, status, author, body FROM records
-         WHERE seq > ?1 AND device_id != ?3 ORDER BY seq LIMIT ?2",
+         WHERE seq > ?1 AND (?3 IS NULL OR device_id != ?3) ORDER BY seq LIMIT ?2",
     )?;
+    let device = not_from;
     stmt.query_map(params![after, limit as i64, device], |r| {
         Ok(Row {
             seq: r.get(0)?,

@@ -105,6 +105,10 @@ pub async fn push(
 pub struct PullQuery {
     #[serde(default)]
     after: u64,
+    /// A tablet starting again from the beginning (back from an outing, whose records it let
+    /// go) asks for its own changes too.
+    #[serde(default)]
+    own: bool,
 }
 
 /// Pull's answer as sent: each record's body passed on exactly as it was kept (core's
@@ -142,7 +146,8 @@ pub async fn pull(
             // One snapshot: the checkpoint may then move past this tablet's own changes, and a
             // deletion is seen only with the server's changes to the group entries it kept.
             let tx = c.unchecked_transaction()?;
-            let rows = records::after(&tx, query.after, PULL_MAX, device)?;
+            let not_from = (!query.own).then_some(device);
+            let rows = records::after(&tx, query.after, PULL_MAX, not_from)?;
             let last = if rows.len() == PULL_MAX {
                 rows.last().map_or(query.after, |r| r.seq)
             } else {
