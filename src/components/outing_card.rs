@@ -10,6 +10,7 @@ use crate::lock::use_lock;
 use crate::pages::children::load as load_children;
 use crate::store::{outing, sync_state, tablet};
 use crate::sync::use_sync;
+use burrow_core::api::SettingOptions;
 use burrow_core::outing::{OutingReport, ready};
 use chrono::Local;
 use leptos::prelude::*;
@@ -94,16 +95,32 @@ pub fn OutingCard() -> impl IntoView {
                         .await
                         .map_err(|e| e.to_string())?;
                 }
-                outing::begin(&store, &keys, &chosen, chrono::Utc::now())
+                // The setting's switch (on unless a manager turned it off).
+                let clears = crate::api::get::<SettingOptions>("/api/setting/options")
                     .await
-                    .map_err(|e| e.to_string())?;
-                Ok::<_, String>(())
+                    .map_or(true, |o| o.outing_clears_tablet);
+                let now = chrono::Utc::now();
+                if clears {
+                    outing::begin(&store, &keys, &chosen, now)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                } else {
+                    outing::begin_keeping_all(&store, chosen.len() as u32, now)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+                Ok::<_, String>(clears)
             }
             .await;
             busy.set(false);
             match outcome {
-                Ok(()) => {
-                    said.set(Some(Ok("Ready for the outing. This tablet now carries only the children going, by first name, and their answers for the camera. Photos taken while out stay sealed here until it is back on the setting’s Wi-Fi.".into())));
+                Ok(clears) => {
+                    let kept = if clears {
+                        "This tablet now carries only the children going, by first name, and their answers for the camera."
+                    } else {
+                        "The setting keeps everything on its tablets during outings, so this one still holds it all, sealed."
+                    };
+                    said.set(Some(Ok(format!("Ready for the outing. {kept} Photos taken while out stay sealed here until it is back on the setting’s Wi-Fi."))));
                     sync.revision.update(|r| *r += 1);
                     changed.update(|n| *n += 1);
                 }

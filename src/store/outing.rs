@@ -50,6 +50,24 @@ pub async fn end(store: &Store) -> Result<(), StoreError> {
     store.forget_meta(OUTING_KEY).await
 }
 
+/// The outing starts with the tablet keeping everything it holds (the setting's switch is off).
+pub async fn begin_keeping_all(
+    store: &Store,
+    children: u32,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    store
+        .set_meta(
+            OUTING_KEY,
+            &OnOuting {
+                since: now,
+                children,
+                left: false,
+            },
+        )
+        .await
+}
+
 /// Takes off this tablet everything but what the outing needs. Returns how many records went.
 pub async fn begin(
     store: &Store,

@@ -71,6 +71,14 @@ pub struct SettingOptions {
     /// Days after a leaver's last day (and the day after it) before their data is deleted.
     #[serde(default = "default_grace")]
     pub deletion_grace_days: u32,
+    /// A tablet getting ready for an outing keeps only the children going (issue 16); off, it
+    /// keeps everything it holds while out (a setting whose policy allows it).
+    #[serde(default = "default_outing_clears")]
+    pub outing_clears_tablet: bool,
+}
+
+fn default_outing_clears() -> bool {
+    true
 }
 
 fn default_grace() -> u32 {

@@ -313,6 +313,8 @@ const MIGRATIONS: &[&str] = &[
     -- A tablet out on an outing (core::outing::Outing as JSON): since when, with how many
     -- children (never which). NULL when it is on the premises.
     ALTER TABLE devices ADD COLUMN outing TEXT;
+    -- The setting's switch: a tablet getting ready for an outing keeps only the children going.
+    ALTER TABLE setting ADD COLUMN outing_clears_tablet INTEGER NOT NULL DEFAULT 1;
 "#,
 ];
 

@@ -29,6 +29,7 @@ pub fn SettingsPage() -> impl IntoView {
             <ValidationSetting/>
             <leavers::LeaversSetting/>
             <photos::PhotosSetting/>
+            <photos::OutingSetting/>
             <ThisTablet/>
             <enrolment::TabletEnrolment tablets_changed=tablets_changed/>
             <Show when=move || auth.may_manage()>

@@ -75,6 +75,8 @@ test("a tablet goes on an outing carrying only the children going, and brings ev
   const tablet = sam.getByTestId("tablets").locator('li[data-status="enrolled"]', { hasText: "Room 2 tablet" });
   await expect(tablet.getByTestId("tablet-outing")).toContainText("On an outing since");
   await expect(tablet.getByTestId("tablet-outing")).toContainText("with 1 child");
+  // The setting's switch that made it so: on unless a manager turns it off.
+  await expect(sam.getByTestId("outings-setting").getByRole("checkbox")).toBeChecked();
 
   // At the park, off the Wi-Fi: the camera opens for Ava from what the tablet carries.
   await room.context.setOffline(true);

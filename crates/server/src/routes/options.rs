@@ -18,13 +18,14 @@ pub async fn get(
     _: SignedIn,
     State(state): State<AppState>,
 ) -> Result<Json<SettingOptions>, AppError> {
-    let (minutes, validation_required, grace) = state
+    let (minutes, validation_required, grace, outing_clears_tablet) = state
         .db
         .call(|c| {
             Ok((
                 store::lock_after_minutes(c)?,
                 store::validation_required(c)?,
                 store::leaving::grace_days(c)?,
+                store::retention::outing_clears_tablet(c)?,
             ))
         })
         .await?;
@@ -32,6 +33,7 @@ pub async fn get(
         lock_after_minutes: minutes.unwrap_or(DEFAULT_LOCK_AFTER_MINUTES),
         validation_required,
         deletion_grace_days: grace,
+        outing_clears_tablet,
     }))
 }
 
@@ -44,6 +46,7 @@ pub async fn put(
         .map_err(|e| AppError::invalid("lock_after_minutes", e.to_string()))?;
     let validation_required = req.validation_required;
     let grace = req.deletion_grace_days;
+    let outing_clears_tablet = req.outing_clears_tablet;
     check_grace(grace).map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
     state
         .db
@@ -53,12 +56,18 @@ pub async fn put(
                 return Err(AppError::internal("no setting row"));
             }
             store::leaving::set_grace_days(&tx, grace)?;
+            store::retention::set_outing_clears_tablet(&tx, outing_clears_tablet)?;
             let detail = format!(
-                "lock after {minutes} min; validation {}; leavers' data deleted {grace} days after leaving",
+                "lock after {minutes} min; validation {}; leavers' data deleted {grace} days after leaving; outings {}",
                 if validation_required {
                     "required"
                 } else {
                     "not required"
+                },
+                if outing_clears_tablet {
+                    "carry only the children going"
+                } else {
+                    "keep everything on the tablet"
                 }
             );
             audit::append(
@@ -82,5 +91,6 @@ pub async fn put(
         lock_after_minutes: minutes,
         validation_required,
         deletion_grace_days: grace,
+        outing_clears_tablet,
     }))
 }
