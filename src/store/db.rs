@@ -485,14 +485,29 @@ impl Store {
             .transaction(&[RECORDS], TransactionMode::ReadOnly)
             .map_err(failed)?;
         let store = tx.object_store(RECORDS).map_err(failed)?;
+        let index = store.index(LOOKUP).map_err(failed)?;
         // Primary keys, in order (one index key, so ordered by the record's id).
-        let ids = store
-            .index(LOOKUP)
-            .map_err(failed)?
+        let ids = index
             .get_all_keys(Some(Query::from(JsValue::from_str(kind_token))), None)
             .map_err(failed)?
             .await
             .map_err(failed)?;
+        // A small kind (the roster, consent answers) in one read, as before: its ids are spread
+        // through the store, and ranges over them would read every other kind's rows too.
+        if ids.len() <= PAGE {
+            let rows = index
+                .get_all(Some(Query::from(JsValue::from_str(kind_token))), None)
+                .map_err(failed)?
+                .await
+                .map_err(failed)?;
+            return Ok(rows
+                .into_iter()
+                .filter_map(|row| {
+                    let id = Uuid::parse_str(&get(&row, "id").as_string()?).ok()?;
+                    Some((id, row))
+                })
+                .collect());
+        }
         let mut out = Vec::with_capacity(ids.len());
         for page in ids.chunks(PAGE) {
             let (Some(first), Some(last)) = (page.first(), page.last()) else {

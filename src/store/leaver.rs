@@ -50,8 +50,10 @@ pub async fn keep_changes_for_others(
         let Some((version, held)) = versions.get(&id).copied() else {
             continue;
         };
-        // The server holds this version already: nothing of this tablet's is at stake.
-        if version <= held {
+        // Nothing of this tablet's is at stake unless it changed the entry and the server did
+        // not take the change (this pull set aside the server's rewrite for it, or it is newer
+        // than anything the server acknowledged).
+        if version <= held && !server_versions.contains_key(&id) {
             continue;
         }
         let Some(obs) = body

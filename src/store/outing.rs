@@ -12,7 +12,6 @@ use burrow_core::api::Child;
 use burrow_core::consent::ConsentRecord;
 use burrow_core::envelope::Kind;
 use burrow_core::outing::carried;
-use burrow_core::photo::PhotoRecord;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -78,26 +77,18 @@ pub async fn begin(
     // First, so whatever goes below comes back at the next sync on the premises.
     store.set_meta_number(CHECKPOINT_KEY, 0).await?;
     let mut records = Vec::new();
-    let mut photos = Vec::new();
     for kind in [
         Kind::Observation,
         Kind::ProgressCheck,
         Kind::Photo,
         Kind::RefusedCapture,
     ] {
-        for (id, body) in store.all_of(keys, kind).await? {
+        for (id, _) in store.all_of(keys, kind).await? {
             records.push(id);
-            if kind == Kind::Photo {
-                photos.push(id);
-                if let Some(record) = body
-                    .ok()
-                    .and_then(|b| serde_json::from_slice::<PhotoRecord>(&b).ok())
-                {
-                    photos.push(record.thumb_id);
-                }
-            }
         }
     }
+    // Every picture's chunks, a record that would not open among them: all are on the server.
+    let photos: Vec<Uuid> = store.photos_held().await?.into_iter().collect();
     store.remove_all(&records, &photos, &[]).await?;
     let children: Vec<Child> = roster::kept(store, keys)
         .await?

@@ -137,13 +137,13 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer) -> Result<Pull, Sy
             if p.kind == RecordKind::Photo
                 && let Ok(record) = serde_json::from_value::<PhotoRecord>(p.body.clone())
             {
-                // Older than the setting's window: the server holds it and this tablet need
-                // not (the journal shows it from the server on the premises). A copy held here
-                // that the server has since changed goes.
-                if keep_from.is_some_and(|from| purge::local_day(record.taken_at) < from) {
-                    store
-                        .remove_all(&[], &[record.id, record.thumb_id], &[])
-                        .await?;
+                // Older than the setting's window and not here: the server holds it and this
+                // tablet need not (the journal shows it from the server on the premises). One
+                // held here is left to the purge, which knows whether a draft still needs it.
+                if keep_from.is_some_and(|from| purge::local_day(record.taken_at) < from)
+                    && !store.has_photo(record.id).await?
+                    && !store.has_photo(record.thumb_id).await?
+                {
                     continue;
                 }
                 let held: Option<PhotoRecord> = store
@@ -185,11 +185,37 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer) -> Result<Pull, Sy
             for p in page.records.iter().filter(|p| waiting.contains(&p.id)) {
                 left_aside.insert(p.id, p.version);
             }
+            // A change of this tablet's to an entry naming a leaver, refused just now because
+            // the server had already rewritten it without them: set aside rather than
+            // overwritten, to be kept for the others on top of that rewrite below.
+            let leavers: Vec<Uuid> = page.deletions.iter().map(|d| d.child).collect();
+            let mut aside = std::collections::HashSet::new();
+            if !leavers.is_empty() {
+                for p in page.records.iter().filter(|p| {
+                    p.kind == RecordKind::Observation && !p.deleted && !waiting.contains(&p.id)
+                }) {
+                    let Some(&(version, held)) = here.get(&p.id) else {
+                        continue;
+                    };
+                    if version <= held {
+                        continue;
+                    }
+                    let names_a_leaver = observations::get(store, keys, p.id)
+                        .await
+                        .ok()
+                        .flatten()
+                        .is_some_and(|local| local.children.iter().any(|c| leavers.contains(c)));
+                    if names_a_leaver {
+                        left_aside.insert(p.id, p.version);
+                        aside.insert(p.id);
+                    }
+                }
+            }
             let mut rows = Vec::with_capacity(page.records.len());
             for p in page
                 .records
                 .iter()
-                .filter(|p| !waiting.contains(&p.id) && !same(p))
+                .filter(|p| !waiting.contains(&p.id) && !aside.contains(&p.id) && !same(p))
             {
                 if let Some(row) = sealed(store, keys, p).await? {
                     rows.push(row);

@@ -15,8 +15,8 @@ use thiserror::Error;
 pub const MIN_DAYS: u64 = 7;
 /// "The last N weeks": at most a year.
 pub const MAX_WEEKS: u32 = 52;
-/// More half terms than a school year and a half has is a typing slip.
-pub const MAX_TERMS: usize = 12;
+/// A school year's six half terms and the first two of the next.
+pub const MAX_TERMS: usize = 8;
 /// What a setting that has chosen nothing keeps: roughly a half term.
 pub const DEFAULT_WEEKS: u32 = 7;
 
@@ -50,7 +50,9 @@ impl Default for Retention {
 pub enum RetentionError {
     #[error("Enter at least one half term, or choose a number of weeks instead.")]
     NoTerms,
-    #[error("Enter at most {MAX_TERMS} half terms: the year's six are enough.")]
+    #[error(
+        "Enter at most {MAX_TERMS} half terms: the year's six, and the next year's first two if you like."
+    )]
     TooManyTerms,
     #[error("Half term {0} ends before it starts. Check its dates.")]
     Backwards(usize),
@@ -234,7 +236,7 @@ mod tests {
         assert_eq!(check(&terms(gap)), Err(RetentionError::Gap(1, 2)));
         let short = vec![term(day(2026, 9, 1), day(2026, 9, 6))];
         assert_eq!(check(&terms(short)), Err(RetentionError::TermTooShort(1)));
-        let many = (0..13)
+        let many = (0..9)
             .map(|i| {
                 let s = day(2026, 1, 1) + chrono::Duration::days(i * 14);
                 term(s, s + chrono::Duration::days(13))

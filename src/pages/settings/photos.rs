@@ -9,14 +9,14 @@ use crate::components::form_errors::FormErrors;
 use crate::components::notice::ErrorNotice;
 use burrow_core::dates::format_uk;
 use burrow_core::retention::{
-    DEFAULT_WEEKS, HalfTerm, MAX_WEEKS, Retention, RetentionAnswer, check, describe,
+    DEFAULT_WEEKS, HalfTerm, MAX_TERMS, MAX_WEEKS, Retention, RetentionAnswer, check, describe,
 };
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
 const URL: &str = "/api/setting/photo-retention";
-/// Rows offered for half terms: the school year's six.
-const ROWS: usize = 6;
+/// Rows offered for half terms: as many as a setting may enter, so none is lost on saving.
+const ROWS: usize = MAX_TERMS;
 
 fn explain(answer: &RetentionAnswer) -> String {
     let from = match answer.window.keep_from {

@@ -122,12 +122,26 @@ test("a leaver's data is deleted from the server and every device, which confirm
   await priya.getByRole("link", { name: "Children", exact: true }).click();
   await priya.getByRole("link", { name: "Noah’s journal" }).click();
   await expect(priya.getByTestId("journal")).toContainText("Ava and Noah built a den");
+  // A draft about both, saved and synced; Priya changes it off the Wi-Fi below.
+  await priya.getByRole("link", { name: "Observe", exact: true }).click();
+  await priya.getByTestId("observation-children").getByLabel("Ava Okafor").check();
+  await priya.getByTestId("observation-children").getByLabel("Noah Williams").check();
+  await priya.getByLabel("What did you see?").fill("Ava and Noah fed the fish");
+  await expect(priya.getByTestId("saved")).toContainText("Saved on this tablet, encrypted");
+  await priya.getByRole("link", { name: "Children", exact: true }).click();
+  await expect(await syncNow(priya)).toContainText("Everything is on the setting’s server");
   const before = await stored(priya);
 
-  // Priya's tablet goes out of the Wi-Fi's reach (an outing) and she writes about Ava and Noah
-  // at the water tray there. It reaches the server only after Ava's data has gone.
+  // Priya's tablet goes out of the Wi-Fi's reach (an outing): she writes about Ava and Noah at
+  // the water tray there, and finishes the draft about the fish. Both reach the server only
+  // after Ava's data has gone (the draft rewritten there without her meanwhile).
   await room.context.setOffline(true);
   await observe(priya, ["Ava Okafor", "Noah Williams"], "Ava and Noah splashed in the water tray");
+  await priya.getByRole("link", { name: "Children", exact: true }).click();
+  await priya.getByRole("link", { name: "Noah’s journal" }).click();
+  await priya.getByTestId("journal").getByText("Ava and Noah fed the fish").click();
+  await priya.getByLabel("What did you see?").fill("Ava and Noah fed the fish together");
+  await expect(priya.getByTestId("saved")).toContainText("Saved on this tablet, encrypted");
 
   // Ava left yesterday. Her page says when her data will go: after the 30 days' grace.
   const yesterday = new Date(Date.now() - 86_400_000);
@@ -181,7 +195,7 @@ test("a leaver's data is deleted from the server and every device, which confirm
   }).toPass({ timeout: 30_000 });
   await expect(deletion).toContainText("Deleted: 1 entry");
   await expect(deletion).toContainText("1 photo was kept for posterity.");
-  await expect(deletion).toContainText("Kept for the other children, with this child taken out: 1 group entry.");
+  await expect(deletion).toContainText("Kept for the other children, with this child taken out: 2 group entries.");
   // The phone syncs only when Grace asks; a tablet may have synced by itself meanwhile.
   await expect(deletion).toContainText("Still to delete their copy at their next sync:");
   await expect(deletion).toContainText("A parent's phone");
@@ -235,6 +249,7 @@ test("a leaver's data is deleted from the server and every device, which confirm
   await priya.getByRole("link", { name: "Noah’s journal" }).click();
   await expect(priya.getByTestId("journal")).toContainText("A friend and Noah built a den");
   await expect(priya.getByTestId("journal")).toContainText("A friend and Noah splashed in the water tray");
+  await expect(priya.getByTestId("journal")).toContainText("A friend and Noah fed the fish together");
   await expect(priya.getByTestId("journal")).not.toContainText("Ava");
   // The entry written on the outing reached the server without Ava: Sam's queue has it.
   await syncNow(sam);

@@ -115,6 +115,8 @@ pub struct Row {
     pub status: Option<String>,
     pub author: Uuid,
     pub body: String,
+    /// The device its latest change came from.
+    pub device: Uuid,
 }
 
 /// Up to `limit` records changed after `after`, in the order they changed, leaving out those
@@ -127,7 +129,7 @@ pub fn after(
     not_from: Option<Uuid>,
 ) -> rusqlite::Result<Vec<Row>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, kind, id, version, status, author, body FROM records
+        "SELECT seq, kind, id, version, status, author, body, device_id FROM records
          WHERE seq > ?1 AND (?3 IS NULL OR device_id != ?3) ORDER BY seq LIMIT ?2",
     )?;
     let device = not_from;
@@ -140,6 +142,7 @@ pub fn after(
             status: r.get(4)?,
             author: r.get(5)?,
             body: r.get(6)?,
+            device: r.get(7)?,
         })
     })?
     .collect()
