@@ -13,6 +13,7 @@ mod family;
 mod known;
 mod lock;
 mod pages;
+pub mod pause;
 mod picture;
 mod service_worker;
 pub mod store;

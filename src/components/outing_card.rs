@@ -18,16 +18,6 @@ use leptos::task::spawn_local;
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
-/// Lets the browser run what is waiting, for a short while.
-async fn pause(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
 #[component]
 pub fn OutingCard() -> impl IntoView {
     let lock = use_lock();
@@ -58,7 +48,7 @@ pub fn OutingCard() -> impl IntoView {
                 // Everything made here goes to the server first.
                 sync.start(lock, auth);
                 while sync.started.get_untracked() != sync.finished.get_untracked() {
-                    pause(200).await;
+                    crate::pause::pause(200).await;
                 }
                 let store = tablet::open()
                     .await
@@ -136,7 +126,7 @@ pub fn OutingCard() -> impl IntoView {
             }
             sync.start(lock, auth);
             while sync.started.get_untracked() != sync.finished.get_untracked() {
-                pause(200).await;
+                crate::pause::pause(200).await;
             }
             changed.update(|n| *n += 1);
             sync.revision.update(|r| *r += 1);

@@ -12,7 +12,7 @@ use burrow_core::observation::Observation;
 use burrow_core::photo::PhotoRecord;
 use burrow_core::retention::{HeldPhoto, may_purge};
 use burrow_core::workflow::Status;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -21,19 +21,6 @@ pub const WINDOW_KEY: &str = "photo_window";
 
 /// Photos removed in one transaction (each with its thumbnail).
 pub const PER_TRANSACTION: usize = 10;
-
-/// The day a photo was taken, on this tablet's calendar (the setting's, in England).
-pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
-        at.timestamp_millis() as f64
-    ));
-    NaiveDate::from_ymd_opt(
-        date.get_full_year() as i32,
-        date.get_month() + 1,
-        date.get_date(),
-    )
-    .unwrap_or_else(|| at.date_naive())
-}
 
 /// What this tablet knows of each photo record it holds: whether the server holds it (this
 /// version was taken, and both hashes were checked there) and whether a draft names it.
@@ -74,7 +61,7 @@ pub async fn known(store: &Store, keys: &Keys) -> Result<Known, StoreError> {
                 && r.sha256.is_some()
                 && r.thumb_sha256.is_some();
             let photo = HeldPhoto {
-                taken_on: local_day(r.taken_at),
+                taken_on: crate::today::local_day(r.taken_at),
                 on_server,
                 in_draft: in_drafts.contains(&r.id),
             };
@@ -110,19 +97,10 @@ pub async fn run(
     let chosen = chosen(&known, keep_from);
     for batch in chosen.chunks(PER_TRANSACTION * 2) {
         store.remove_all(&[], batch, &[]).await?;
-        next_turn().await;
+        // The screen gets a turn before the next transaction.
+        crate::pause::pause(0).await;
     }
     Ok(chosen.len())
-}
-
-/// Lets the browser run what is waiting (a tap, a frame) before the next transaction.
-async fn next_turn() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]
@@ -131,7 +109,7 @@ mod tests {
     use crate::store::db::NewRecord;
     use crate::store::keys::keys_from;
     use crate::store::observations;
-    use chrono::TimeZone;
+    use chrono::{DateTime, TimeZone, Utc};
     use wasm_bindgen_test::*;
 
     wasm_bindgen_test_configure!(run_in_browser);

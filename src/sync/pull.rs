@@ -9,7 +9,6 @@ use crate::store::db::{FromServer, NewRecord, Store, StoreError};
 use crate::store::keys::Keys;
 use crate::store::leaver;
 use crate::store::observations;
-use crate::store::purge;
 use crate::store::sync_state::{self, CHECKPOINT_KEY};
 use burrow_core::envelope::Kind;
 use burrow_core::observation::Observation;
@@ -140,7 +139,7 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer) -> Result<Pull, Sy
                 // Older than the setting's window and not here: the server holds it and this
                 // tablet need not (the journal shows it from the server on the premises). One
                 // held here is left to the purge, which knows whether a draft still needs it.
-                if keep_from.is_some_and(|from| purge::local_day(record.taken_at) < from)
+                if keep_from.is_some_and(|from| crate::today::local_day(record.taken_at) < from)
                     && !store.has_photo(record.id).await?
                     && !store.has_photo(record.thumb_id).await?
                 {

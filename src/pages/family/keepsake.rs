@@ -84,15 +84,6 @@ impl Progress {
 /// Tries in one go before the phone asks the parent to carry on.
 const TRIES: u32 = 4;
 
-async fn pause(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
 /// The length after the slash of `Content-Range: bytes 100-999/1000`.
 fn range_total(header: &str) -> Option<u64> {
     header.rsplit_once('/')?.1.trim().parse().ok()
@@ -211,7 +202,7 @@ async fn fetch(
     let path = format!("/api/parent/children/{child}/{}", what.path());
     for attempt in 0..TRIES {
         if attempt > 0 {
-            pause(1_500 * attempt as i32).await;
+            crate::pause::pause(1_500 * attempt as i32).await;
         }
         if let Outcome::Whole = one_try(&signer, &path, &arrived, progress).await? {
             let parts = js_sys::Array::new();
