@@ -178,6 +178,8 @@ fn Entries(
     // Decrypted thumbnails by photo, kept while the journal is open: rows come and go as it
     // scrolls or is filtered, so each row has its own signal and the URLs live here.
     let thumbs = StoredValue::new_local(HashMap::<Uuid, String>::new());
+    // One handshake with the server for the whole journal, for photos only there.
+    let from_server = StoredValue::new_local(crate::picture::FromServer::default());
     on_cleanup(move || {
         thumbs.try_with_value(|t| {
             for url in t.values() {
@@ -218,6 +220,7 @@ fn Entries(
             return signal;
         }
         if let Some(keys) = lock.keys() {
+            let from_server = from_server.get_value();
             spawn_local(async move {
                 let Ok(store) = tablet::open().await else {
                     return;
@@ -225,7 +228,7 @@ fn Entries(
                 let Ok(Some(record)) = photos::record(&store, &keys, photo).await else {
                     return;
                 };
-                match crate::picture::of(&store, &keys, &record, false).await {
+                match crate::picture::of(&store, &keys, &from_server, &record, false).await {
                     Some(Picture::OnServer) => {
                         signal.try_set(Some(Picture::OnServer));
                     }

@@ -31,15 +31,17 @@ pub struct Known {
 }
 
 pub async fn known(store: &Store, keys: &Keys) -> Result<Known, StoreError> {
+    let mut versions = std::collections::HashMap::new();
     let records: Vec<PhotoRecord> = store
-        .all_of(keys, Kind::Photo)
+        .all_of_versioned(keys, Kind::Photo)
         .await?
         .into_iter()
-        .filter_map(|(_, body)| body.ok())
+        .filter_map(|(id, body, v)| {
+            versions.insert(id, v);
+            body.ok()
+        })
         .filter_map(|b| serde_json::from_slice(&b).ok())
         .collect();
-    let ids: Vec<Uuid> = records.iter().map(|r| r.id).collect();
-    let versions = store.versions(&ids).await?;
     let waiting = super::sync_state::waiting(&store.outbox(keys).await?);
     let in_drafts: HashSet<Uuid> = store
         .all_of(keys, Kind::Observation)
