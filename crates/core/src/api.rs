@@ -443,6 +443,24 @@ pub struct BroughtIn {
     pub observation: Uuid,
 }
 
+/// The largest counter, version, checkpoint or size the setting's database can keep: SQLite's
+/// integers are signed 64-bit.
+pub const STORED_MAX: u64 = i64::MAX as u64;
+
+/// serde's `deserialize_with` for a number a request carries into the database (a counter, a
+/// version, a checkpoint, an offset): one above `STORED_MAX` is refused as a value of the wrong
+/// kind where the request is read, never left to fail in SQLite.
+pub fn stored_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let n = u64::deserialize(d)?;
+    if n > STORED_MAX {
+        return Err(serde::de::Error::invalid_value(
+            serde::de::Unexpected::Other("a number too large"),
+            &"a number the setting's database can keep",
+        ));
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,5 +481,49 @@ mod tests {
             field: None,
         };
         assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"error":"No."}"#);
+    }
+
+    mod stored_numbers {
+        use super::super::{STORED_MAX, stored_number};
+        use proptest::prelude::*;
+        use serde::Deserialize;
+
+        #[derive(Deserialize)]
+        struct Counted {
+            #[serde(deserialize_with = "stored_number")]
+            n: u64,
+        }
+
+        fn read(n: u64) -> Option<u64> {
+            serde_json::from_str::<Counted>(&format!("{{\"n\":{n}}}"))
+                .ok()
+                .map(|c| c.n)
+        }
+
+        proptest! {
+            #[test]
+            fn every_number_the_database_keeps_is_read_as_sent(n in 0..=STORED_MAX) {
+                prop_assert_eq!(read(n), Some(n));
+            }
+
+            #[test]
+            fn every_number_above_it_is_refused(n in (STORED_MAX + 1)..=u64::MAX) {
+                prop_assert_eq!(read(n), None);
+            }
+        }
+
+        #[test]
+        fn the_boundary() {
+            assert_eq!(read(STORED_MAX), Some(STORED_MAX));
+            assert_eq!(read(STORED_MAX + 1), None);
+            assert_eq!(read(u64::MAX), None);
+            // The refusal never repeats the number.
+            let e = serde_json::from_str::<Counted>(&format!("{{\"n\":{}}}", u64::MAX))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(e.starts_with("invalid value"), "{e}");
+            assert!(!e.contains(&u64::MAX.to_string()), "{e}");
+        }
     }
 }

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use burrow_core::api::ErrorBody;
 use burrow_core::throttle::wait_label;
 use serde::de::DeserializeOwned;
+use std::borrow::Cow;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -16,7 +17,8 @@ pub enum AppError {
     Refused {
         status: StatusCode,
         message: String,
-        field: Option<&'static str>,
+        /// The field concerned: a name from the code, never one taken from what was sent.
+        field: Option<Cow<'static, str>>,
     },
     /// Too many failed attempts: 429 with Retry-After.
     #[error("too many attempts")]
@@ -42,7 +44,7 @@ impl AppError {
         AppError::Refused {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             message: message.into(),
-            field: Some(field),
+            field: Some(field.into()),
         }
     }
 
@@ -50,7 +52,7 @@ impl AppError {
         AppError::Refused {
             status: StatusCode::CONFLICT,
             message: message.into(),
-            field,
+            field: field.map(Cow::Borrowed),
         }
     }
 
@@ -76,7 +78,7 @@ impl IntoResponse for AppError {
                 status,
                 ErrorBody {
                     error: message,
-                    field: field.map(str::to_owned),
+                    field: field.map(Cow::into_owned),
                 },
                 None,
             ),
@@ -135,26 +137,49 @@ where
     }
 }
 
-/// serde's report in words a person can act on. Only the names of the request's own fields
-/// are repeated (a missing one); never what was sent: an unknown field or value could be
-/// anything, a child's name among them.
-fn data_error(report: &str) -> String {
+/// serde's report in words a person can act on, and the field it concerns if serde named one
+/// of the request's own (a missing one). Never what was sent: an unknown field or value could
+/// be anything, a child's name among them.
+pub(crate) fn data_error(report: &str) -> (String, Option<Cow<'static, str>>) {
     let detail = report.rsplit(": ").next().unwrap_or(report);
     if let Some(rest) = detail.strip_prefix("missing field `")
         && let Some((field, _)) = rest.split_once('`')
+        && !field.is_empty()
+        && field.len() <= 40
         && field.chars().all(|c| c.is_ascii_lowercase() || c == '_')
     {
-        return format!("The request is missing its “{field}” field.");
+        return (
+            format!("The request is missing its “{field}” field."),
+            Some(Cow::Owned(field.to_owned())),
+        );
     }
-    if detail.starts_with("unknown field") {
-        "The request has a field this form does not have. Send only the form's own fields.".into()
+    let message = if detail.starts_with("unknown field") {
+        "The request has a field this form does not have. Send only the form's own fields."
     } else if detail.starts_with("unknown variant") {
-        "One of the request's values is not one of the choices offered.".into()
+        "One of the request's values is not one of the choices offered."
     } else if detail.starts_with("invalid") {
-        "One of the request's fields has a value of the wrong kind.".into()
+        "One of the request's fields has a value of the wrong kind."
     } else {
-        "The request's fields are not right.".into()
-    }
+        "The request's fields are not right."
+    };
+    (message.to_owned(), None)
+}
+
+/// A signed request's body (read by the route after the tablet's proof is checked): what is
+/// wrong with it in words, as `ApiJson` says it.
+pub fn signed_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    serde_json::from_slice(body).map_err(|e| {
+        if e.is_data() {
+            let (message, field) = data_error(&e.to_string());
+            AppError::Refused {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                message,
+                field,
+            }
+        } else {
+            AppError::refused(StatusCode::BAD_REQUEST, "The request is not valid JSON.")
+        }
+    })
 }
 
 fn json_refusal(rejection: JsonRejection) -> AppError {
@@ -164,7 +189,14 @@ fn json_refusal(rejection: JsonRejection) -> AppError {
             "Send the request as JSON, with Content-Type: application/json.".to_owned()
         }
         JsonRejection::JsonSyntaxError(_) => "The request is not valid JSON.".to_owned(),
-        JsonRejection::JsonDataError(e) => data_error(&e.body_text()),
+        JsonRejection::JsonDataError(e) => {
+            let (message, field) = data_error(&e.body_text());
+            return AppError::Refused {
+                status,
+                message,
+                field,
+            };
+        }
         _ if status == StatusCode::PAYLOAD_TOO_LARGE => "The request is too large.".to_owned(),
         _ => "The request could not be read.".to_owned(),
     };

@@ -9,6 +9,7 @@ pub mod db;
 pub mod deletion;
 pub mod demo;
 pub mod error;
+pub mod extract;
 pub mod identity;
 pub mod keepsake;
 pub mod mask;

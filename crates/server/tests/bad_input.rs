@@ -157,3 +157,34 @@ async fn app_routes_fall_back_to_the_shell_and_responses_carry_safety_headers() 
     assert_eq!(api.headers()["cache-control"], "no-store");
     server.stop().await;
 }
+
+/// A name that shows as someone else's (a right-to-left override, a zero-width space) is
+/// refused for staff, children and parents alike, with the reason (issue 18).
+#[tokio::test]
+async fn names_with_invisible_characters_are_refused() {
+    let server = TestServer::start().await;
+    let manager = server.set_up().await;
+    let sneaky = "\u{202E}hahS aynirP";
+    let me = server.whoami(&manager).await;
+    for (path, body) in [
+        (
+            "/api/staff",
+            json!({"name": sneaky, "role": "practitioner"}),
+        ),
+        (
+            "/api/children",
+            json!({"first_name": "Ava\u{200B}", "surname": "Okafor", "date_of_birth": "2023-03-01", "start_date": "2025-09-01", "key_person_id": me}),
+        ),
+        ("/api/parents", json!({"name": sneaky, "children": []})),
+    ] {
+        let r = manager
+            .post(server.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let (status, error, _) = refusal(r).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {error}");
+        assert!(error.contains("invisible character"), "{path}: {error}");
+    }
+}

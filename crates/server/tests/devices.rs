@@ -123,8 +123,24 @@ async fn a_tablet_is_enrolled_with_its_code_and_its_signed_requests_are_checked(
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<Value>().await.unwrap()["id"], asked["id"]);
 
-    // Not approved yet: the tablet can see it is waiting, and its signed requests wait too.
-    let status: Value = client()
+    // Not approved yet: anyone else who knows its id learns nothing of it, its code least of
+    // all (issue 18); the tablet itself hears it is waiting, on a request signed with its key.
+    let r = client()
+        .get(server.url(&format!("/api/devices/{}", tablet.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(!r.text().await.unwrap().contains(&code));
+    let (practitioner_early, _) = server.practitioner(&manager, "Priya Early").await;
+    let r = practitioner_early
+        .get(server.url(&format!("/api/devices/{}", tablet.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(!r.text().await.unwrap().contains(&code));
+    let status: Value = manager
         .get(server.url(&format!("/api/devices/{}", tablet.id)))
         .send()
         .await

@@ -62,14 +62,13 @@ async fn a_tablet_out_on_an_outing_shows_to_managers_and_is_audited() {
     let r = send("/api/sync/holdings", holdings.clone()).await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert_eq!(listed().await["holdings"]["holdings"], holdings);
-    let status: Value = reqwest::Client::new()
+    let r = reqwest::Client::new()
         .get(server.url(&format!("/api/devices/{}", tablet.id)))
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let status: Value = r.json().await.unwrap();
     assert!(status.get("holdings").is_none() && status.get("outing").is_none());
 
     // Impossible or unreadable reports are refused in words.

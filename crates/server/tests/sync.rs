@@ -199,7 +199,11 @@ async fn a_push_needs_a_signed_in_person_on_an_enrolled_tablet_and_a_readable_ba
     let r = tablet
         .post(&manager, &server, "/api/sync/push", b"{not json")
         .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, error, _) = refusal(r).await;
+    assert_eq!(
+        (status, error.as_str()),
+        (StatusCode::BAD_REQUEST, "The request is not valid JSON.")
+    );
     let r = tablet
         .post(
             &manager,

@@ -101,13 +101,16 @@ impl RecordKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PushOp {
+    #[serde(deserialize_with = "crate::api::stored_number")]
     pub counter: u64,
     pub record_id: Uuid,
     /// As text, so an unknown kind is refused for that one operation, not the whole batch.
     pub kind: String,
+    #[serde(deserialize_with = "crate::api::stored_number")]
     pub version: u64,
     /// The version of this record the tablet last had from the server (0: none): the change
     /// was made on top of it. If the server has moved on since, the change is stale.
+    #[serde(deserialize_with = "crate::api::stored_number")]
     pub base: u64,
     /// The member of staff who made the change, unlocked with their own passphrase on this
     /// tablet. The rules are run for them, not for whoever is signed in when it syncs.
@@ -192,6 +195,7 @@ pub struct PullAnswer {
 #[serde(deny_unknown_fields)]
 pub struct PhotoWanted {
     pub sha256: String,
+    #[serde(deserialize_with = "crate::api::stored_number")]
     pub size: u64,
 }
 

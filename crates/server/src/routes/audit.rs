@@ -3,11 +3,12 @@
 
 use crate::auth::{Manager, SignedIn};
 use crate::error::{ApiJson, AppError};
+use crate::extract::Query;
 use crate::proof::Signed;
 use crate::state::AppState;
 use crate::store::{self, audit as log};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use burrow_core::api::{
     AuditCheck, AuditEntry, AuditPage, AuditRetention, WRONG_PASSPHRASES_MAX, WrongPassphrases,
@@ -33,14 +34,8 @@ pub struct AuditQuery {
 pub async fn list(
     _: Manager,
     State(state): State<AppState>,
-    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<AuditQuery>,
 ) -> Result<Json<AuditPage>, AppError> {
-    let Query(q) = query.map_err(|e| {
-        AppError::refused(
-            StatusCode::BAD_REQUEST,
-            format!("The filter could not be read: {}.", e.body_text()),
-        )
-    })?;
     let action = match q.action.as_deref().filter(|a| !a.is_empty()) {
         None => None,
         Some(code) => Some(Action::from_code(code).ok_or_else(|| {
@@ -141,12 +136,7 @@ pub async fn wrong_passphrases(
     State(state): State<AppState>,
     signed: Signed,
 ) -> Result<StatusCode, AppError> {
-    let report: WrongPassphrases = serde_json::from_slice(&signed.body).map_err(|e| {
-        AppError::refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("The report could not be read: {e}."),
-        )
-    })?;
+    let report: WrongPassphrases = crate::error::signed_json(&signed.body)?;
     if report.attempts.len() > WRONG_PASSPHRASES_MAX {
         return Err(AppError::refused(
             StatusCode::PAYLOAD_TOO_LARGE,

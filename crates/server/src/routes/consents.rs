@@ -5,11 +5,12 @@
 use super::children::today_in_england;
 use crate::auth::{Manager, SignedIn};
 use crate::error::{ApiJson, AppError};
+use crate::extract::Path;
 use crate::state::AppState;
 use crate::store;
 use crate::store::audit::{self, Event};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use burrow_core::api::{Child, ChildConsents, ConsentEntry, ConsentOverview};
 use burrow_core::audit::Action;

@@ -4,13 +4,14 @@
 
 use crate::auth::{Manager, SignedIn};
 use crate::error::AppError;
+use crate::extract::Path;
 use crate::proof::{ParentSigned, Signed};
 use crate::state::AppState;
 use crate::store;
 use crate::store::audit::{self, Event};
 use crate::store::deletion;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use burrow_core::api::{ClosedDone, DeletionSummary, DeletionsDone};

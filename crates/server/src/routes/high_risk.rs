@@ -3,11 +3,12 @@
 
 use crate::auth::Manager;
 use crate::error::{ApiJson, AppError};
+use crate::extract::Path;
 use crate::state::AppState;
 use crate::store::audit::{self, Event};
 use crate::store::parents;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use burrow_core::api::HighRiskFlag;
 use burrow_core::audit::Action;

@@ -4,12 +4,13 @@
 
 use crate::auth::Manager;
 use crate::error::{ApiJson, AppError};
+use crate::extract::Path;
 use crate::routes::today_in_england;
 use crate::state::AppState;
 use crate::store::audit::{self, Event};
 use crate::{store, store::leaving};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use burrow_core::api::{Child, ChildLeaving, LeavingRequest};
 use burrow_core::audit::Action;

@@ -8,13 +8,13 @@
 
 use crate::auth::SignedIn;
 use crate::error::{ApiJson, AppError};
+use crate::extract::{Path, Query};
 use crate::proof::ParentSigned;
 use crate::state::AppState;
 use crate::store::audit::{self, Event};
 use crate::store::parent_notes::{self, NewNote};
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use burrow_core::api::{BroughtIn, NewParentNote, ParentNote};
@@ -260,7 +260,7 @@ pub struct ListQuery {
 pub async fn list(
     _: SignedIn,
     State(state): State<AppState>,
-    query: Result<Query<ListQuery>, QueryRejection>,
+    query: Result<Query<ListQuery>, AppError>,
 ) -> Result<Json<Vec<ParentNote>>, AppError> {
     let Query(q) = query.map_err(|_| {
         AppError::refused(

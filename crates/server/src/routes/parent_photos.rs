@@ -6,11 +6,12 @@
 
 use super::parents::{Facts, view};
 use crate::error::AppError;
+use crate::extract::Path;
 use crate::mask;
 use crate::proof::ParentSigned;
 use crate::state::AppState;
 use crate::store::parents;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use burrow_core::observation::Observation;

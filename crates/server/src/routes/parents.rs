@@ -7,6 +7,7 @@
 
 use crate::auth::Manager;
 use crate::error::{ApiJson, AppError};
+use crate::extract::{Path, Query};
 use crate::proof::ParentSigned;
 use crate::routes::session::refuse_if_throttled;
 use crate::state::AppState;
@@ -14,7 +15,7 @@ use crate::store::audit::{self, Event};
 use crate::store::parents;
 use crate::{secrets, store};
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use burrow_core::api::{
     NewParentRequest, NewParentResponse, Parent, ParentAuditEntry, ParentEnrolRequest,
@@ -211,7 +212,7 @@ pub async fn enrol(
         return Err(AppError::Refused {
             status: StatusCode::FORBIDDEN,
             message: "That code does not match an invitation, or it has expired or been used. Ask the setting's manager for a new one.".into(),
-            field: Some("code"),
+            field: Some("code".into()),
         });
     };
     Ok((
@@ -227,7 +228,7 @@ pub async fn enrol(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JournalQuery {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "burrow_core::api::stored_number")]
     after: u64,
 }
 
@@ -235,11 +236,13 @@ pub struct JournalQuery {
 /// core's `parent_view`.
 pub async fn journal(
     State(state): State<AppState>,
-    query: Result<Query<JournalQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<JournalQuery>, AppError>,
     signed: ParentSigned,
 ) -> Result<Json<ParentJournalPage>, AppError> {
-    let Query(q) = query.map_err(|_| {
-        AppError::refused(StatusCode::BAD_REQUEST, "Ask with ?after= and a number.")
+    let Query(q) = query.map_err(|_| AppError::Refused {
+        status: StatusCode::BAD_REQUEST,
+        message: "Ask with ?after= and a number.".into(),
+        field: Some("after".into()),
     })?;
     let (parent, device) = (signed.parent, signed.device);
     let (page, family) = state

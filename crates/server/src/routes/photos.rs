@@ -5,12 +5,13 @@
 
 use crate::auth::SignedIn;
 use crate::error::AppError;
+use crate::extract::{Path, Query};
 use crate::photos::VaultError;
 use crate::proof::Signed;
 use crate::state::AppState;
 use crate::store::photos;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use burrow_core::sync::{
@@ -33,12 +34,7 @@ pub async fn missing(
     State(state): State<AppState>,
     signed: Signed,
 ) -> Result<Json<MissingAnswer>, AppError> {
-    let request: MissingRequest = serde_json::from_slice(&signed.body).map_err(|e| {
-        AppError::refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("The list of photos could not be read: {e}."),
-        )
-    })?;
+    let request: MissingRequest = crate::error::signed_json(&signed.body)?;
     if request.photos.len() > 1000 {
         return Err(AppError::refused(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -102,6 +98,7 @@ pub async fn missing(
 
 #[derive(Deserialize)]
 pub struct Offset {
+    #[serde(deserialize_with = "burrow_core::api::stored_number")]
     offset: u64,
 }
 

@@ -4,13 +4,14 @@
 
 use crate::auth::Manager;
 use crate::error::{ApiJson, AppError};
+use crate::extract::Path;
 use crate::routes::today_in_england;
 use crate::state::AppState;
 use crate::store::audit::{self, Event};
 use crate::store::deletion as store;
 use crate::store::{self as db, sync as records};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use burrow_core::api::{PosterityPhoto, PosterityRequest};
 use burrow_core::audit::Action;

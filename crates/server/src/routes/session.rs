@@ -232,7 +232,7 @@ pub async fn claim_invite(
         return Err(AppError::Refused {
             status: StatusCode::FORBIDDEN,
             message: "That invite code does not match this name, or it has expired or been used. Check the spelling of your name as your manager entered it, or ask them for a new code.".into(),
-            field: Some("code"),
+            field: Some("code".into()),
         });
     };
     passphrase::check(&req.passphrase, &[&staff.member.name, &setting])

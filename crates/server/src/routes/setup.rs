@@ -46,7 +46,7 @@ pub async fn setup(
         return Err(AppError::Refused {
             status: StatusCode::FORBIDDEN,
             message: "That set-up code is not right. Use the code the server printed when it started; it looks like ABCDE-FGHJK.".into(),
-            field: Some("code"),
+            field: Some("code".into()),
         });
     }
     let setting_name = clean_name(&req.setting_name)

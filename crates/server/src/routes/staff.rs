@@ -2,12 +2,13 @@
 
 use crate::auth::{Manager, SignedIn};
 use crate::error::{ApiJson, AppError};
+use crate::extract::Path;
 use crate::secrets;
 use crate::state::AppState;
 use crate::store::audit::{self, Event};
 use crate::store::{self, NewStaff};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use burrow_core::api::{NewStaffRequest, NewStaffResponse, RoleChange, StaffMember};
 use burrow_core::audit::Action;

@@ -6,10 +6,11 @@
 
 use crate::auth::SignedIn;
 use crate::error::{ApiJson, AppError};
+use crate::extract::Path;
 use crate::state::AppState;
 use crate::store;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use burrow_core::api::TabletKey;
 use burrow_core::keys::KEY_LEN;

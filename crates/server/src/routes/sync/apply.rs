@@ -51,10 +51,13 @@ fn parse<T: DeserializeOwned>(body: &str) -> Result<T, Refusal> {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PushOp {
+    #[serde(deserialize_with = "burrow_core::api::stored_number")]
     pub counter: u64,
     pub record_id: Uuid,
     pub kind: String,
+    #[serde(deserialize_with = "burrow_core::api::stored_number")]
     pub version: u64,
+    #[serde(deserialize_with = "burrow_core::api::stored_number")]
     pub base: u64,
     pub by: Uuid,
     pub body: Option<Box<RawValue>>,

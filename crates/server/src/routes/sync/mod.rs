@@ -13,11 +13,12 @@ mod apply;
 
 use crate::auth::SignedIn;
 use crate::error::AppError;
+use crate::extract::Query;
 use crate::proof::Signed;
 use crate::state::AppState;
 use crate::store::{self, sync as records};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use burrow_core::sync::{
     BATCH_MAX, CounterCheck, OpAnswer, Outcome, PULL_MAX, PushAnswer, RecordKind, SyncRefusal,
@@ -35,12 +36,7 @@ pub async fn push(
     State(state): State<AppState>,
     signed: Signed,
 ) -> Result<Json<PushAnswer>, AppError> {
-    let request: apply::PushRequest = serde_json::from_slice(&signed.body).map_err(|e| {
-        AppError::refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("The changes could not be read: {e}."),
-        )
-    })?;
+    let request: apply::PushRequest = crate::error::signed_json(&signed.body)?;
     if request.ops.len() > BATCH_MAX {
         return Err(AppError::refused(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -103,7 +99,7 @@ pub async fn push(
 
 #[derive(Deserialize)]
 pub struct PullQuery {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "burrow_core::api::stored_number")]
     after: u64,
     /// A tablet starting again from the beginning (back from an outing, whose records it let
     /// go) asks for its own changes too.
