@@ -25,6 +25,27 @@ pub struct Premises {
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub IpAddr);
 
+/// As an extractor: the address the guard judged, so attempts are counted per client, never
+/// per proxy (behind a trusted proxy every client shares the proxy's address). Outside the
+/// guard (a route mounted without it), the peer itself.
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, AppError> {
+        if let Some(judged) = parts.extensions.get::<ClientAddr>() {
+            return Ok(*judged);
+        }
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(peer)| ClientAddr(peer.ip()))
+            .ok_or_else(|| AppError::internal("no peer address on the request"))
+    }
+}
+
 impl Premises {
     /// The configured networks, or when none are configured: loopback and this machine's subnets.
     pub fn new(configured: &[IpNet], proxies: &[IpAddr]) -> Premises {

@@ -151,3 +151,44 @@ async fn behind_a_trusted_proxy_only_the_address_it_saw_counts() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     server.stop().await;
 }
+
+/// Behind a trusted proxy every client's connection comes from the proxy: failed attempts are
+/// counted for the client the guard judged, so one person guessing locks out only themselves,
+/// not every tablet in the building (issue 18).
+#[tokio::test]
+async fn behind_a_trusted_proxy_throttles_count_each_client_not_the_proxy() {
+    let server = TestServer::start_with(|c| {
+        c.premises = vec!["10.9.0.0/16".parse().unwrap()];
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let sign_in = |from: &'static str, name: String, passphrase: &'static str| {
+        let r = client()
+            .post(server.url("/api/session"))
+            .header("X-Forwarded-For", from)
+            .json(&serde_json::json!({"name": name, "passphrase": passphrase}))
+            .send();
+        async move { r.await.unwrap() }
+    };
+    let r = client()
+        .post(server.url("/api/setup"))
+        .header("X-Forwarded-For", "10.9.1.1")
+        .json(&serde_json::json!({"code": server.code(), "setting_name": "Little Acorns", "manager_name": "Jo Bloggs", "passphrase": PASSPHRASE}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // Someone at 10.9.1.2 guesses twenty names.
+    for i in 0..20 {
+        let r = sign_in("10.9.1.2", format!("Guess {i}"), "wrong wrong wrong").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let (status, error, _) =
+        refusal(sign_in("10.9.1.2", "Jo Bloggs".into(), PASSPHRASE).await).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(error.contains("from this device"), "{error}");
+    // The manager at another tablet, through the same proxy, signs in.
+    let r = sign_in("10.9.1.3", "Jo Bloggs".into(), PASSPHRASE).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    server.stop().await;
+}

@@ -8,6 +8,7 @@
 use crate::auth::Manager;
 use crate::error::{ApiJson, AppError};
 use crate::extract::{Path, Query};
+use crate::premises::ClientAddr;
 use crate::proof::ParentSigned;
 use crate::routes::session::refuse_if_throttled;
 use crate::state::AppState;
@@ -15,7 +16,7 @@ use crate::store::audit::{self, Event};
 use crate::store::parents;
 use crate::{secrets, store};
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use burrow_core::api::{
     NewParentRequest, NewParentResponse, Parent, ParentAuditEntry, ParentEnrolRequest,
@@ -32,7 +33,6 @@ use chrono::{Duration, Utc};
 use rusqlite::Connection;
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use uuid::Uuid;
 
 /// Long enough for a family to come in at drop-off within the fortnight.
@@ -150,10 +150,9 @@ pub async fn withdraw(
 /// at once, for that parent only. The code works once.
 pub async fn enrol(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(ip): ClientAddr,
     ApiJson(req): ApiJson<ParentEnrolRequest>,
 ) -> Result<(StatusCode, Json<ParentEnrolResponse>), AppError> {
-    let ip = peer.ip();
     refuse_if_throttled(&state, None, ip)?;
     let key = hex::decode(&req.public_key)
         .ok()

@@ -2,11 +2,12 @@
 
 use crate::auth::{Scheme, SignedIn, clear_cookie, session_cookie};
 use crate::error::{ApiJson, AppError};
+use crate::premises::ClientAddr;
 use crate::secrets;
 use crate::state::{AppState, Blocked};
 use crate::store;
 use crate::store::audit::{self, Event};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -16,7 +17,7 @@ use burrow_core::names::{clean_name, name_key};
 use burrow_core::passphrase;
 use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use uuid::Uuid;
 
 pub fn refuse_if_throttled(
@@ -92,14 +93,13 @@ fn no_match() -> AppError {
 
 pub async fn sign_in(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(ip): ClientAddr,
     Extension(scheme): Extension<Scheme>,
     ApiJson(req): ApiJson<SignInRequest>,
 ) -> Result<Response, AppError> {
     let name =
         clean_name(&req.name).map_err(|e| AppError::invalid("name", format!("Your name: {e}")))?;
     let key = name_key(&name);
-    let ip = peer.ip();
     refuse_if_throttled(&state, Some(&key), ip)?;
     let lookup_key = key.clone();
     let found = state
@@ -199,14 +199,13 @@ pub async fn sign_out(
 
 pub async fn claim_invite(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(ip): ClientAddr,
     Extension(scheme): Extension<Scheme>,
     ApiJson(req): ApiJson<ClaimInviteRequest>,
 ) -> Result<Response, AppError> {
     let name =
         clean_name(&req.name).map_err(|e| AppError::invalid("name", format!("Your name: {e}")))?;
     let key = name_key(&name);
-    let ip = peer.ip();
     refuse_if_throttled(&state, Some(&key), ip)?;
     let typed = secrets::code_hash(&req.code);
     let lookup_key = key.clone();

@@ -3,11 +3,12 @@
 use super::session::{refuse_if_throttled, start_session};
 use crate::auth::Scheme;
 use crate::error::{ApiJson, AppError};
+use crate::premises::ClientAddr;
 use crate::secrets;
 use crate::state::AppState;
 use crate::store::{self, NewStaff};
 use axum::Extension;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use burrow_core::api::SetupRequest;
@@ -15,7 +16,6 @@ use burrow_core::names::{clean_name, name_key};
 use burrow_core::passphrase;
 use burrow_core::staff::Role;
 use chrono::Utc;
-use std::net::SocketAddr;
 use uuid::Uuid;
 
 fn already_set_up() -> AppError {
@@ -27,11 +27,10 @@ fn already_set_up() -> AppError {
 
 pub async fn setup(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(ip): ClientAddr,
     Extension(scheme): Extension<Scheme>,
     ApiJson(req): ApiJson<SetupRequest>,
 ) -> Result<Response, AppError> {
-    let ip = peer.ip();
     refuse_if_throttled(&state, None, ip)?;
     let typed = secrets::code_hash(&req.code);
     let (existing, stored) = state
