@@ -62,10 +62,12 @@ pub enum Action {
     PosterityChosen,
     OutingStarted,
     OutingEnded,
+    /// A tablet's data key handed to someone signing in on it (issue 18).
+    TabletKeyGiven,
 }
 
 impl Action {
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 36] = [
         Action::SignedIn,
         Action::SignInRefused,
         Action::WrongPassphraseOnTablet,
@@ -101,6 +103,7 @@ impl Action {
         Action::PosterityChosen,
         Action::OutingStarted,
         Action::OutingEnded,
+        Action::TabletKeyGiven,
     ];
 
     pub fn code(self) -> &'static str {
@@ -140,6 +143,7 @@ impl Action {
             Action::PosterityChosen => "posterity_chosen",
             Action::OutingStarted => "outing_started",
             Action::OutingEnded => "outing_ended",
+            Action::TabletKeyGiven => "tablet_key_given",
         }
     }
 
@@ -201,6 +205,7 @@ impl Action {
             Action::PosterityChosen => "A leaver's photo kept for posterity, or no longer",
             Action::OutingStarted => "A tablet left on an outing, carrying only the children going",
             Action::OutingEnded => "A tablet came back from an outing",
+            Action::TabletKeyGiven => "A tablet's key given to someone signing in on it",
         }
     }
 }

@@ -98,11 +98,28 @@ pub fn router(state: AppState, premises: Arc<Premises>, app_dir: &Path, scheme: 
                 .precompressed_br()
                 .precompressed_gzip(),
         );
-    Router::new()
+    let csp = crate::csp::policy(app_dir);
+    let router = Router::new()
         .nest("/api", api)
         .route("/burrow-ca.crt", get(routes::ca_certificate))
         .fallback_service(app)
         .with_state(state)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(crate::csp::PERMISSIONS),
+        ));
+    let router = match scheme {
+        Scheme::Https => router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(crate::csp::HSTS),
+        )),
+        Scheme::Http => router,
+    };
+    router
         .layer(middleware::from_fn_with_state(
             Arc::new(app_dir.to_path_buf()),
             cache_policy,

@@ -59,9 +59,19 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         tls.ca_pem.clone(),
         identity,
         photos,
+        crate::key_seal::KeySeal::load_or_create(&config.data_dir)?,
         audit_head.clone(),
     );
     state.set_bench_sink(config.bench_sink);
+    let sealing = state.clone();
+    state
+        .db
+        .call(move |c| {
+            crate::key_seal::seal_left_in_clear(c, &sealing.key_seal)
+                .map_err(|e| crate::error::AppError::internal(e.to_string()))
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("sealing tablet keys: {e}"))?;
     let premises = Arc::new(Premises::new(&config.premises, &config.trusted_proxies));
     let (stop, stopped) = watch::channel(false);
     let tls_handle = axum_server::Handle::new();

@@ -21,6 +21,8 @@ pub struct Inner {
     pub identity: crate::identity::Identity,
     /// Photos, sealed on disk under a key kept apart from the database.
     pub photos: crate::photos::PhotoVault,
+    /// Tablets' data keys are sealed under this, kept apart from the database.
+    pub key_seal: crate::key_seal::KeySeal,
     /// Where the audit log's newest entry is noted, apart from the database.
     pub audit_head: crate::audit::HeadFile,
     /// Overrides the setting's idle-lock time (`--lock-after-seconds`), for demos and tests.
@@ -57,6 +59,7 @@ impl AppState {
         ca_certificate_pem: String,
         identity: crate::identity::Identity,
         photos: crate::photos::PhotoVault,
+        key_seal: crate::key_seal::KeySeal,
         audit_head: crate::audit::HeadFile,
     ) -> AppState {
         AppState(Arc::new(Inner {
@@ -67,6 +70,7 @@ impl AppState {
             throttles: Throttles::default(),
             identity,
             photos,
+            key_seal,
             audit_head,
             lock_after_seconds: config.lock_after_seconds,
             bench_sink: false,

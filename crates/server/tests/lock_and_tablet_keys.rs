@@ -115,15 +115,22 @@ async fn a_tablet_key_is_kept_once_and_given_only_to_signed_in_staff() {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<Value>().await.unwrap()["key"], first);
 
-    // A second tablet set-up racing the first gets the first key back, not its own.
+    // A second tablet set-up racing the first is refused, never answered with the first key.
     let r = manager
         .put(&url)
         .json(&json!({"key": "cd".repeat(32)}))
         .send()
         .await
         .unwrap();
-    assert_eq!(r.json::<Value>().await.unwrap()["key"], first);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("Someone has just set this tablet up"),
+        "{body}"
+    );
+    assert!(!body.contains(&first), "{body}");
 
+    // Just after signing in (as the tablet does before asking), the key is given, and the
+    // hand-out is in the audit log (issue 18).
     let got: Value = manager
         .get(&url)
         .send()
@@ -133,6 +140,38 @@ async fn a_tablet_key_is_kept_once_and_given_only_to_signed_in_staff() {
         .await
         .unwrap();
     assert_eq!(got["key"], first);
+    let log: Value = manager
+        .get(server.url("/api/audit?action=tablet_key_given"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entries = log["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{log}");
+    assert_eq!(entries[0]["subject"], device);
+
+    // A copy of the database alone holds no tablet's key: it is sealed under a key kept apart.
+    let db = rusqlite::Connection::open(server.data.path().join("burrow.sqlite3")).unwrap();
+    let stored: Vec<u8> = db
+        .query_row("SELECT data_key FROM tablet_keys", [], |r| r.get(0))
+        .unwrap();
+    let raw = hex::decode(&first).unwrap();
+    assert!(stored.len() > raw.len());
+    assert!(!stored.windows(raw.len()).any(|w| w == raw.as_slice()));
+
+    // A sign-in from a while ago is not a passphrase just checked: no key.
+    db.execute(
+        "UPDATE sessions SET created_at = ?1",
+        rusqlite::params![chrono::Utc::now() - chrono::Duration::minutes(10)],
+    )
+    .unwrap();
+    drop(db);
+    let r = manager.get(&url).send().await.unwrap();
+    let (status, error, _) = refusal(r).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(error.contains("Sign in again"), "{error}");
 
     // Nobody signed in gets nothing.
     let stranger = client();
@@ -177,5 +216,48 @@ async fn bad_tablet_keys_and_identifiers_get_a_precise_refusal() {
     // Nothing was stored by any of them.
     let r = manager.get(&url).send().await.unwrap();
     assert_eq!(refusal(r).await.0, StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+/// A key an older Burrow kept in the clear is sealed at the next start and still given out.
+#[tokio::test]
+async fn a_key_left_in_the_clear_is_sealed_at_start() {
+    let mut server = TestServer::start().await;
+    let manager = server.set_up().await;
+    let device = uuid::Uuid::now_v7();
+    let me = server.whoami(&manager).await;
+    let raw = [0x5au8; 32];
+    {
+        let db = rusqlite::Connection::open(server.data.path().join("burrow.sqlite3")).unwrap();
+        db.execute(
+            "INSERT INTO tablet_keys (device_id, data_key, created_by, created_at) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![device, raw.to_vec(), me, chrono::Utc::now()],
+        )
+        .unwrap();
+    }
+    server.restart().await;
+    let db = rusqlite::Connection::open(server.data.path().join("burrow.sqlite3")).unwrap();
+    let stored: Vec<u8> = db
+        .query_row("SELECT data_key FROM tablet_keys", [], |r| r.get(0))
+        .unwrap();
+    assert!(stored.len() > raw.len() && !stored.windows(32).any(|w| w == raw));
+    drop(db);
+    let manager = client();
+    assert_eq!(
+        server
+            .sign_in(&manager, "Jo Bloggs", PASSPHRASE)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let got: Value = manager
+        .get(server.url(&format!("/api/tablet-keys/{device}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got["key"], hex::encode(raw));
     server.stop().await;
 }

@@ -58,6 +58,25 @@ pub fn tablet_key(conn: &Connection, device_id: Uuid) -> rusqlite::Result<Option
         .optional()
 }
 
+/// Tablet keys an older Burrow kept in the clear (exactly a key's length; sealed ones are longer).
+pub fn tablet_keys_in_clear(conn: &Connection) -> rusqlite::Result<Vec<(Uuid, Vec<u8>)>> {
+    conn.prepare_cached("SELECT device_id, data_key FROM tablet_keys WHERE length(data_key) = ?1")?
+        .query_map(params![burrow_core::keys::KEY_LEN as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect()
+}
+
+pub fn replace_tablet_key(
+    conn: &Connection,
+    device_id: Uuid,
+    sealed: &[u8],
+) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE tablet_keys SET data_key = ?2 WHERE device_id = ?1")?
+        .execute(params![device_id, sealed])?;
+    Ok(())
+}
+
 /// Stores a tablet's key unless it already has one; the first one stays.
 pub fn insert_tablet_key(
     conn: &Connection,
