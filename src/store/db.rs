@@ -71,9 +71,6 @@ fn failed(e: idb::Error) -> StoreError {
     StoreError::Failed(e.to_string())
 }
 
-/// A record's id, its opened body, and (its version, the server's version).
-pub type OpenedRow = (Uuid, Result<Vec<u8>, StoreError>, (u64, u64));
-
 /// A record as the app sees it before sealing.
 pub struct NewRecord<'a> {
     pub id: Uuid,
@@ -472,18 +469,18 @@ impl Store {
             .all_of_versioned(keys, kind)
             .await?
             .into_iter()
-            .map(|(id, body, _)| (id, body))
+            .map(|(id, opened)| (id, opened.map(|v| v.body)))
             .collect())
     }
 
-    /// The same, with each record's version and the version the setting's server holds (0:
-    /// none yet), read from the same rows: the purge's "is it on the server?" for thousands of
-    /// photos without reading each row again.
+    /// The same, each with the version it is at and the version the setting's server holds,
+    /// read from the same rows: the purge's "is it on the server?" for thousands of photos
+    /// without reading each row again.
     pub async fn all_of_versioned(
         &self,
         keys: &Keys,
         kind: Kind,
-    ) -> Result<Vec<OpenedRow>, StoreError> {
+    ) -> Result<Vec<(Uuid, Result<Versioned, StoreError>)>, StoreError> {
         // WebCrypto answers faster than the page's other tasks get a turn: opening a kind of
         // thousands held the screen for ~80 ms (P11), so it gives the screen a turn every
         // hundred records.
@@ -495,8 +492,12 @@ impl Store {
             if n > 0 && n % TURN == 0 {
                 crate::pause::pause(0).await;
             }
-            let versions = (number(&row, "version"), number(&row, SERVER_VERSION));
-            out.push((id, open_row(keys, kind, id, &row).await, versions));
+            let opened = open_row(keys, kind, id, &row).await.map(|body| Versioned {
+                version: number(&row, "version"),
+                server_version: number(&row, SERVER_VERSION),
+                body,
+            });
+            out.push((id, opened));
         }
         Ok(out)
     }

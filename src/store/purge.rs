@@ -31,16 +31,16 @@ pub struct Known {
 }
 
 pub async fn known(store: &Store, keys: &Keys) -> Result<Known, StoreError> {
-    let mut versions = std::collections::HashMap::new();
-    let records: Vec<PhotoRecord> = store
+    // Each photo with (its version, the server's): the server holds it once they meet.
+    let records: Vec<(PhotoRecord, (u64, u64))> = store
         .all_of_versioned(keys, Kind::Photo)
         .await?
         .into_iter()
-        .filter_map(|(id, body, v)| {
-            versions.insert(id, v);
-            body.ok()
+        .filter_map(|(_, opened)| opened.ok())
+        .filter_map(|v| {
+            let record = serde_json::from_slice(&v.body).ok()?;
+            Some((record, (v.version, v.server_version)))
         })
-        .filter_map(|b| serde_json::from_slice(&b).ok())
         .collect();
     let waiting = super::sync_state::waiting(&store.outbox(keys).await?);
     let in_drafts: HashSet<Uuid> = store
@@ -55,10 +55,8 @@ pub async fn known(store: &Store, keys: &Keys) -> Result<Known, StoreError> {
     let held = store.photos_held().await?;
     let records = records
         .into_iter()
-        .map(|r| {
-            let on_server = versions
-                .get(&r.id)
-                .is_some_and(|(version, server)| version <= server)
+        .map(|(r, (version, server))| {
+            let on_server = version <= server
                 && !waiting.contains(&r.id)
                 && r.sha256.is_some()
                 && r.thumb_sha256.is_some();

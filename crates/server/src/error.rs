@@ -140,7 +140,8 @@ where
 /// serde's report in words a person can act on, and the field it concerns if serde named one
 /// of the request's own (a missing one). Never what was sent: an unknown field or value could
 /// be anything, a child's name among them.
-pub(crate) fn data_error(report: &str) -> (String, Option<Cow<'static, str>>) {
+/// `part` is what was sent: "request" for a body, "address" for a query.
+pub(crate) fn data_error(report: &str, part: &str) -> (String, Option<Cow<'static, str>>) {
     let detail = report.rsplit(": ").next().unwrap_or(report);
     if let Some(rest) = detail.strip_prefix("missing field `")
         && let Some((field, _)) = rest.split_once('`')
@@ -149,20 +150,20 @@ pub(crate) fn data_error(report: &str) -> (String, Option<Cow<'static, str>>) {
         && field.chars().all(|c| c.is_ascii_lowercase() || c == '_')
     {
         return (
-            format!("The request is missing its “{field}” field."),
+            format!("The {part} is missing its “{field}” field."),
             Some(Cow::Owned(field.to_owned())),
         );
     }
     let message = if detail.starts_with("unknown field") {
-        "The request has a field this form does not have. Send only the form's own fields."
+        format!("The {part} has a field this form does not have. Send only the form's own fields.")
     } else if detail.starts_with("unknown variant") {
-        "One of the request's values is not one of the choices offered."
+        format!("One of the {part}'s values is not one of the choices offered.")
     } else if detail.starts_with("invalid") {
-        "One of the request's fields has a value of the wrong kind."
+        format!("One of the {part}'s fields has a value of the wrong kind.")
     } else {
-        "The request's fields are not right."
+        format!("The {part}'s fields are not right.")
     };
-    (message.to_owned(), None)
+    (message, None)
 }
 
 /// A signed request's body (read by the route after the tablet's proof is checked): what is
@@ -170,7 +171,7 @@ pub(crate) fn data_error(report: &str) -> (String, Option<Cow<'static, str>>) {
 pub fn signed_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     serde_json::from_slice(body).map_err(|e| {
         if e.is_data() {
-            let (message, field) = data_error(&e.to_string());
+            let (message, field) = data_error(&e.to_string(), "request");
             AppError::Refused {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 message,
@@ -190,7 +191,7 @@ fn json_refusal(rejection: JsonRejection) -> AppError {
         }
         JsonRejection::JsonSyntaxError(_) => "The request is not valid JSON.".to_owned(),
         JsonRejection::JsonDataError(e) => {
-            let (message, field) = data_error(&e.body_text());
+            let (message, field) = data_error(&e.body_text(), "request");
             return AppError::Refused {
                 status,
                 message,

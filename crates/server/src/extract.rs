@@ -41,10 +41,10 @@ where
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(Query(value)),
             Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
-                let (message, field) = data_error(&e.body_text());
+                let (message, field) = data_error(&e.body_text(), "address");
                 Err(AppError::Refused {
                     status: StatusCode::BAD_REQUEST,
-                    message: message.replace("request", "address"),
+                    message,
                     field,
                 })
             }

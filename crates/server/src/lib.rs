@@ -20,6 +20,7 @@ pub mod photos;
 pub mod premises;
 pub mod proof;
 pub mod routes;
+pub mod sealing;
 pub mod secrets;
 pub mod server;
 pub mod state;

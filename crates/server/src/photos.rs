@@ -4,17 +4,14 @@
 //! when the last piece is in, the whole is checked against its SHA-256 and only then kept as
 //! `photos/<hash>`. A piece written but not yet counted is simply written again.
 
-use anyhow::Context;
-use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
-use ring::rand::{SecureRandom, SystemRandom};
+use crate::sealing::SealingKey;
 use std::path::{Path, PathBuf};
 
 const KEY_FILE: &str = "photo-key";
 
 pub struct PhotoVault {
     dir: PathBuf,
-    key: LessSafeKey,
-    rng: SystemRandom,
+    key: SealingKey,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,56 +37,22 @@ impl VaultError {
 
 impl PhotoVault {
     pub fn load_or_create(data_dir: &Path) -> anyhow::Result<PhotoVault> {
-        let rng = SystemRandom::new();
-        let path = data_dir.join(KEY_FILE);
-        let bytes = if path.exists() {
-            std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?
-        } else {
-            let mut key = [0u8; 32];
-            rng.fill(&mut key)
-                .map_err(|_| anyhow::anyhow!("no randomness for the photo key"))?;
-            crate::tls::write_private(&path, key)?;
-            key.to_vec()
-        };
-        let key = UnboundKey::new(&AES_256_GCM, &bytes)
-            .map_err(|_| anyhow::anyhow!("{} is not a 32-byte key", path.display()))?;
+        let key = SealingKey::load_or_create(&data_dir.join(KEY_FILE))?;
         let dir = data_dir.join("photos");
         std::fs::create_dir_all(dir.join("partial"))?;
-        Ok(PhotoVault {
-            dir,
-            key: LessSafeKey::new(key),
-            rng,
-        })
+        Ok(PhotoVault { dir, key })
     }
 
     fn seal(&self, aad: &str, plain: &[u8]) -> Result<Vec<u8>, VaultError> {
-        let mut nonce = [0u8; NONCE_LEN];
-        self.rng.fill(&mut nonce).map_err(|_| VaultError::Damaged)?;
-        let mut out = plain.to_vec();
         self.key
-            .seal_in_place_append_tag(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(aad.as_bytes()),
-                &mut out,
-            )
-            .map_err(|_| VaultError::Damaged)?;
-        let mut sealed = nonce.to_vec();
-        sealed.append(&mut out);
-        Ok(sealed)
+            .seal(aad.as_bytes(), plain)
+            .ok_or(VaultError::Damaged)
     }
 
     fn open(&self, aad: &str, sealed: &[u8]) -> Result<Vec<u8>, VaultError> {
-        if sealed.len() < NONCE_LEN {
-            return Err(VaultError::Damaged);
-        }
-        let (nonce, rest) = sealed.split_at(NONCE_LEN);
-        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| VaultError::Damaged)?;
-        let mut buf = rest.to_vec();
-        let plain = self
-            .key
-            .open_in_place(nonce, Aad::from(aad.as_bytes()), &mut buf)
-            .map_err(|_| VaultError::Damaged)?;
-        Ok(plain.to_vec())
+        self.key
+            .open(aad.as_bytes(), sealed)
+            .ok_or(VaultError::Damaged)
     }
 
     fn partial_dir(&self, sha256: &str) -> PathBuf {

@@ -4,6 +4,7 @@
 mod enrolment;
 mod leavers;
 mod photos;
+mod switch;
 mod tablets;
 
 use crate::api;
@@ -16,7 +17,6 @@ use burrow_core::api::SettingOptions;
 use burrow_core::lock::{MAX_LOCK_AFTER_MINUTES, MIN_LOCK_AFTER_MINUTES, check_lock_after};
 use burrow_core::storage::human_size;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -133,64 +133,34 @@ fn LockSettings() -> impl IntoView {
     }
 }
 
-/// The switch "validation required before parents see".
+/// The switch "validation required before parents see"; the session keeps a copy for the
+/// validation page.
 #[component]
 fn ValidationSetting() -> impl IntoView {
-    let auth = use_auth();
-    let options = RwSignal::new(None::<SettingOptions>);
-    let message = RwSignal::new(None::<Result<String, String>>);
-    let current = LocalResource::new(|| api::get::<SettingOptions>("/api/setting/options"));
-    Effect::new(move |_| {
-        if let Some(Ok(o)) = current.get() {
-            options.set(Some(o));
-        }
-    });
-    let toggle = move |_| {
-        let Some(o) = options.get_untracked() else {
-            return;
-        };
-        let wanted = !o.validation_required;
-        spawn_local(async move {
-            match change_options(|o| o.validation_required = wanted).await {
-                Ok(saved) => {
-                    auth.session.update(|s| {
-                        if let Some(s) = s {
-                            s.validation_required = saved.validation_required;
-                        }
-                    });
-                    message.set(Some(Ok(if saved.validation_required {
-                        "Saved. Observations now wait for a manager or deputy to validate them before parents see them.".into()
-                    } else {
-                        "Saved. Observations are shared with parents as soon as they are submitted.".into()
-                    })));
-                    options.set(Some(saved));
-                }
-                Err(e) => message.set(Some(Err(e.to_string()))),
+    fn follow(auth: crate::auth::Auth, saved: &SettingOptions) {
+        auth.session.update(|s| {
+            if let Some(s) = s {
+                s.validation_required = saved.validation_required;
             }
         });
-    };
-    let on = move || options.get().is_some_and(|o| o.validation_required);
+    }
     view! {
-        <section class="card" aria-labelledby="validation-heading">
-            <h2 id="validation-heading">"Validation"</h2>
-            <Show when=move || auth.may_manage()
-                fallback=move || view! {
-                    <p>{move || if on() {
-                        "Observations wait for a manager or deputy to validate them before parents see them."
-                    } else {
-                        "Observations are shared with parents as soon as they are submitted."
-                    }}</p>
-                }>
-                <label class="choice">
-                    <input type="checkbox" prop:checked=on on:change=toggle disabled=move || options.get().is_none()/>
-                    "Observations wait for a manager or deputy to validate them before parents see them"
-                </label>
-            </Show>
-            {move || message.get().map(|m| match m {
-                Ok(m) => view! { <p class="notice" role="status">{m}</p> }.into_any(),
-                Err(m) => view! { <p class="notice notice-error" role="alert">{m}</p> }.into_any(),
-            })}
-        </section>
+        <switch::OptionSwitch
+            words=switch::SwitchWords {
+                heading: "Validation",
+                heading_id: "validation-heading",
+                test_id: None,
+                label: "Observations wait for a manager or deputy to validate them before parents see them",
+                on: "Observations wait for a manager or deputy to validate them before parents see them.",
+                off: "Observations are shared with parents as soon as they are submitted.",
+                saved_on: "Saved. Observations now wait for a manager or deputy to validate them before parents see them.",
+                saved_off: "Saved. Observations are shared with parents as soon as they are submitted.",
+            }
+            read=|o| o.validation_required
+            write=|o, on| o.validation_required = on
+            default=false
+            saved=follow
+        />
     }
 }
 

@@ -181,56 +181,21 @@ pub fn PhotosSetting() -> impl IntoView {
 /// default), or everything it holds.
 #[component]
 pub fn OutingSetting() -> impl IntoView {
-    let auth = use_auth();
-    let options = RwSignal::new(None::<burrow_core::api::SettingOptions>);
-    let message = RwSignal::new(None::<Result<String, String>>);
-    let current =
-        LocalResource::new(|| api::get::<burrow_core::api::SettingOptions>("/api/setting/options"));
-    Effect::new(move |_| {
-        if let Some(Ok(o)) = current.get() {
-            options.set(Some(o));
-        }
-    });
-    let toggle = move |_| {
-        let Some(o) = options.get_untracked() else {
-            return;
-        };
-        let wanted = !o.outing_clears_tablet;
-        leptos::task::spawn_local(async move {
-            match super::change_options(|o| o.outing_clears_tablet = wanted).await {
-                Ok(saved) => {
-                    message.set(Some(Ok(if saved.outing_clears_tablet {
-                        "Saved. A tablet getting ready for an outing now keeps only the children going.".into()
-                    } else {
-                        "Saved. A tablet now keeps everything it holds during outings, sealed as always.".into()
-                    })));
-                    options.set(Some(saved));
-                }
-                Err(e) => message.set(Some(Err(e.to_string()))),
-            }
-        });
-    };
-    let on = move || options.get().is_none_or(|o| o.outing_clears_tablet);
     view! {
-        <section class="card" aria-labelledby="outings-heading" data-testid="outings-setting">
-            <h2 id="outings-heading">"Outings"</h2>
-            <Show when=move || auth.may_manage()
-                fallback=move || view! {
-                    <p>{move || if on() {
-                        "A tablet getting ready for an outing keeps only the children going, by first name, and their answers for the camera."
-                    } else {
-                        "A tablet keeps everything it holds during outings, sealed as always."
-                    }}</p>
-                }>
-                <label class="choice">
-                    <input type="checkbox" prop:checked=on on:change=toggle disabled=move || options.get().is_none()/>
-                    "A tablet getting ready for an outing keeps only the children going"
-                </label>
-            </Show>
-            {move || message.get().map(|m| match m {
-                Ok(m) => view! { <p class="notice" role="status">{m}</p> }.into_any(),
-                Err(m) => view! { <p class="notice notice-error" role="alert">{m}</p> }.into_any(),
-            })}
-        </section>
+        <super::switch::OptionSwitch
+            words=super::switch::SwitchWords {
+                heading: "Outings",
+                heading_id: "outings-heading",
+                test_id: Some("outings-setting"),
+                label: "A tablet getting ready for an outing keeps only the children going",
+                on: "A tablet getting ready for an outing keeps only the children going, by first name, and their answers for the camera.",
+                off: "A tablet keeps everything it holds during outings, sealed as always.",
+                saved_on: "Saved. A tablet getting ready for an outing now keeps only the children going.",
+                saved_off: "Saved. A tablet now keeps everything it holds during outings, sealed as always.",
+            }
+            read=|o| o.outing_clears_tablet
+            write=|o, on| o.outing_clears_tablet = on
+            default=true
+        />
     }
 }
