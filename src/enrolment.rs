@@ -10,8 +10,8 @@ use crate::store::db::StoreError;
 use crate::store::keys::Keys;
 use crate::store::{mirror, tablet};
 use burrow_core::device::{
-    Device, EnrolRequest, EnrolResponse, IdentityRequest, IdentityResponse, NONCE_LEN, header,
-    identity_message, proof_message,
+    Device, EnrolRequest, EnrolResponse, IdentityRequest, IdentityResponse, NONCE_LEN, TabletLink,
+    header, identity_message, link_message, proof_message,
 };
 use burrow_core::envelope::Kind;
 use gloo_net::http::Request;
@@ -94,10 +94,25 @@ pub async fn ask(keys: &Keys) -> Result<Enrolment, ApiError> {
     }
     let server_key = identity().await?;
     let (private_key, public_key) = crypto::new_signing_key().await.map_err(crypto_error)?;
+    // The door key vouches that this enrolment is this tablet's, so once approved the server
+    // gives this tablet's key to the people who sign in here.
+    let store = tablet::open().await.map_err(on_tablet)?;
+    let link = match tablet::door(&store).await.map_err(on_tablet)? {
+        Some((id, door)) => Some(TabletLink {
+            id,
+            proof: hex::encode(
+                crypto::sign(&door, &link_message(id, &public_key))
+                    .await
+                    .map_err(crypto_error)?,
+            ),
+        }),
+        None => None,
+    };
     let answer: EnrolResponse = api::post(
         "/api/devices",
         &EnrolRequest {
             public_key: hex::encode(&public_key),
+            tablet: link,
         },
     )
     .await?;
@@ -107,7 +122,6 @@ pub async fn ask(keys: &Keys) -> Result<Enrolment, ApiError> {
         private_key,
         server_key,
     };
-    let store = tablet::open().await.map_err(on_tablet)?;
     mirror::keep(
         &store,
         keys,
@@ -140,6 +154,16 @@ impl Signer {
             device: enrolment.id,
             key,
         })
+    }
+
+    /// Signs as this tablet's door key (`store::tablet`), for the one request it makes: asking
+    /// for the tablet's data key. No handshake: that key is sealed to the signed-in person's
+    /// session and the door key carries nothing secret in what it signs.
+    pub fn door(tablet: Uuid, key: web_sys::CryptoKey) -> Signer {
+        Signer {
+            device: tablet,
+            key,
+        }
     }
 
     /// Sends `method path` with `body`, signed (method, path, body hash, time, a fresh id).

@@ -277,6 +277,27 @@ pub async fn new_signing_key() -> Result<(Vec<u8>, Vec<u8>), CryptoError> {
     ))
 }
 
+/// A tablet's door key: a P-256 signing key made inside the browser and never extractable, so
+/// it can be kept in IndexedDB as the browser's own key object and used, never read out. Its
+/// public half (raw point) goes to the setting's server.
+pub async fn new_door_key() -> Result<(CryptoKey, Vec<u8>), CryptoError> {
+    let subtle = subtle()?;
+    let pair = resolve(subtle.generate_key_with_object(
+        &ecdsa_p256(),
+        false,
+        &usages(&["sign", "verify"]),
+    ))
+    .await?;
+    let half = |name: &str| -> Result<CryptoKey, CryptoError> {
+        Reflect::get(&pair, &name.into())
+            .map_err(failed)?
+            .dyn_into::<CryptoKey>()
+            .map_err(failed)
+    };
+    let public = resolve(subtle.export_key("raw", &half("publicKey")?)).await?;
+    Ok((half("privateKey")?, Uint8Array::new(&public).to_vec()))
+}
+
 /// The device's signing key in memory, no longer extractable.
 pub async fn import_signing_key(pkcs8: &[u8]) -> Result<CryptoKey, CryptoError> {
     let key_data: Object = Uint8Array::from(pkcs8).into();

@@ -1021,6 +1021,38 @@ impl Store {
         Ok(out)
     }
 
+    /// A browser object kept under a meta key as it is (the tablet's door key, a CryptoKey the
+    /// browser will not let script read out), if any.
+    pub async fn meta_object(&self, key: &str) -> Result<Option<JsValue>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[META], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let value = tx
+            .object_store(META)
+            .map_err(failed)?
+            .get(Query::from(JsValue::from_str(key)))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        Ok(value.filter(|v| v.is_object()))
+    }
+
+    /// Keeps a browser object under a meta key, as the browser clones it.
+    pub async fn set_meta_object(&self, key: &str, value: &JsValue) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(&[META], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        tx.object_store(META)
+            .map_err(failed)?
+            .put(value, Some(&JsValue::from_str(key)))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        commit(tx, "the change was not saved").await
+    }
+
     /// The raw bytes kept under a meta key (a sealed state), if any.
     pub async fn meta_bytes(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let tx = self

@@ -6,15 +6,20 @@
 //! checks their passphrase) is given that copy and wraps it under their own passphrase. From
 //! then on they unlock the tablet without the server: on an outing, or when the Wi-Fi is down.
 //!
-//! What sits in the clear in the `meta` store: the wrapped keys, the tablet's random id, the
-//! names of the staff who may unlock it (for the lock screen; never a child's), and counts of
-//! wrong passphrases.
+//! The server gives the data key back only to this browser and only while a manager has the
+//! tablet enrolled: the first sign-in makes a door key (a signing key the browser keeps and
+//! will not let script read out) and leaves its public half with the server; later requests for
+//! the data key are signed with it, and the enrolment is tied to it (`enrolment::ask`).
+//!
+//! What sits in the clear in the `meta` store: the wrapped keys, the tablet's random id, its
+//! door key (as the browser's own key object), the names of the staff who may unlock it (for
+//! the lock screen; never a child's), and counts of wrong passphrases.
 
 use super::crypto::CryptoError;
 use super::db::{Store, StoreError};
 use super::keys::{Keys, UnlockError, keys_from, new_data_key, unlock, wrap};
 use crate::api::{self, ApiError};
-use burrow_core::api::{StaffMember, TabletKey};
+use burrow_core::api::{NewTabletKey, StaffMember, TabletKey};
 use burrow_core::keys::{KEY_LEN, PBKDF2_ITERATIONS, key_from_hex, key_to_hex};
 use burrow_core::lock::unlock_wait_seconds;
 use serde::{Deserialize, Serialize};
@@ -25,6 +30,7 @@ use zeroize::Zeroizing;
 /// The app's IndexedDB database.
 pub const STORE_NAME: &str = "burrow";
 const DEVICE_ID: &str = "device_id";
+const DOOR_KEY: &str = "door_key";
 const PEOPLE: &str = "people";
 const ATTEMPTS: &str = "unlock_attempts";
 
@@ -273,30 +279,52 @@ fn person(staff: &StaffMember) -> Person {
     }
 }
 
+/// This tablet's id with the server and its door key, once someone has set it up.
+pub async fn door(store: &Store) -> Result<Option<(Uuid, web_sys::CryptoKey)>, StoreError> {
+    use wasm_bindgen::JsCast;
+    let Some(id) = store.meta::<Uuid>(DEVICE_ID).await? else {
+        return Ok(None);
+    };
+    Ok(store
+        .meta_object(DOOR_KEY)
+        .await?
+        .and_then(|k| k.dyn_into::<web_sys::CryptoKey>().ok())
+        .map(|key| (id, key)))
+}
+
 /// The tablet's data key from the server, or a new one (left with the server) for a tablet that
 /// holds nothing yet.
 async fn tablet_key(
     store: &Store,
     holds_data: bool,
 ) -> Result<Zeroizing<[u8; KEY_LEN]>, TabletError> {
-    let device: Option<Uuid> = store.meta(DEVICE_ID).await?;
-    if let Some(id) = device {
-        match api::get::<TabletKey>(&format!("/api/tablet-keys/{id}")).await {
+    if let Some((id, key)) = door(store).await? {
+        let path = format!("/api/tablet-keys/{id}");
+        let asked = async {
+            let signer = crate::enrolment::Signer::door(id, key);
+            api::read::<TabletKey>(signer.send("GET", &path, &[], "").await?).await
+        };
+        match asked.await {
             Ok(k) => return decode(&k),
             Err(ApiError::Refused { status: 404, .. }) if !holds_data => {}
             Err(ApiError::Refused { status: 404, .. }) => return Err(TabletError::NotOnThisTablet),
             Err(e) => return Err(e.into()),
         }
+    } else if holds_data {
+        return Err(TabletError::NotOnThisTablet);
     }
-    let id = device.unwrap_or_else(Uuid::now_v7);
+    let id = Uuid::now_v7();
     let fresh = new_data_key()?;
+    let (door_key, door_public) = super::crypto::new_door_key().await?;
     let kept: TabletKey = api::put(
         &format!("/api/tablet-keys/{id}"),
-        &TabletKey {
+        &NewTabletKey {
             key: key_to_hex(&fresh),
+            door_key: hex::encode(door_public),
         },
     )
     .await?;
+    store.set_meta_object(DOOR_KEY, &door_key).await?;
     store.set_meta(DEVICE_ID, &id).await?;
     decode(&kept)
 }

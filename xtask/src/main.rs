@@ -4,6 +4,7 @@
 mod bench;
 mod cmd;
 mod compress;
+mod fuzz;
 mod harness;
 mod serve;
 mod setup;
@@ -18,7 +19,9 @@ usage: cargo xtask <command>
   build            build the app into ./dist (release), with brotli and gzip copies for the server
   serve [--demo]   build the app and run the server on ./burrow-data (extra flags go to burrow-server)
   test             run every test: fmt, clippy, native, wasm in Chromium, end-to-end
-  bench            measure the figures of DESIGN.md §7; writes target/bench/report.json";
+  bench            measure the figures of DESIGN.md §7; writes target/bench/report.json
+  fuzz [SECONDS] [TARGET…]
+                   run the fuzz targets in fuzz/ under libFuzzer, SECONDS in all (600)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
         Some("serve") => serve::run(&args[1..]),
         Some("test") => test::run(),
         Some("bench") => bench::run(),
+        Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

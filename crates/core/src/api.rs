@@ -141,13 +141,24 @@ pub struct DeletionSummary {
     pub waiting: Vec<String>,
 }
 
-/// `PUT /api/tablet-keys/{device_id}` and its `GET`: a tablet's data key, held by the server so
-/// that any member of staff who signs in on that tablet can be given their own wrapped copy.
-/// 64 hex digits. (The sync issue binds this to the tablet's enrolment.)
+/// The answer of `GET /api/tablet-keys/{id}`: a tablet's data key, held by the server so that
+/// any member of staff who signs in on that tablet can be given their own wrapped copy.
+/// 64 hex digits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TabletKey {
     pub key: String,
+}
+
+/// `PUT /api/tablet-keys/{id}`, from the first person to sign in on a new tablet: its data key,
+/// and the public half of its door key (hex of a P-256 point). The door key never leaves the
+/// tablet's browser; the server gives the data key back only to a request it signed, from a
+/// tablet a manager has enrolled (`device::TabletLink`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTabletKey {
+    pub key: String,
+    pub door_key: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

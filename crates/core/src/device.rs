@@ -110,7 +110,8 @@ pub fn device_name(typed: &str) -> Result<String, DeviceError> {
 
 /// Is a proof's time close enough to now?
 pub fn fresh(time: i64, now: i64) -> Result<(), ProofError> {
-    if (time - now).abs() <= PROOF_WINDOW_SECS {
+    // abs_diff: any i64 may arrive in the header, and `time - now` overflows at the ends.
+    if time.abs_diff(now) <= PROOF_WINDOW_SECS.unsigned_abs() {
         Ok(())
     } else {
         Err(ProofError::Expired)
@@ -172,6 +173,28 @@ pub struct Device {
 pub struct EnrolRequest {
     /// Hex of the 65-byte uncompressed P-256 point.
     pub public_key: String,
+    /// The tablet's key on the server, and its door key's word that this enrolment is its own:
+    /// once a manager approves, that key is given to this tablet (and only while it is enrolled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tablet: Option<TabletLink>,
+}
+
+/// A tablet key's id and its door key's signature over `link_message`, in hex.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TabletLink {
+    pub id: Uuid,
+    pub proof: String,
+}
+
+/// What a tablet's door key signs to tie its key on the server to the enrolment it asks for:
+/// the enrolment's public key, so the signature cannot tie it to anyone else's.
+pub fn link_message(tablet: Uuid, enrolment_public_key: &[u8]) -> Vec<u8> {
+    format!(
+        "burrow tablet link v1\n{tablet}\n{}",
+        hex_lower(enrolment_public_key)
+    )
+    .into_bytes()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -208,6 +231,56 @@ pub mod header {
     pub const TIME: &str = "burrow-time";
     pub const NONCE: &str = "burrow-nonce";
     pub const PROOF: &str = "burrow-proof";
+}
+
+/// A request's proof headers, read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProofHeaders {
+    pub device: Uuid,
+    pub time: i64,
+    pub nonce: String,
+    pub signature: Vec<u8>,
+}
+
+/// What is wrong with a request's proof headers.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ProofHeaderError {
+    #[error("This request is not signed by an enrolled tablet.")]
+    Missing,
+    /// The header's name (one of `header`'s), never its value.
+    #[error("The request's {0} header is not in the right form.")]
+    Malformed(&'static str),
+}
+
+/// Reads the four proof headers as a device sent them (None: absent or not text). Untrusted
+/// bytes from anyone on the premises, so fuzzed (`fuzz/`).
+pub fn read_proof_headers(
+    device: Option<&str>,
+    time: Option<&str>,
+    nonce: Option<&str>,
+    proof: Option<&str>,
+) -> Result<ProofHeaders, ProofHeaderError> {
+    let (Some(device), Some(time), Some(nonce), Some(proof)) = (device, time, nonce, proof) else {
+        return Err(ProofHeaderError::Missing);
+    };
+    let nonce_ok = (8..=64).contains(&nonce.len())
+        && nonce
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !nonce_ok {
+        return Err(ProofHeaderError::Malformed(header::NONCE));
+    }
+    Ok(ProofHeaders {
+        device: Uuid::parse_str(device).map_err(|_| ProofHeaderError::Malformed(header::DEVICE))?,
+        time: time
+            .parse()
+            .map_err(|_| ProofHeaderError::Malformed(header::TIME))?,
+        nonce: nonce.to_owned(),
+        signature: hex::decode(proof)
+            .ok()
+            .filter(|s| s.len() == SIGNATURE_LEN)
+            .ok_or(ProofHeaderError::Malformed(header::PROOF))?,
+    })
 }
 
 #[cfg(test)]
@@ -261,6 +334,8 @@ mod tests {
         assert_eq!(fresh(1000, 1300), Ok(()));
         assert_eq!(fresh(1000, 1301), Err(ProofError::Expired));
         assert_eq!(fresh(1301, 1000), Err(ProofError::Expired));
+        assert_eq!(fresh(i64::MIN, 1_800_000_000), Err(ProofError::Expired));
+        assert_eq!(fresh(i64::MAX, -1), Err(ProofError::Expired));
         for s in [
             DeviceStatus::Pending,
             DeviceStatus::Enrolled,

@@ -25,27 +25,72 @@ pub fn scaled(width: u32, height: u32, long_edge: u32) -> (u32, u32) {
     (scale(width), scale(height))
 }
 
-/// The marker bytes of a JPEG's segments before the image data, in order (0xE1 is APP1, where
-/// EXIF and XMP live). None if it is not a JPEG.
+/// The marker bytes of a JPEG's segments, in order, through every scan to the end of the image
+/// (0xE1 is APP1, where EXIF and XMP live). None if it is not a JPEG, or not one read the way
+/// JPEG readers read it: a segment this check stepped over differently could carry EXIF past it.
+///
+/// As the JPEG standard (ITU T.81, B.1.1) has it: any number of 0xFF fill bytes may come before
+/// a marker; TEM and RST0–7 stand alone; every other segment's length counts its own two bytes,
+/// so less than two is malformed. After a scan's header comes its coded data, in which 0xFF is
+/// followed by a stuffed zero or a restart marker; the next other marker ends it. Segments may
+/// follow a scan (a progressive JPEG has several scans), and EXIF readers look there too: a
+/// fuzzer found EXIF hidden first behind a fill byte, then after a scan.
 pub fn jpeg_segments(bytes: &[u8]) -> Option<Vec<u8>> {
     if bytes.get(..2) != Some(&[0xFF, 0xD8]) {
         return None;
     }
     let mut markers = Vec::new();
     let mut pos = 2;
-    while pos + 4 <= bytes.len() {
+    while pos < bytes.len() {
         if bytes[pos] != 0xFF {
             return None;
         }
-        let marker = bytes[pos + 1];
-        markers.push(marker);
-        if marker == 0xDA {
-            break; // start of scan: image data follows
+        while bytes.get(pos + 1) == Some(&0xFF) {
+            pos += 1; // fill
         }
-        let len = usize::from(u16::from_be_bytes([bytes[pos + 2], bytes[pos + 3]]));
+        let &marker = bytes.get(pos + 1)?;
+        if marker == 0x00 {
+            return None; // a stuffed zero belongs to coded data, never between segments
+        }
+        markers.push(marker);
+        if marker == 0xD9 {
+            break; // the end of the image
+        }
+        if marker == 0x01 || (0xD0..=0xD7).contains(&marker) {
+            pos += 2;
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([
+            *bytes.get(pos + 2)?,
+            *bytes.get(pos + 3)?,
+        ]));
+        if len < 2 {
+            return None;
+        }
         pos += 2 + len;
+        if marker == 0xDA {
+            pos = after_coded_data(bytes, pos);
+        }
     }
     Some(markers)
+}
+
+/// Where a scan's coded data ends: the first 0xFF that is not a stuffed zero or a restart.
+fn after_coded_data(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while i < bytes.len() {
+        if bytes[i] == 0xFF {
+            match bytes.get(i + 1) {
+                Some(0x00) | Some(0xD0..=0xD7) => {
+                    i += 2;
+                    continue;
+                }
+                _ => return i,
+            }
+        }
+        i += 1;
+    }
+    bytes.len()
 }
 
 /// True if the JPEG carries an APP1 segment (EXIF, GPS, XMP).
@@ -266,6 +311,43 @@ mod tests {
         let exif = [0xFF, 0xD8, 0xFF, 0xE1, 0, 4, b'E', b'x', 0xFF, 0xDA, 0, 2];
         assert!(has_app1(&exif));
         assert_eq!(jpeg_segments(b"not a jpeg"), None);
+    }
+
+    #[test]
+    fn fill_bytes_and_short_lengths_hide_no_segment() {
+        // EXIF behind a fill byte before a marker: read as every JPEG reader reads it.
+        let hidden = [
+            &[0xFF, 0xD8, 0xFF, 0xFF, 0xE1, 0x00, 0x08][..],
+            b"Exif\0\0",
+            &[0xFF, 0xDA, 0x00, 0x02],
+        ]
+        .concat();
+        assert_eq!(jpeg_segments(&hidden), Some(vec![0xE1, 0xDA]));
+        // EXIF after a scan, where progressive JPEGs keep segments and EXIF readers look.
+        let after = [
+            &[
+                0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02, 0x12, 0xFF, 0x00, 0xFF, 0xD0, 0x34,
+            ][..],
+            &[0xFF, 0xE1, 0x00, 0x08],
+            b"Exif\0\0",
+            &[0xFF, 0xD9],
+        ]
+        .concat();
+        assert_eq!(jpeg_segments(&after), Some(vec![0xDA, 0xE1, 0xD9]));
+        assert!(has_app1(&after));
+        assert!(has_app1(&hidden));
+        // A length that counts less than itself is not a JPEG anyone should accept.
+        assert_eq!(
+            jpeg_segments(&[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x01, 0xFF, 0xE1]),
+            None
+        );
+        // Standalone markers step two bytes.
+        assert_eq!(
+            jpeg_segments(&[0xFF, 0xD8, 0xFF, 0x01, 0xFF, 0xD0, 0xFF, 0xDA, 0x00, 0x02]),
+            Some(vec![0x01, 0xD0, 0xDA])
+        );
+        // Cut off inside a segment's header: not a JPEG.
+        assert_eq!(jpeg_segments(&[0xFF, 0xD8, 0xFF, 0xE0, 0x00]), None);
     }
 
     proptest! {

@@ -316,6 +316,12 @@ const MIGRATIONS: &[&str] = &[
     -- The setting's switch: a tablet getting ready for an outing keeps only the children going.
     ALTER TABLE setting ADD COLUMN outing_clears_tablet INTEGER NOT NULL DEFAULT 1;
 "#,
+    r#"
+    -- A tablet's key goes back only to the browser that made it (its door key, a P-256 public
+    -- point) and only while the enrolment it is tied to is approved (issue 18).
+    ALTER TABLE tablet_keys ADD COLUMN door_key BLOB;
+    ALTER TABLE tablet_keys ADD COLUMN device_id_enrolled BLOB REFERENCES devices (id);
+"#,
 ];
 
 impl Db {

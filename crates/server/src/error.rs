@@ -142,7 +142,12 @@ where
 /// be anything, a child's name among them.
 /// `part` is what was sent: "request" for a body, "address" for a query.
 pub(crate) fn data_error(report: &str, part: &str) -> (String, Option<Cow<'static, str>>) {
-    let detail = report.rsplit(": ").next().unwrap_or(report);
+    // serde's own words come before the first backtick; whatever follows it may be the
+    // input (an unknown key can itself contain ": missing field `…`", which the fuzzer fed it).
+    let words_end = report.find('`').unwrap_or(report.len());
+    let detail = report[..words_end]
+        .rfind(": ")
+        .map_or(report, |at| &report[at + 2..]);
     if let Some(rest) = detail.strip_prefix("missing field `")
         && let Some((field, _)) = rest.split_once('`')
         && !field.is_empty()

@@ -9,7 +9,10 @@ use crate::store::devices;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, OriginalUri, Request};
 use axum::http::{HeaderMap, StatusCode};
-use burrow_core::device::{DeviceStatus, ProofError, SIGNATURE_LEN, fresh, header, proof_message};
+use burrow_core::device::{
+    DeviceStatus, ProofError, ProofHeaderError, ProofHeaders, fresh, header, proof_message,
+    read_proof_headers,
+};
 use ring::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};
 use uuid::Uuid;
 
@@ -31,46 +34,43 @@ fn refused(status: StatusCode, why: ProofError) -> AppError {
     AppError::refused(status, why.to_string())
 }
 
-fn malformed(what: &str) -> AppError {
-    AppError::refused(
-        StatusCode::BAD_REQUEST,
-        format!("The request's {what} header is not in the right form."),
-    )
-}
-
-struct Headers {
-    device: Uuid,
-    time: i64,
-    nonce: String,
-    signature: Vec<u8>,
-}
-
-fn read(headers: &HeaderMap) -> Result<Headers, AppError> {
+fn read(headers: &HeaderMap) -> Result<ProofHeaders, AppError> {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let (Some(device), Some(time), Some(nonce), Some(proof)) = (
+    read_proof_headers(
         text(header::DEVICE),
         text(header::TIME),
         text(header::NONCE),
         text(header::PROOF),
-    ) else {
-        return Err(refused(StatusCode::UNAUTHORIZED, ProofError::Missing));
-    };
-    let nonce_ok = (8..=64).contains(&nonce.len())
-        && nonce
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !nonce_ok {
-        return Err(malformed(header::NONCE));
-    }
-    Ok(Headers {
-        device: Uuid::parse_str(device).map_err(|_| malformed(header::DEVICE))?,
-        time: time.parse().map_err(|_| malformed(header::TIME))?,
-        nonce: nonce.to_owned(),
-        signature: hex::decode(proof)
-            .ok()
-            .filter(|s| s.len() == SIGNATURE_LEN)
-            .ok_or_else(|| malformed(header::PROOF))?,
+    )
+    .map_err(|e| match e {
+        ProofHeaderError::Missing => refused(StatusCode::UNAUTHORIZED, ProofError::Missing),
+        ProofHeaderError::Malformed(_) => AppError::refused(StatusCode::BAD_REQUEST, e.to_string()),
     })
+}
+
+/// A request signed by a tablet's door key (`routes::tablet_keys`): the headers read, the
+/// signature checked over `method path` with an empty body, the time close to now. The caller
+/// checks the nonce against the enrolment the key is tied to.
+pub fn check_door(
+    headers: &HeaderMap,
+    method: &str,
+    path: &str,
+    door_key: &[u8],
+) -> Result<ProofHeaders, AppError> {
+    let proof = read(headers)?;
+    let message = proof_message(
+        method,
+        path,
+        &crate::secrets::digest(b""),
+        proof.time,
+        &proof.nonce,
+    );
+    UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, door_key)
+        .verify(&message, &proof.signature)
+        .map_err(|_| refused(StatusCode::UNAUTHORIZED, ProofError::BadSignature))?;
+    fresh(proof.time, chrono::Utc::now().timestamp())
+        .map_err(|e| refused(StatusCode::UNAUTHORIZED, e))?;
+    Ok(proof)
 }
 
 impl FromRequest<AppState> for Signed {

@@ -24,7 +24,8 @@ fn jpeg(seed: u8, exif: bool) -> Vec<u8> {
         j.extend([0xFF, 0xE1, 0x00, 0x08, b'E', b'x', b'i', b'f', 0, 0]);
     }
     j.extend([0xFF, 0xDA, 0x00, 0x02]);
-    j.extend((0..2000u32).map(|i| (i as u8).wrapping_mul(seed)));
+    // Coded data as an encoder writes it: a 0xFF in it would be followed by a stuffed zero.
+    j.extend((0..2000u32).map(|i| (i as u8).wrapping_mul(seed).min(0xFE)));
     j.extend([0xFF, 0xD9]);
     j
 }

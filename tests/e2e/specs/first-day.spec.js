@@ -4,6 +4,7 @@
 // tablet → the app shell still opens with the server stopped.
 import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
+import { enrol } from "../support/tablets.js";
 
 let server;
 test.afterEach(async () => {
@@ -110,6 +111,10 @@ test("a manager sets up the setting, adds staff and a child, and the app opens o
   await expect(page.getByTestId("children-list")).toContainText("Ava Okafor");
   await page.getByRole("link", { name: "Staff" }).click();
   await expect(page.getByTestId("staff-list")).toContainText("Priya Shah");
+
+  // Before anyone else signs in on her tablet, Jo enrols it with the setting's server
+  // (approving it herself): the server gives a tablet's key only to an enrolled tablet.
+  await enrol(page, page, "Office tablet");
 
   // The new practitioner uses the invite code; they cannot register children.
   await page.getByRole("button", { name: "Sign out" }).click();

@@ -17,11 +17,12 @@ use burrow_core::audit::Action;
 use burrow_core::codes::normalise_code;
 use burrow_core::device::{
     ApproveRequest, Device, DeviceError, EnrolRequest, EnrolResponse, IdentityRequest,
-    IdentityResponse, NONCE_LEN, check_public_key, device_name, enrol_code,
+    IdentityResponse, NONCE_LEN, check_public_key, device_name, enrol_code, link_message,
 };
 use burrow_core::holdings::{Holdings, Reported, check as check_holdings};
 use burrow_core::outing::{Outing, OutingReport};
 use chrono::Utc;
+use ring::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};
 use uuid::Uuid;
 
 /// More tablets than this waiting at once is not a nursery: someone is filling the table.
@@ -72,6 +73,15 @@ pub async fn request(
     let hash = crate::secrets::digest(&key);
     let code = enrol_code(&hash);
     let new_id = Uuid::now_v7();
+    let link = match &req.tablet {
+        Some(l) => Some((
+            l.id,
+            hex::decode(&l.proof).ok().ok_or_else(|| {
+                AppError::invalid("tablet", "The tablet's proof is not in the right form.")
+            })?,
+        )),
+        None => None,
+    };
     let (id, created) = state
         .db
         .call(move |c| {
@@ -85,6 +95,9 @@ pub async fn request(
             }
             let now = Utc::now();
             let id = devices::request(&tx, new_id, &key, &code, now)?;
+            if let Some((tablet, proof)) = &link {
+                tie_tablet_key(&tx, *tablet, proof, &key, id)?;
+            }
             if !existing {
                 audit::append(&tx, Event::new(Action::DeviceRequested).device(id), now)?;
             }
@@ -104,6 +117,36 @@ pub async fn request(
             code: enrol_code(&hash),
         }),
     ))
+}
+
+/// Ties the tablet's key on the server to this enrolment, once the tablet's door key has signed
+/// for it: from then on the key goes to that tablet only while this enrolment is approved.
+fn tie_tablet_key(
+    tx: &rusqlite::Connection,
+    tablet: Uuid,
+    proof: &[u8],
+    enrolment_key: &[u8],
+    device: Uuid,
+) -> Result<(), AppError> {
+    let cannot = || {
+        AppError::refused(
+            StatusCode::FORBIDDEN,
+            "This tablet could not prove it is the one that was set up with this key. Reload Burrow and ask to enrol again.",
+        )
+    };
+    let door = crate::store::tablet_key(tx, tablet)?
+        .and_then(|row| row.door_key)
+        .ok_or_else(cannot)?;
+    UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, &door)
+        .verify(&link_message(tablet, enrolment_key), proof)
+        .map_err(|_| cannot())?;
+    if !crate::store::link_tablet_key(tx, tablet, device)? {
+        return Err(AppError::conflict(
+            None,
+            "This tablet is already enrolled under another request. Ask a manager to remove the old one in Settings, then enrol again.",
+        ));
+    }
+    Ok(())
 }
 
 /// Where a device stands, for managers. A tablet waiting on its approval learns it from a

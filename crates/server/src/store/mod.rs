@@ -52,10 +52,37 @@ pub fn set_options(
         == 1)
 }
 
-pub fn tablet_key(conn: &Connection, device_id: Uuid) -> rusqlite::Result<Option<Vec<u8>>> {
-    conn.prepare_cached("SELECT data_key FROM tablet_keys WHERE device_id = ?1")?
-        .query_row(params![device_id], |r| r.get(0))
-        .optional()
+/// A tablet's key as the server keeps it: sealed, with the public half of the tablet's door key
+/// and the enrolment it is tied to.
+pub struct TabletKeyRow {
+    pub sealed: Vec<u8>,
+    pub door_key: Option<Vec<u8>>,
+    pub enrolled_as: Option<Uuid>,
+}
+
+pub fn tablet_key(conn: &Connection, device_id: Uuid) -> rusqlite::Result<Option<TabletKeyRow>> {
+    conn.prepare_cached(
+        "SELECT data_key, door_key, device_id_enrolled FROM tablet_keys WHERE device_id = ?1",
+    )?
+    .query_row(params![device_id], |r| {
+        Ok(TabletKeyRow {
+            sealed: r.get(0)?,
+            door_key: r.get(1)?,
+            enrolled_as: r.get(2)?,
+        })
+    })
+    .optional()
+}
+
+/// Ties a tablet's key to the enrolment it asked for, unless it is tied already.
+pub fn link_tablet_key(conn: &Connection, tablet: Uuid, device: Uuid) -> rusqlite::Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE tablet_keys SET device_id_enrolled = ?2
+             WHERE device_id = ?1 AND (device_id_enrolled IS NULL OR device_id_enrolled = ?2)",
+        )?
+        .execute(params![tablet, device])?
+        == 1)
 }
 
 /// Tablet keys an older Burrow kept in the clear (exactly a key's length; sealed ones are longer).
@@ -82,12 +109,13 @@ pub fn insert_tablet_key(
     conn: &Connection,
     device_id: Uuid,
     key: &[u8],
+    door_key: &[u8],
     staff_id: Uuid,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<()> {
-    conn.prepare_cached("INSERT INTO tablet_keys (device_id, data_key, created_by, created_at) VALUES (?1, ?2, ?3, ?4)
+    conn.prepare_cached("INSERT INTO tablet_keys (device_id, data_key, door_key, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (device_id) DO NOTHING")?.execute(
-        params![device_id, key, staff_id, now],
+        params![device_id, key, door_key, staff_id, now],
     )?;
     Ok(())
 }

@@ -55,6 +55,11 @@ impl Tablet {
         ]
     }
 
+    /// This key's signature over `message`, in hex (a door key's word for an enrolment).
+    pub fn sign_message(&self, message: &[u8]) -> String {
+        hex::encode(self.key.sign(&self.rng, message).unwrap().as_ref())
+    }
+
     /// A fresh proof for a POST of `body` to `path` now.
     pub fn sign_post(&self, path: &str, body: &[u8]) -> Vec<(&'static str, String)> {
         self.sign("POST", path, body)

@@ -69,6 +69,13 @@ pub struct PushRequest {
     pub ops: Vec<PushOp>,
 }
 
+/// The day a photo was taken, in England: the day its "no photos today" wishes are for.
+pub fn photo_day(taken_at: DateTime<Utc>) -> chrono::NaiveDate {
+    taken_at
+        .with_timezone(&chrono_tz::Europe::London)
+        .date_naive()
+}
+
 /// What is kept once a change passed its rules.
 struct Keep {
     status: Option<Status>,
@@ -287,10 +294,7 @@ fn photo(
         }));
         history.extend(store::consents_of(tx, child)?.into_iter().map(|e| e.record));
     }
-    let day = record
-        .taken_at
-        .with_timezone(&chrono_tz::Europe::London)
-        .date_naive();
+    let day = photo_day(record.taken_at);
     let not_today = records::not_today(tx, not_today_id(day))?
         .and_then(|body| serde_json::from_str::<NotToday>(&body).ok())
         .map(|w| w.children)

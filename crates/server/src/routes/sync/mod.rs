@@ -9,7 +9,7 @@
 //! Pull: the records changed after a sequence number, newest version of each, filtered by
 //! core's `staff_may_pull`, with tombstones for deletions.
 
-mod apply;
+pub mod apply;
 
 use crate::auth::SignedIn;
 use crate::error::AppError;
