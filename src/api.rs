@@ -60,12 +60,16 @@ impl ApiError {
 
 /// Turns a response into the value or a typed error; a non-JSON error page (a proxy, a 502)
 /// still becomes a sentence, never a panic.
+/// An answer cut off on its way (the Wi-Fi dropped mid-answer) is "cannot reach the server",
+/// not an answer Burrow could not read: the body fails to arrive, rather than arriving wrong.
 pub async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    if response.ok() {
-        return response.json::<T>().await.map_err(|_| ApiError::BadAnswer);
-    }
     let status = response.status();
-    match response.json::<ErrorBody>().await {
+    let ok = response.ok();
+    let text = response.text().await.map_err(|_| ApiError::Unreachable)?;
+    if ok {
+        return serde_json::from_str::<T>(&text).map_err(|_| ApiError::BadAnswer);
+    }
+    match serde_json::from_str::<ErrorBody>(&text) {
         Ok(body) => Err(ApiError::Refused { status, message: body.error, field: body.field }),
         Err(_) if status == 404 || status >= 500 => Err(ApiError::BadAnswer),
         Err(_) => Err(ApiError::Refused {

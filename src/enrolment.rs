@@ -10,8 +10,8 @@ use crate::store::db::StoreError;
 use crate::store::keys::Keys;
 use crate::store::{mirror, tablet};
 use burrow_core::device::{
-    Device, EnrolRequest, EnrolResponse, IdentityRequest, IdentityResponse, NONCE_LEN, TabletLink,
-    header, identity_message, link_message, proof_message,
+    Device, EnrolRequest, EnrolResponse, IdentityRequest, IdentityResponse, NONCE_LEN, ProofError,
+    TabletLink, header, identity_message, link_message, proof_message,
 };
 use burrow_core::envelope::Kind;
 use gloo_net::http::Request;
@@ -178,7 +178,44 @@ impl Signer {
     }
 
     /// The same with headers of its own beside the proof (a `Range` to carry on a download).
+    ///
+    /// When a connection drops after the server has the request but before its answer comes
+    /// back, Chromium sends the request again by itself, proof and all, and the server refuses
+    /// the copy as a replay (found by cutting connections mid-sync, issue 18). The first copy
+    /// may well have been kept, and every request sync makes is safe to make twice (pushes are
+    /// answered by counter, uploads by offset), so it is signed afresh and sent once more.
     pub async fn send_with(
+        &self,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        content_type: &str,
+        extra: &[(&str, &str)],
+    ) -> Result<gloo_net::http::Response, ApiError> {
+        let response = self
+            .send_once(method, path, body, content_type, extra)
+            .await?;
+        // 409: the server's answer to a proof it has seen before.
+        let status = response.status();
+        if status != 409 {
+            return Ok(response);
+        }
+        let text = response.text().await.map_err(|_| ApiError::Unreachable)?;
+        let replayed = serde_json::from_str::<burrow_core::api::ErrorBody>(&text)
+            .is_ok_and(|b| b.error == ProofError::Replayed.to_string());
+        if replayed {
+            return self
+                .send_once(method, path, body, content_type, extra)
+                .await;
+        }
+        let init = web_sys::ResponseInit::new();
+        init.set_status(status);
+        web_sys::Response::new_with_opt_str_and_init(Some(&text), &init)
+            .map(gloo_net::http::Response::from)
+            .map_err(|_| ApiError::BadAnswer)
+    }
+
+    async fn send_once(
         &self,
         method: &str,
         path: &str,

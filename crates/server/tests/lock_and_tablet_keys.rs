@@ -237,7 +237,7 @@ async fn a_tablet_key_goes_only_to_its_own_enrolled_tablet_just_after_a_sign_in(
         chrono::Utc::now().timestamp(),
         "same-nonce-1",
     );
-    for expected in [StatusCode::OK, StatusCode::UNAUTHORIZED] {
+    for expected in [StatusCode::OK, StatusCode::CONFLICT] {
         let mut req = manager.get(&url);
         for (k, v) in &headers {
             req = req.header(*k, v);

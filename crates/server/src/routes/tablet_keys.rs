@@ -121,7 +121,7 @@ pub async fn get(
             }
             if !devices::use_nonce(&tx, device, &proof.nonce, now.timestamp())? {
                 return Err(AppError::refused(
-                    StatusCode::UNAUTHORIZED,
+                    StatusCode::CONFLICT,
                     ProofError::Replayed.to_string(),
                 ));
             }
