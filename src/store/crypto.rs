@@ -256,35 +256,11 @@ fn ecdsa_sha256() -> Object {
     object(&[("name", "ECDSA".into()), ("hash", "SHA-256".into())])
 }
 
-/// A new P-256 signing key for this device: its private half as PKCS#8 (to be sealed at once,
-/// never stored as a CryptoKey) and its public half as the 65-byte uncompressed point.
-pub async fn new_signing_key() -> Result<(Vec<u8>, Vec<u8>), CryptoError> {
-    let subtle = subtle()?;
-    let pair =
-        resolve(subtle.generate_key_with_object(&ecdsa_p256(), true, &usages(&["sign", "verify"])))
-            .await?;
-    let half = |name: &str| -> Result<CryptoKey, CryptoError> {
-        Reflect::get(&pair, &name.into())
-            .map_err(failed)?
-            .dyn_into::<CryptoKey>()
-            .map_err(failed)
-    };
-    let private = resolve(subtle.export_key("pkcs8", &half("privateKey")?)).await?;
-    let public = resolve(subtle.export_key("raw", &half("publicKey")?)).await?;
-    Ok((
-        Uint8Array::new(&private).to_vec(),
-        Uint8Array::new(&public).to_vec(),
-    ))
-}
-
-/// A tablet's door key: a P-256 signing key made inside the browser and never extractable, so
-/// it can be kept in IndexedDB as the browser's own key object and used, never read out. Its
-/// public half (raw point) goes to the setting's server.
-pub async fn new_door_key() -> Result<(CryptoKey, Vec<u8>), CryptoError> {
-    let subtle = subtle()?;
-    let pair = resolve(subtle.generate_key_with_object(
+/// A new P-256 key pair, its private half extractable or not: (private, public).
+async fn new_p256_pair(extractable: bool) -> Result<(CryptoKey, CryptoKey), CryptoError> {
+    let pair = resolve(subtle()?.generate_key_with_object(
         &ecdsa_p256(),
-        false,
+        extractable,
         &usages(&["sign", "verify"]),
     ))
     .await?;
@@ -294,8 +270,28 @@ pub async fn new_door_key() -> Result<(CryptoKey, Vec<u8>), CryptoError> {
             .dyn_into::<CryptoKey>()
             .map_err(failed)
     };
-    let public = resolve(subtle.export_key("raw", &half("publicKey")?)).await?;
-    Ok((half("privateKey")?, Uint8Array::new(&public).to_vec()))
+    Ok((half("privateKey")?, half("publicKey")?))
+}
+
+/// A public key as the 65-byte uncompressed point.
+async fn raw_public(key: &CryptoKey) -> Result<Vec<u8>, CryptoError> {
+    Ok(Uint8Array::new(&resolve(subtle()?.export_key("raw", key)).await?).to_vec())
+}
+
+/// A new P-256 signing key for this device: its private half as PKCS#8 (to be sealed at once,
+/// never stored as a CryptoKey) and its public half as the 65-byte uncompressed point.
+pub async fn new_signing_key() -> Result<(Vec<u8>, Vec<u8>), CryptoError> {
+    let (private, public) = new_p256_pair(true).await?;
+    let pkcs8 = resolve(subtle()?.export_key("pkcs8", &private)).await?;
+    Ok((Uint8Array::new(&pkcs8).to_vec(), raw_public(&public).await?))
+}
+
+/// A tablet's door key: a P-256 signing key made inside the browser and never extractable, so
+/// it can be kept in IndexedDB as the browser's own key object and used, never read out. Its
+/// public half (raw point) goes to the setting's server.
+pub async fn new_door_key() -> Result<(CryptoKey, Vec<u8>), CryptoError> {
+    let (private, public) = new_p256_pair(false).await?;
+    Ok((private, raw_public(&public).await?))
 }
 
 /// The device's signing key in memory, no longer extractable.

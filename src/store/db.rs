@@ -1055,18 +1055,7 @@ impl Store {
 
     /// The raw bytes kept under a meta key (a sealed state), if any.
     pub async fn meta_bytes(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let tx = self
-            .db
-            .transaction(&[META], TransactionMode::ReadOnly)
-            .map_err(failed)?;
-        let value = tx
-            .object_store(META)
-            .map_err(failed)?
-            .get(Query::from(JsValue::from_str(key)))
-            .map_err(failed)?
-            .await
-            .map_err(failed)?;
-        Ok(value.filter(|v| v.is_object()).map(|v| bytes_of(&v)))
+        Ok(self.meta_object(key).await?.map(|v| bytes_of(&v)))
     }
 
     /// A number kept under a meta key (the pull checkpoint).

@@ -135,7 +135,6 @@ async fn enrol_tied(
         .send()
         .await
         .unwrap();
-    enrolment.id = String::new();
     (enrolment, r)
 }
 
