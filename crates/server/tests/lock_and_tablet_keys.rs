@@ -125,7 +125,7 @@ async fn enrol_tied(
     door: &Tablet,
     signer: &Tablet,
 ) -> (Tablet, reqwest::Response) {
-    let mut enrolment = Tablet::new();
+    let enrolment = Tablet::new();
     let public = hex::decode(enrolment.public_hex()).unwrap();
     let tablet: uuid::Uuid = door.id.parse().unwrap();
     let proof = signer.sign_message(&link_message(tablet, &public));
