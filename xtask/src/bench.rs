@@ -38,6 +38,8 @@ pub fn run() -> Result {
     figures.extend(store_benches()?);
     figures.extend(server_load()?);
     figures.extend(keepsake_load()?);
+    figures.extend(backup_load()?);
+    figures.push(release_size()?);
     figures.sort_by(|a, b| a.id.cmp(&b.id));
     report(&figures)
 }
@@ -274,6 +276,36 @@ fn server_load() -> Result<Vec<Figure>> {
 fn keepsake_load() -> Result<Vec<Figure>> {
     println!("==> P10: a leaver's keepsake (release server)");
     server_example("keepsake_load", &["P10", "P10m"])
+}
+
+fn backup_load() -> Result<Vec<Figure>> {
+    println!("==> P12: a backup of 1,000 observations and 1,000 photos (release server)");
+    server_example("backup_load", &["P12", "P12r"])
+}
+
+/// P12s: the server a setting installs (amd64, the app inside, stripped), as `dist` builds it.
+fn release_size() -> Result<Figure> {
+    crate::dist::packages(&[&crate::dist::ARCHES[0]])?;
+    let binary = root().join("target/x86_64-unknown-linux-gnu/dist/burrow-server");
+    let bytes = std::fs::metadata(&binary)
+        .map_err(|e| format!("{}: {e}", binary.display()))?
+        .len();
+    let deb = std::fs::metadata(crate::dist::deb_path("amd64")?)
+        .map_err(|e| format!("the amd64 package: {e}"))?
+        .len();
+    println!(
+        "    BENCH-DETAIL P12s: its package, compressed: {:.1} MB",
+        deb as f64 / 1e6
+    );
+    Ok(Figure {
+        id: "P12s".into(),
+        name: "the release server for amd64, with the app inside".into(),
+        value: (bytes as f64 / 1e6 * 10.0).round() / 10.0,
+        unit: "MB".into(),
+        target: 40.0,
+        target_min: None,
+        baseline: None,
+    })
 }
 
 /// Runs one of the server's load examples against its release build; it must print exactly

@@ -4,6 +4,7 @@
 mod bench;
 mod cmd;
 mod compress;
+mod dist;
 mod fuzz;
 mod harness;
 mod serve;
@@ -19,6 +20,8 @@ usage: cargo xtask <command>
   build            build the app into ./dist (release), with brotli and gzip copies for the server
   serve [--demo]   build the app and run the server on ./burrow-data (extra flags go to burrow-server)
   test             run every test: fmt, clippy, native, wasm in Chromium, end-to-end
+  dist [ARCH…]     the server with the app inside, as Debian packages for amd64 and arm64,
+                   in target/dist/
   bench            measure the figures of DESIGN.md §7; writes target/bench/report.json
   fuzz [SECONDS] [TARGET…]
                    run the fuzz targets in fuzz/ under libFuzzer, SECONDS in all (600)";
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
         Some("serve") => serve::run(&args[1..]),
         Some("test") => test::run(),
         Some("bench") => bench::run(),
+        Some("dist") => dist::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");

@@ -22,6 +22,7 @@ pub fn run() -> Result {
         trunk()?;
         wasm_bindgen()?;
         playwright()?;
+        packaging()?;
         exec(
             Command::new(cmd::cargo())
                 .current_dir(root())
@@ -168,6 +169,41 @@ fn wasm_bindgen() -> Result {
             .env("CARGO_PROFILE_RELEASE_LTO", "false")
             .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16"),
     )
+}
+
+/// For `cargo xtask dist` and its install test: the arm64 target and Debian's cross linker;
+/// systemd-analyze, which checks the unit; qemu to start the arm64 binary; file, which names a
+/// binary's architecture.
+fn packaging() -> Result {
+    let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if !installed
+        .lines()
+        .any(|l| l.trim() == "aarch64-unknown-linux-gnu")
+    {
+        exec(Command::new("rustup").args(["target", "add", "aarch64-unknown-linux-gnu"]))?;
+    }
+    let have = |p: &str| std::path::Path::new(p).exists();
+    if have("/usr/bin/aarch64-linux-gnu-gcc")
+        && have("/usr/bin/systemd-analyze")
+        && have("/usr/bin/qemu-aarch64-static")
+        && have("/usr/bin/file")
+        && have("/usr/bin/dpkg-deb")
+    {
+        return Ok(());
+    }
+    cmd::apt_get(&["update", "-qq"])?;
+    cmd::apt_get(&[
+        "install",
+        "-y",
+        "-qq",
+        "--no-install-recommends",
+        "gcc-aarch64-linux-gnu",
+        "libc6-dev-arm64-cross",
+        "systemd",
+        "qemu-user-static",
+        "file",
+        "dpkg",
+    ])
 }
 
 /// The end-to-end tests' driver, from npm. Never downloads a browser: it drives Debian's Chromium.

@@ -65,6 +65,7 @@ pub fn run() -> Result {
         )
     })?;
     serve::build_app()?;
+    crate::dist::packages(&crate::dist::ARCHES.iter().collect::<Vec<_>>())?;
     let store_crash = harness::build_store_crash(cargo)?;
     let journal_seed = harness::build_journal_seed(cargo)?;
     step("end-to-end tests in headless Chromium", || {
@@ -75,6 +76,7 @@ pub fn run() -> Result {
                 .args(["playwright", "test"])
                 .env("BURROW_SERVER", root().join("target/debug/burrow-server"))
                 .env("BURROW_DIST", root().join("dist"))
+                .env("BURROW_DEBS", root().join("target/dist"))
                 .env("BURROW_STORE_CRASH", &store_crash)
                 .env("BURROW_JOURNAL_SEED", &journal_seed),
         )

@@ -472,6 +472,43 @@ pub fn stored_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::E
     Ok(n)
 }
 
+/// `GET /api/backups` (managers): where the server's backups stand and where they go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupStatus {
+    pub standing: crate::backup::Standing,
+    /// The folder on the server the nightly backups go to, once chosen.
+    pub folder: Option<String>,
+    /// Whether a recovery key has been made (its public half is all the server keeps).
+    pub has_recovery_key: bool,
+    /// How many backups the folder holds now (at most `backup::KEEP`).
+    pub kept: u32,
+    /// A backup is being written at this moment.
+    pub running: bool,
+}
+
+/// `POST /api/backups/recovery-key` (managers): the new recovery key, shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRecoveryKey {
+    /// In groups of six after its prefix, as it is best printed.
+    pub recovery_key: String,
+}
+
+/// `POST /api/backups/recovery-key`: `replace` must be true when a key exists already (backups
+/// made before then still need the old one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryKeyRequest {
+    #[serde(default)]
+    pub replace: bool,
+}
+
+/// `PUT /api/backups/folder` (managers): a folder on the server, such as a USB disk's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupFolder {
+    pub folder: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,10 +64,14 @@ pub enum Action {
     OutingEnded,
     /// A tablet's data key handed to someone signing in on it (issue 18).
     TabletKeyGiven,
+    /// Backups set up or changed: a recovery key made, a folder chosen (issue 17).
+    BackupsChanged,
+    /// A backup written to the backup folder.
+    BackupMade,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 38] = [
         Action::SignedIn,
         Action::SignInRefused,
         Action::WrongPassphraseOnTablet,
@@ -104,6 +108,8 @@ impl Action {
         Action::OutingStarted,
         Action::OutingEnded,
         Action::TabletKeyGiven,
+        Action::BackupsChanged,
+        Action::BackupMade,
     ];
 
     pub fn code(self) -> &'static str {
@@ -144,6 +150,8 @@ impl Action {
             Action::OutingStarted => "outing_started",
             Action::OutingEnded => "outing_ended",
             Action::TabletKeyGiven => "tablet_key_given",
+            Action::BackupsChanged => "backups_changed",
+            Action::BackupMade => "backup_made",
         }
     }
 
@@ -206,6 +214,8 @@ impl Action {
             Action::OutingStarted => "A tablet left on an outing, carrying only the children going",
             Action::OutingEnded => "A tablet came back from an outing",
             Action::TabletKeyGiven => "A tablet's key given to someone signing in on it",
+            Action::BackupsChanged => "Backups set up or changed",
+            Action::BackupMade => "Backup made",
         }
     }
 }

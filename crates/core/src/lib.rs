@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod backup;
 pub mod child;
 pub mod codes;
 pub mod consent;

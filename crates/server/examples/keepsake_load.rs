@@ -14,7 +14,6 @@ use burrow_core::workflow::Status;
 use image::codecs::jpeg::JpegEncoder;
 use image::{Rgb, RgbImage};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::time::Instant;
 use support::{Error, enrol, peak_rss_mb, sign_in, start_server};
@@ -48,10 +47,6 @@ fn thumbnail(n: usize) -> Vec<u8> {
     out
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let binary = std::env::args()
@@ -83,21 +78,9 @@ async fn main() -> Result<(), Error> {
         let mut hashes = Vec::with_capacity(PHOTOS);
         let mut ops = Vec::new();
         for n in 0..PHOTOS {
-            let bytes = photo(n);
-            let sha = hex_sha256(&bytes);
-            let ask = serde_json::to_vec(&json!({"photos": [{"sha256": sha, "size": bytes.len()}]}))?;
-            let _: Value = tablet.send(&url, "POST", "/api/photos/missing", ask).await?;
-            let _: Value = tablet
-                .send(&url, "PUT", &format!("/api/photos/{sha}?offset=0"), bytes)
-                .await?;
+            let sha = tablet.upload(&url, photo(n)).await?;
             // Each photo's own thumbnail, as a tablet makes it (the keepsake zip's PDF uses them).
-            let thumb = thumbnail(n);
-            let thumb_sha = hex_sha256(&thumb);
-            let ask = serde_json::to_vec(&json!({"photos": [{"sha256": thumb_sha, "size": thumb.len()}]}))?;
-            let _: Value = tablet.send(&url, "POST", "/api/photos/missing", ask).await?;
-            let _: Value = tablet
-                .send(&url, "PUT", &format!("/api/photos/{thumb_sha}?offset=0"), thumb)
-                .await?;
+            let thumb_sha = tablet.upload(&url, thumbnail(n)).await?;
             let record = PhotoRecord {
                 id: Uuid::now_v7(),
                 thumb_id: Uuid::now_v7(),

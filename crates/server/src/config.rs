@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone)]
 pub struct Config {
     pub data_dir: PathBuf,
-    pub app_dir: PathBuf,
+    /// The built app to serve; `None` serves the one built into the binary (`embed-app`).
+    pub app_dir: Option<PathBuf>,
     /// Plain HTTP, meant for this computer only (development, and the first set-up).
     pub http: Option<SocketAddr>,
     /// HTTPS with the setting's own certificate authority, for the tablets on the LAN.
@@ -39,7 +40,7 @@ impl Config {
     pub fn with_data_dir(data_dir: impl Into<PathBuf>) -> Config {
         Config {
             data_dir: data_dir.into(),
-            app_dir: PathBuf::from("dist"),
+            app_dir: None,
             http: Some(SocketAddr::from(([127, 0, 0, 1], 8080))),
             https: Some(SocketAddr::from(([0, 0, 0, 0], 8443))),
             premises: Vec::new(),
@@ -67,6 +68,27 @@ impl Config {
                     .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
                 file: file.clone(),
             }),
+            Some(Sub::Backup { ref to }) => Ok(Invocation::Backup {
+                data_dir: cli
+                    .data_dir
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+                to: to.clone(),
+            }),
+            Some(Sub::Restore {
+                ref from,
+                ref recovery_key_file,
+            }) => Ok(Invocation::Restore {
+                data_dir: cli.data_dir.clone().context(
+                    "say which folder to restore into with --data-dir (a new or empty one)",
+                )?,
+                from: from.clone(),
+                recovery_key_file: recovery_key_file.clone(),
+            }),
+            Some(Sub::SetupCode) => Ok(Invocation::SetupCode(
+                cli.data_dir
+                    .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+            )),
             None => cli.resolve().map(Invocation::Serve),
         }
     }
@@ -81,6 +103,19 @@ pub enum Invocation {
         data_dir: PathBuf,
         file: PathBuf,
     },
+    /// `backup --to FILE`: an encrypted backup of the data folder, while the server runs.
+    Backup {
+        data_dir: PathBuf,
+        to: PathBuf,
+    },
+    /// `restore --from FILE --data-dir DIR`: a backup rebuilt into a new or empty folder.
+    Restore {
+        data_dir: PathBuf,
+        from: PathBuf,
+        recovery_key_file: Option<PathBuf>,
+    },
+    /// `setup-code`: a fresh set-up code, while the setting is not set up.
+    SetupCode(PathBuf),
 }
 
 const DEFAULT_DATA_DIR: &str = "burrow-data";
@@ -94,6 +129,25 @@ enum Sub {
         /// The receipt, as downloaded from the manager's page.
         file: PathBuf,
     },
+    /// Write an encrypted backup of the data folder to FILE (safe while the server runs).
+    Backup {
+        /// Where to write it, for example /media/usb/burrow.age.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Rebuild a data folder from a backup, into a new or empty folder given by --data-dir. Asks
+    /// for the recovery key.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// Read the recovery key from this file instead of asking for it.
+        #[arg(long)]
+        recovery_key_file: Option<PathBuf>,
+    },
+    /// Print a new set-up code, for an admin who missed the one printed at start (the old one
+    /// stops working). Only before the setting is set up.
+    SetupCode,
 }
 
 /// burrow-server: the setting's own server for the Burrow learning journal.
@@ -108,7 +162,7 @@ struct Cli {
     /// Config file (TOML). Defaults to <data-dir>/burrow.toml when that exists.
     #[arg(long)]
     config: Option<PathBuf>,
-    /// The built app (trunk's dist folder).
+    /// The built app (trunk's dist folder). Default: the app built into this server.
     #[arg(long)]
     app_dir: Option<PathBuf>,
     /// Address for plain HTTP, or "off". Default 127.0.0.1:8080.
@@ -162,9 +216,7 @@ impl Cli {
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
         let file = read_file_config(self.config.as_deref(), &data_dir)?;
         let mut config = Config::with_data_dir(data_dir);
-        if let Some(dir) = self.app_dir.or(file.app_dir) {
-            config.app_dir = dir;
-        }
+        config.app_dir = self.app_dir.or(file.app_dir);
         if let Some(http) = self.http.or(file.http) {
             config.http = parse_listen(&http).context("--http")?;
         }

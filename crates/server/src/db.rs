@@ -322,6 +322,22 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE tablet_keys ADD COLUMN door_key BLOB;
     ALTER TABLE tablet_keys ADD COLUMN device_id_enrolled BLOB REFERENCES devices (id);
 "#,
+    r#"
+    -- Backups (issue 17): the recovery key's public half (the secret is shown to the manager
+    -- once and never kept), the folder nightly backups go to, and each attempt's outcome.
+    CREATE TABLE backup_settings (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        recipient TEXT,
+        set_up_at TEXT,
+        folder TEXT
+    );
+    CREATE TABLE backup_attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        failed TEXT,
+        size INTEGER
+    );
+"#,
 ];
 
 impl Db {

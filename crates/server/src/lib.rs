@@ -4,11 +4,14 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod backup;
+pub mod commands;
 pub mod config;
 pub mod csp;
 pub mod db;
 pub mod deletion;
 pub mod demo;
+pub mod embedded;
 pub mod error;
 pub mod extract;
 pub mod identity;

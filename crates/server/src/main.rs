@@ -1,5 +1,5 @@
 use burrow_server::config::Invocation;
-use burrow_server::{Config, audit, demo, start};
+use burrow_server::{Config, audit, commands, demo, start};
 
 /// A line for the person who started the server. Never a panic when nobody reads it any more
 /// (a closed terminal or pipe): the server goes on serving.
@@ -29,6 +29,22 @@ async fn main() -> anyhow::Result<()> {
         Invocation::VerifyReceipt { data_dir, file } => {
             let genuine = burrow_server::identity::verify_receipt_command(&data_dir, &file)?;
             std::process::exit(if genuine { 0 } else { 1 });
+        }
+        Invocation::Backup { data_dir, to } => {
+            let ok = commands::backup(&data_dir, &to)?;
+            std::process::exit(if ok { 0 } else { 1 });
+        }
+        Invocation::Restore {
+            data_dir,
+            from,
+            recovery_key_file,
+        } => {
+            let ok = commands::restore(&from, &data_dir, recovery_key_file.as_deref())?;
+            std::process::exit(if ok { 0 } else { 1 });
+        }
+        Invocation::SetupCode(data_dir) => {
+            let ok = commands::setup_code(&data_dir).await?;
+            std::process::exit(if ok { 0 } else { 1 });
         }
     };
     let running = start(config).await?;

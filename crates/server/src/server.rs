@@ -29,6 +29,7 @@ pub struct Running {
 
 pub async fn start(config: Config) -> anyhow::Result<Running> {
     create_private_dir(&config.data_dir)?;
+    let app_dir = crate::embedded::app_dir(config.app_dir.as_deref(), &config.data_dir)?;
     let db = Db::open(&config.data_dir.join("burrow.sqlite3")).context("opening the database")?;
     let (names, ips) = tls::local_names_and_ips();
     let tls = tls::load_or_create(&config.data_dir, &names, &ips)?;
@@ -41,17 +42,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     // A fresh code at every start while not set up: an old printout stops working.
-    let setup_code = db
-        .call(|c| {
-            if store::setting_name(c)?.is_some() {
-                return Ok(None);
-            }
-            let (code, hash) = secrets::new_code();
-            store::replace_setup_code(c, &hash, Utc::now())?;
-            Ok(Some(code))
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let setup_code = new_setup_code(&db).await?;
 
     let mut state = AppState::new(
         db,
@@ -85,6 +76,15 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     }
 
     {
+        // The nightly backup, once a manager set backups up (issue 17).
+        let (state, stopped) = (state.clone(), stopped.clone());
+        tasks.spawn(async move {
+            crate::backup::nightly::keep_nightly(state, stopped).await;
+            Ok(())
+        });
+    }
+
+    {
         // A leaver's data goes once it is due (DESIGN §2 rule 7): at start, which also finishes
         // a deletion a crash cut short, and then every hour.
         let (state, mut stopped) = (state.clone(), stopped.clone());
@@ -110,12 +110,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
                 .await
                 .with_context(|| format!("listening on {addr}"))?;
             let local = listener.local_addr()?;
-            let app = router(
-                state.clone(),
-                premises.clone(),
-                &config.app_dir,
-                Scheme::Http,
-            );
+            let app = router(state.clone(), premises.clone(), &app_dir, Scheme::Http);
             let mut stopped = stopped.clone();
             tasks.spawn(async move {
                 axum::serve(
@@ -145,12 +140,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
                 .with_context(|| format!("listening on {addr}"))?;
             listener.set_nonblocking(true)?;
             let local = listener.local_addr()?;
-            let app: Router = router(
-                state.clone(),
-                premises.clone(),
-                &config.app_dir,
-                Scheme::Https,
-            );
+            let app: Router = router(state.clone(), premises.clone(), &app_dir, Scheme::Https);
             let server =
                 axum_server::from_tcp_rustls(listener, rustls_config).handle(tls_handle.clone());
             tasks.spawn(async move {
@@ -197,4 +187,19 @@ fn create_private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
     }
     Ok(())
+}
+
+/// A new set-up code while the setting is not set up (the one before stops working, since only
+/// the newest one's hash is kept); `None` once it is set up.
+pub async fn new_setup_code(db: &Db) -> anyhow::Result<Option<String>> {
+    db.call(|c| {
+        if store::setting_name(c)?.is_some() {
+            return Ok(None);
+        }
+        let (code, hash) = secrets::new_code();
+        store::replace_setup_code(c, &hash, Utc::now())?;
+        Ok(Some(code))
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))
 }

@@ -29,6 +29,10 @@ pub struct Inner {
     pub lock_after_seconds: Option<u32>,
     /// `--bench-sink`: the benchmark's upload baseline route is mounted.
     pub bench_sink: bool,
+    /// The data folder, which backups copy.
+    pub data_dir: std::path::PathBuf,
+    /// A backup is being written (one at a time).
+    pub backup_running: std::sync::atomic::AtomicBool,
 }
 
 impl std::ops::Deref for AppState {
@@ -74,6 +78,8 @@ impl AppState {
             audit_head,
             lock_after_seconds: config.lock_after_seconds,
             bench_sink: false,
+            data_dir: config.data_dir.clone(),
+            backup_running: std::sync::atomic::AtomicBool::new(false),
         }))
     }
 }

@@ -165,3 +165,53 @@ async fn after_a_restart_a_set_up_server_prints_no_code_and_an_unset_one_prints_
     assert_eq!(status["setting_name"], "Little Acorns");
     server.stop().await;
 }
+
+/// `burrow-server setup-code` on `data`: its exit status and what it printed.
+fn setup_code_command(data: &std::path::Path) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_burrow-server"))
+        .arg("--data-dir")
+        .arg(data)
+        .arg("setup-code")
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn an_admin_who_missed_the_code_gets_a_new_one_and_the_old_stops_working() {
+    let server = TestServer::start().await;
+    let printed_at_start = server.code();
+    let (ok, said) = setup_code_command(server.data.path());
+    assert!(ok, "{said}");
+    let code = said
+        .lines()
+        .find_map(|l| l.strip_prefix("Set-up code: "))
+        .expect("a code")
+        .to_owned();
+    assert_ne!(code, printed_at_start);
+    let setup = |code: String| {
+        client()
+            .post(server.url("/api/setup"))
+            .json(&json!({"code": code, "setting_name": "Little Acorns", "manager_name": "Jo Bloggs", "passphrase": PASSPHRASE}))
+            .send()
+    };
+    let (status, error, _) = refusal(setup(printed_at_start).await.unwrap()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        error.starts_with("That set-up code is not right."),
+        "{error}"
+    );
+    assert_eq!(setup(code).await.unwrap().status(), StatusCode::OK);
+    // Set up: no code any more, said in words.
+    let (ok, said) = setup_code_command(server.data.path());
+    assert!(!ok);
+    assert!(said.contains("set up already"), "{said}");
+    let empty = tempfile::tempdir().unwrap();
+    let (ok, said) = setup_code_command(empty.path());
+    assert!(!ok && said.contains("no Burrow database"), "{said}");
+    server.stop().await;
+}

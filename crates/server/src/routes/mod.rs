@@ -1,6 +1,7 @@
 //! The API, one module per area, merged in `api_router`.
 
 mod audit;
+mod backups;
 mod certificate;
 mod children;
 mod consents;
@@ -63,6 +64,10 @@ pub fn api_router() -> Router<AppState> {
                 .put(photos::upload)
                 .layer(DefaultBodyLimit::max(photos::BODY_LIMIT)),
         )
+        .route("/backups", get(backups::status))
+        .route("/backups/recovery-key", post(backups::recovery_key))
+        .route("/backups/folder", axum::routing::put(backups::folder))
+        .route("/backups/now", post(backups::now))
         .route("/audit", get(audit::list))
         .route("/audit/check", get(audit::check))
         .route(

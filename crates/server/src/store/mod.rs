@@ -3,6 +3,7 @@
 //! and their session, and consumes the code, all or nothing.
 
 pub mod audit;
+pub mod backups;
 pub mod deletion;
 pub mod devices;
 pub mod leaving;

@@ -34,7 +34,7 @@ impl TestServer {
         )
         .unwrap();
         let mut config = Config::with_data_dir(data.path());
-        config.app_dir = app.path().to_path_buf();
+        config.app_dir = Some(app.path().to_path_buf());
         config.http = Some("127.0.0.1:0".parse().unwrap());
         config.https = Some("127.0.0.1:0".parse().unwrap());
         adjust(&mut config);

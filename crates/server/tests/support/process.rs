@@ -19,6 +19,10 @@ impl Process {
 
     /// As `start`, with environment variables set for the process (a crash asked for).
     pub fn start_with_env(data: &Path, app: &Path, env: &[(&str, &str)]) -> Process {
+        // A server refuses an app folder with no app in it.
+        if !app.join("index.html").exists() {
+            std::fs::write(app.join("index.html"), "<!doctype html>").unwrap();
+        }
         let mut child = Command::new(env!("CARGO_BIN_EXE_burrow-server"))
             .arg("--data-dir")
             .arg(data)
