@@ -87,7 +87,8 @@ fn wasm_target() -> Result {
 
 /// Chromium for the browser tests; poppler's pdftotext and pdfimages, with which the server's
 /// tests read the keepsake PDF as a family's PDF reader would; unzip, which tests its zip;
-/// exiftool, with which the browser tests read a keepsake photo's date as a photo app would.
+/// exiftool, with which the browser tests read a keepsake photo's date as a photo app would;
+/// zbarimg, which reads the server's QR codes as a tablet's camera would.
 fn chromium() -> Result {
     let have = |p: &str| std::path::Path::new(p).exists();
     if have("/usr/bin/chromium")
@@ -95,6 +96,7 @@ fn chromium() -> Result {
         && have("/usr/bin/pdftotext")
         && have("/usr/bin/unzip")
         && have("/usr/bin/exiftool")
+        && have("/usr/bin/zbarimg")
     {
         return Ok(());
     }
@@ -109,6 +111,7 @@ fn chromium() -> Result {
         "poppler-utils",
         "unzip",
         "libimage-exiftool-perl",
+        "zbar-tools",
     ])
 }
 

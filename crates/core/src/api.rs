@@ -472,6 +472,14 @@ pub fn stored_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::E
     Ok(n)
 }
 
+/// `GET /api/server/addresses`: where devices on the setting's network open Burrow, and where
+/// they download the setting's certificate, one each per address of the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerAddresses {
+    pub tablets: Vec<String>,
+    pub certificate: Vec<String>,
+}
+
 /// `GET /api/backups` (managers): where the server's backups stand and where they go.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BackupStatus {

@@ -1,6 +1,7 @@
 //! burrow-server: the setting's own server. Serves the app and its API from one origin, keeps
 //! the setting's data in SQLite, and enforces core's rules where no client can bypass them.
 
+pub mod addresses;
 pub mod app;
 pub mod audit;
 pub mod auth;

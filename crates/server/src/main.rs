@@ -1,5 +1,5 @@
 use burrow_server::config::Invocation;
-use burrow_server::{Config, audit, commands, demo, start};
+use burrow_server::{Config, addresses, audit, commands, demo, start};
 
 /// A line for the person who started the server. Never a panic when nobody reads it any more
 /// (a closed terminal or pipe): the server goes on serving.
@@ -58,10 +58,30 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     if let Some(https) = running.https {
-        say!(
-            "  On the setting's network:  https://<this computer's address>:{}",
-            https.port()
-        );
+        if running.addresses.is_empty() {
+            say!(
+                "  On the setting's network:  https://<this computer's address>:{} (no network found: is this computer connected?)",
+                https.port()
+            );
+        }
+        for address in &running.addresses {
+            say!("  On the setting's network:  {address}");
+        }
+    }
+    if let Some(first) = running.addresses.first() {
+        let certificate = addresses::certificate(first);
+        if let (Some(open), Some(cert)) = (
+            addresses::qr_for_terminal(first),
+            addresses::qr_for_terminal(&certificate),
+        ) {
+            say!(
+                "\nOn a tablet, point the camera at the first code to get the setting's certificate"
+            );
+            say!("({certificate}), install it, then at the second to open Burrow ({first}).");
+            for line in addresses::side_by_side(&cert, &open) {
+                say!("  {line}");
+            }
+        }
     }
     let networks: Vec<String> = running.premises.iter().map(ToString::to_string).collect();
     say!("  Premises networks:         {}", networks.join(", "));

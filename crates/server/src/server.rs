@@ -22,6 +22,8 @@ pub struct Running {
     pub setup_code: Option<String>,
     pub demo_created: bool,
     pub premises: Vec<ipnet::IpNet>,
+    /// Where devices on the setting's network open Burrow (HTTPS), real addresses.
+    pub addresses: Vec<String>,
     stop: watch::Sender<bool>,
     tls_handle: axum_server::Handle,
     tasks: JoinSet<std::io::Result<()>>,
@@ -153,7 +155,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         None => None,
     };
 
+    let addresses = https.map(crate::addresses::on_network).unwrap_or_default();
+    let _ = state.addresses.set(addresses.clone());
     Ok(Running {
+        addresses,
         http,
         https,
         setup_code,

@@ -33,6 +33,8 @@ pub struct Inner {
     pub data_dir: std::path::PathBuf,
     /// A backup is being written (one at a time).
     pub backup_running: std::sync::atomic::AtomicBool,
+    /// This server's HTTPS addresses on the setting's network, once it listens.
+    pub addresses: std::sync::OnceLock<Vec<String>>,
 }
 
 impl std::ops::Deref for AppState {
@@ -80,6 +82,7 @@ impl AppState {
             bench_sink: false,
             data_dir: config.data_dir.clone(),
             backup_running: std::sync::atomic::AtomicBool::new(false),
+            addresses: std::sync::OnceLock::new(),
         }))
     }
 }

@@ -1,6 +1,7 @@
 //! Settings: how soon tablets lock (managers choose), and this tablet's storage and the people
 //! who can unlock it (everyone sees); this tablet's enrolment, and for managers, every tablet.
 
+mod addresses;
 mod backups;
 mod enrolment;
 mod leavers;
@@ -35,6 +36,7 @@ pub fn SettingsPage() -> impl IntoView {
             <enrolment::TabletEnrolment tablets_changed=tablets_changed/>
             <Show when=move || auth.may_manage()>
                 <tablets::Tablets reload=tablets_changed/>
+                <addresses::ServerAddressesCard/>
                 <backups::BackupsSetting/>
                 <section class="card" aria-labelledby="audit-heading">
                     <h2 id="audit-heading">"Audit log"</h2>

@@ -41,6 +41,8 @@ export async function startServer({ args = [], appDir, https = false } = {}) {
     httpsUrl: printed.httpsUrl,
     dataDir,
     code: printed.code,
+    // Every line it printed before "Ready." (the banner).
+    lines: printed.lines,
     async stop() {
       if (stopped) return;
       stopped = true;

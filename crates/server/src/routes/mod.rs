@@ -1,5 +1,6 @@
 //! The API, one module per area, merged in `api_router`.
 
+mod addresses;
 mod audit;
 mod backups;
 mod certificate;
@@ -64,6 +65,9 @@ pub fn api_router() -> Router<AppState> {
                 .put(photos::upload)
                 .layer(DefaultBodyLimit::max(photos::BODY_LIMIT)),
         )
+        .route("/server/addresses", get(addresses::list))
+        .route("/server/qr/app.svg", get(addresses::app_qr))
+        .route("/server/qr/certificate.svg", get(addresses::certificate_qr))
         .route("/backups", get(backups::status))
         .route("/backups/recovery-key", post(backups::recovery_key))
         .route("/backups/folder", axum::routing::put(backups::folder))
