@@ -10,6 +10,7 @@
 
 mod pull;
 mod push;
+mod restored;
 
 use crate::api::ApiError;
 use crate::auth::Auth;
@@ -79,6 +80,11 @@ pub enum SyncError {
     Api(#[from] ApiError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The server was restored from a backup and lacks work this tablet holds.
+    #[error(
+        "The setting’s server was restored from a backup, and this tablet holds work from after that backup which the server no longer has. So that nothing is lost or overwritten, this tablet keeps all of it and stops syncing for now. Carry on using it as usual, and tell your manager."
+    )]
+    ServerRestored,
 }
 
 impl Sync {
@@ -178,6 +184,11 @@ impl Sync {
         }
         let outcome = async {
             let signer = Signer::new(&enrolment).await?;
+            if restored::check(&store, keys, &signer).await?
+                == burrow_core::sync::restored::Meeting::Lost
+            {
+                return Err(SyncError::ServerRestored);
+            }
             push::run(&store, keys, &signer, self).await?;
             let pulled = pull::run(&store, keys, &signer).await?;
             if pulled.changed > 0 {
@@ -239,6 +250,7 @@ impl Sync {
             Err(SyncError::Api(ApiError::Refused { status: 403, .. })) => Ok(Phase::Blocked(
                 "This tablet is waiting for a manager to approve it in Settings. Until then it keeps everything here.".into(),
             )),
+            Err(e @ SyncError::ServerRestored) => Ok(Phase::Blocked(e.to_string())),
             Err(e) => Err(e),
             Ok(()) => {
                 let mut state = sync_state::load(&store, keys).await?;

@@ -68,10 +68,12 @@ pub enum Action {
     BackupsChanged,
     /// A backup written to the backup folder.
     BackupMade,
+    /// This data folder was rebuilt from a backup.
+    RestoredFromBackup,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Action::SignedIn,
         Action::SignInRefused,
         Action::WrongPassphraseOnTablet,
@@ -110,6 +112,7 @@ impl Action {
         Action::TabletKeyGiven,
         Action::BackupsChanged,
         Action::BackupMade,
+        Action::RestoredFromBackup,
     ];
 
     pub fn code(self) -> &'static str {
@@ -152,6 +155,7 @@ impl Action {
             Action::TabletKeyGiven => "tablet_key_given",
             Action::BackupsChanged => "backups_changed",
             Action::BackupMade => "backup_made",
+            Action::RestoredFromBackup => "restored_from_backup",
         }
     }
 
@@ -216,6 +220,7 @@ impl Action {
             Action::TabletKeyGiven => "A tablet's key given to someone signing in on it",
             Action::BackupsChanged => "Backups set up or changed",
             Action::BackupMade => "Backup made",
+            Action::RestoredFromBackup => "Server restored from a backup",
         }
     }
 }

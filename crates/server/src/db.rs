@@ -331,6 +331,13 @@ const MIGRATIONS: &[&str] = &[
         set_up_at TEXT,
         folder TEXT
     );
+    -- Each server's history has its own random id; a restore gives the restored folder a new
+    -- one, so tablets that worked with the server after the backup notice.
+    CREATE TABLE server_history (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        history BLOB NOT NULL
+    );
+    INSERT INTO server_history (id, history) VALUES (1, randomblob(16));
     CREATE TABLE backup_attempts (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         at TEXT NOT NULL,

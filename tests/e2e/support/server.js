@@ -8,12 +8,14 @@ import { createInterface } from "node:readline";
 
 // `appDir` serves another page instead of the app (the store's crash harness). `https`: also
 // listen with TLS on loopback (the setting's own certificate); its address is `httpsUrl`.
-export async function startServer({ args = [], appDir, https = false } = {}) {
+// `dataDir` starts it on a folder that exists (a restored one), `http` on a given address (the
+// same origin as before, so a tablet's store is still there).
+export async function startServer({ args = [], appDir, https = false, dataDir: given, http = "127.0.0.1:0" } = {}) {
   const bin = process.env.BURROW_SERVER;
   const dist = appDir ?? process.env.BURROW_DIST;
   if (!bin || !dist) throw new Error("set BURROW_SERVER and BURROW_DIST (cargo xtask test does)");
-  const dataDir = mkdtempSync(join(tmpdir(), "burrow-e2e-"));
-  const child = spawn(bin, ["--data-dir", dataDir, "--app-dir", dist, "--http", "127.0.0.1:0", "--https", https ? "127.0.0.1:0" : "off", ...args], {
+  const dataDir = given ?? mkdtempSync(join(tmpdir(), "burrow-e2e-"));
+  const child = spawn(bin, ["--data-dir", dataDir, "--app-dir", dist, "--http", http, "--https", https ? "127.0.0.1:0" : "off", ...args], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const printed = { lines: [] };

@@ -8,6 +8,7 @@
 
 mod checks;
 mod photos;
+pub mod restored;
 
 pub use checks::{Held, Incoming, Proposed, check_observation, check_progress_check};
 // `check_base` is defined below, beside the op it reads.

@@ -139,6 +139,29 @@ pub fn restore(from: &Path, recovery_key: &str, data_dir: &Path) -> Result<Resto
         crate::audit::verify(&conn, head).map_err(|_| RestoreError::Damaged)?
     };
 
+    // A history of its own, so tablets that worked with the server after the backup notice
+    // (core's `sync::restored`); and the restore in the audit log. Opening it migrates a backup
+    // an older Burrow made.
+    {
+        let db_path = staging.path().join(DB_FILE);
+        drop(crate::db::Db::open(&db_path).map_err(|_| RestoreError::Damaged)?);
+        let mut conn = Connection::open(&db_path).map_err(|_| RestoreError::Damaged)?;
+        let tx = conn.transaction().map_err(|_| RestoreError::Damaged)?;
+        crate::store::backups::new_history(&tx).map_err(|_| RestoreError::Damaged)?;
+        crate::store::audit::append(
+            &tx,
+            crate::store::audit::Event::new(burrow_core::audit::Action::RestoredFromBackup).detail(
+                format!(
+                    "from the backup made {}",
+                    manifest.made_at.format("%d/%m/%Y at %H:%M UTC")
+                ),
+            ),
+            chrono::Utc::now(),
+        )
+        .map_err(|_| RestoreError::Damaged)?;
+        tx.commit().map_err(|_| RestoreError::Damaged)?;
+    }
+
     if data_dir.exists() {
         std::fs::remove_dir(data_dir).map_err(io)?;
     }

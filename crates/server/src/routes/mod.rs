@@ -52,6 +52,7 @@ pub fn api_router() -> Router<AppState> {
             post(sync::push).layer(DefaultBodyLimit::max(sync::BODY_LIMIT)),
         )
         .route("/sync/pull", get(sync::pull))
+        .route("/sync/standing", get(sync::standing))
         .route("/sync/deletions", post(deletions::tablet_done))
         .route("/sync/holdings", post(devices::holdings))
         .route("/sync/outing", post(devices::outing))

@@ -86,3 +86,17 @@ pub fn last_good(conn: &Connection) -> rusqlite::Result<Option<(DateTime<Utc>, u
         .optional()?
         .map(|a| (a.at, a.size.unwrap_or(0))))
 }
+
+/// This server's history id (hex): new for every server, and for every restore.
+pub fn history(conn: &Connection) -> rusqlite::Result<String> {
+    conn.prepare_cached("SELECT history FROM server_history WHERE id = 1")?
+        .query_row([], |r| r.get::<_, Vec<u8>>(0))
+        .map(hex::encode)
+}
+
+/// A restored folder's new history.
+pub fn new_history(conn: &Connection) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE server_history SET history = randomblob(16) WHERE id = 1")?
+        .execute([])?;
+    Ok(())
+}

@@ -201,3 +201,24 @@ fn actor(staff: &burrow_core::api::StaffMember) -> Actor {
         role: staff.role,
     }
 }
+
+/// `GET /api/sync/standing`: this server's history and what it holds of the asking tablet's
+/// work, which the tablet checks before it pushes anything (core's `sync::restored`).
+pub async fn standing(
+    _: SignedIn,
+    State(state): State<AppState>,
+    signed: Signed,
+) -> Result<Json<burrow_core::sync::restored::SyncStanding>, AppError> {
+    let device = signed.device;
+    let standing = state
+        .db
+        .read(move |c| {
+            Ok(burrow_core::sync::restored::SyncStanding {
+                history: store::backups::history(c)?,
+                last_counter: store::sync::last_counter(c, device)?,
+                last_seq: store::sync::last_seq(c)?,
+            })
+        })
+        .await?;
+    Ok(Json(standing))
+}
