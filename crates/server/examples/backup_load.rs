@@ -1,8 +1,9 @@
 //! P12 (issue 17): a backup of a setting with 1,000 observations and 1,000 photos. Seeds a
 //! release server (demo setting) from an enrolled tablet as a real one does, makes the
 //! recovery key as a manager would, stops the server; then in the same run times a `tar` of the
-//! same data folder (the baseline), `burrow-server backup`, and `burrow-server restore` of it
-//! into a new folder. Prints `BENCH` lines for P12 (backup ÷ tar) and P12r (the restore).
+//! same data folder synced to disk (the baseline; a backup syncs its file too),
+//! `burrow-server backup`, and `burrow-server restore` of it into a new folder. Prints `BENCH`
+//! lines for P12 (backup ÷ tar) and P12r (the restore), and tar alone in the detail.
 //!
 //! `cargo run -p burrow-server --example backup_load --release -- <path to burrow-server>`
 
@@ -153,7 +154,14 @@ async fn main() -> Result<(), Error> {
         c
     };
     timed(&mut tar("warm.tar"), "tar")?;
-    let baseline = timed(&mut tar("data.tar"), "tar")?;
+    let tar_alone = timed(&mut tar("data.tar"), "tar")?;
+    // The baseline is a tar that is on the disk when it is done, as a backup must be (the
+    // backup syncs its file before it says so): the same tar again, then `sync FILE`.
+    let baseline = timed(&mut tar("durable.tar"), "tar")?
+        + timed(
+            Command::new("sync").arg(out.path().join("durable.tar")),
+            "sync",
+        )?;
     let backup = out.path().join("burrow.age");
     let took = timed(
         Command::new(&binary)
@@ -182,13 +190,14 @@ async fn main() -> Result<(), Error> {
     let backup_size = std::fs::metadata(&backup)?.len();
     let ratio = (took / baseline * 100.0).round() / 100.0;
     println!(
-        "BENCH-DETAIL P12: a data folder of {:.1} MB ({OBSERVATIONS} observations, {PHOTOS} photos): tar {baseline:.2} s, backup {took:.2} s to {:.1} MB, restore {restore:.2} s",
+        "BENCH-DETAIL P12: a data folder of {:.1} MB ({OBSERVATIONS} observations, {PHOTOS} photos): tar {tar_alone:.2} s ({:.2}× that), tar synced to disk {baseline:.2} s, backup (synced) {took:.2} s to {:.1} MB, restore {restore:.2} s",
         size as f64 / 1e6,
+        took / tar_alone,
         backup_size as f64 / 1e6
     );
     println!(
         "BENCH {}",
-        json!({"id": "P12", "name": "backup of 1,000 observations and 1,000 photos ÷ tar of the same folder", "value": ratio, "unit": "×", "target": 1.5, "baseline": (baseline * 100.0).round() / 100.0})
+        json!({"id": "P12", "name": "backup of 1,000 observations and 1,000 photos ÷ tar of the same folder, both synced to disk", "value": ratio, "unit": "×", "target": 1.5, "baseline": (baseline * 100.0).round() / 100.0})
     );
     println!(
         "BENCH {}",

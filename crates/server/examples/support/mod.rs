@@ -29,15 +29,17 @@ pub struct Tablet {
 }
 
 impl Tablet {
-    /// Uploads a photo as sync does (asks what the server lacks, then sends it whole); its
+    /// Uploads a photo as sync does (asks what the server lacks, then sends it in pieces); its
     /// SHA-256 in hex.
     pub async fn upload(&mut self, url: &str, bytes: Vec<u8>) -> Result<String, Error> {
         let sha = hex::encode(Sha256::digest(&bytes));
         let ask = serde_json::to_vec(&json!({"photos": [{"sha256": sha, "size": bytes.len()}]}))?;
         let _: Value = self.send(url, "POST", "/api/photos/missing", ask).await?;
-        let _: Value = self
-            .send(url, "PUT", &format!("/api/photos/{sha}?offset=0"), bytes)
-            .await?;
+        let chunk = burrow_core::sync::UPLOAD_CHUNK;
+        for (n, piece) in bytes.chunks(chunk).enumerate() {
+            let path = format!("/api/photos/{sha}?offset={}", n * chunk);
+            let _: Value = self.send(url, "PUT", &path, piece.to_vec()).await?;
+        }
         Ok(sha)
     }
 

@@ -87,45 +87,39 @@ pub fn write(data_dir: &Path, recipient: &str, out: &Path) -> Result<Made, Backu
         let sealed = encryptor
             .wrap_output(BufWriter::with_capacity(256 * 1024, file))
             .map_err(writing)?;
-        let mut tar = tar::Builder::new(sealed);
-        tar.follow_symlinks(false);
-
-        let photos = count_photos(data_dir).map_err(|e| internal("reading the photo vault", &e))?;
-        let manifest = Manifest {
-            format: FORMAT,
-            burrow: env!("CARGO_PKG_VERSION").to_owned(),
-            made_at: chrono::Utc::now(),
-            photos,
-            audit_intact,
-        };
-        let manifest = serde_json::to_vec_pretty(&manifest)
-            .map_err(|e| internal("describing the backup", &e))?;
-        append_bytes(&mut tar, MANIFEST, &manifest).map_err(writing)?;
-        tar.append_path_with_name(&snapshot_path, DB_FILE)
-            .map_err(writing)?;
-        let head_line = format!(
-            "{} {}\n",
-            snapshot_head.seq,
-            hex::encode(snapshot_head.hash)
-        );
-        append_bytes(&mut tar, HEAD_FILE, head_line.as_bytes()).map_err(writing)?;
-        for (path, name) in
-            members(data_dir, &folder).map_err(|e| internal("reading the data folder", &e))?
-        {
-            // A photo destroyed meanwhile (a leaver's, deleted while this ran) is left out: the
-            // snapshot, taken before, has it in the trash, and a restored server destroys it.
-            let mut file = match File::open(&path) {
-                Ok(f) => f,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(internal("reading the data folder", &e)),
-            };
-            tar.append_file(&name, &mut file).map_err(writing)?;
-        }
-
-        let sealed = tar.into_inner().map_err(writing)?;
-        let buffered = sealed.finish().map_err(writing)?;
-        let file = buffered.into_inner().map_err(|e| writing(e.into_error()))?;
-        file.sync_all().map_err(writing)?;
+        // Reading and packing the folder here overlaps encrypting and writing on a second
+        // thread (a setting's server has two cores or more).
+        let (pieces, arriving) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        let (packed, written) = std::thread::scope(|scope| {
+            let writer = scope.spawn(move || -> std::io::Result<File> {
+                let mut sealed = sealed;
+                for piece in arriving {
+                    sealed.write_all(&piece)?;
+                }
+                let buffered = sealed.finish()?;
+                let file = buffered.into_inner().map_err(|e| e.into_error())?;
+                file.sync_all()?;
+                Ok(file)
+            });
+            let packed = pack(
+                Handoff {
+                    to: pieces,
+                    piece: Vec::with_capacity(PIECE),
+                },
+                data_dir,
+                &folder,
+                &snapshot_path,
+                snapshot_head,
+                audit_intact,
+            );
+            let written = writer
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the writing thread stopped")));
+            (packed, written)
+        });
+        // The writer's failure (a full or missing disk) is the cause of any on this side.
+        let file = written.map_err(writing)?;
+        let photos = packed?;
         let size = file.metadata().map_err(writing)?.len();
         drop(file);
         std::fs::rename(&partial, out).map_err(writing)?;
@@ -143,6 +137,93 @@ pub fn write(data_dir: &Path, recipient: &str, out: &Path) -> Result<Made, Backu
     }
     drop(scratch);
     result
+}
+
+/// How much is handed to the writing thread at a time.
+const PIECE: usize = 1 << 20;
+
+/// A `Write` that hands what it is given to another thread in pieces of [`PIECE`].
+struct Handoff {
+    to: std::sync::mpsc::SyncSender<Vec<u8>>,
+    piece: Vec<u8>,
+}
+
+impl Handoff {
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.piece.is_empty() {
+            return Ok(());
+        }
+        let piece = std::mem::replace(&mut self.piece, Vec::with_capacity(PIECE));
+        self.to
+            .send(piece)
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+    }
+}
+
+impl Write for Handoff {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = bytes.len().min(PIECE - self.piece.len());
+        self.piece.extend_from_slice(&bytes[..n]);
+        if self.piece.len() == PIECE {
+            self.send()?;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.send()
+    }
+}
+
+/// Packs the backup's tar into `out`: what it says of itself, the snapshot, an audit head that
+/// matches it, then the folder's files. Returns how many photos went in.
+fn pack(
+    out: Handoff,
+    data_dir: &Path,
+    folder: &Path,
+    snapshot_path: &Path,
+    snapshot_head: burrow_core::audit::Anchor,
+    audit_intact: bool,
+) -> Result<u64, BackupError> {
+    let internal =
+        |what: &str, e: &dyn std::fmt::Display| BackupError::Internal(format!("{what} ({e})"));
+    let writing = |e: std::io::Error| BackupError::writing(folder, &e);
+    let mut tar = tar::Builder::new(out);
+    tar.follow_symlinks(false);
+    let photos = count_photos(data_dir).map_err(|e| internal("reading the photo vault", &e))?;
+    let manifest = Manifest {
+        format: FORMAT,
+        burrow: env!("CARGO_PKG_VERSION").to_owned(),
+        made_at: chrono::Utc::now(),
+        photos,
+        audit_intact,
+    };
+    let manifest =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| internal("describing the backup", &e))?;
+    append_bytes(&mut tar, MANIFEST, &manifest).map_err(writing)?;
+    tar.append_path_with_name(snapshot_path, DB_FILE)
+        .map_err(writing)?;
+    let head_line = format!(
+        "{} {}\n",
+        snapshot_head.seq,
+        hex::encode(snapshot_head.hash)
+    );
+    append_bytes(&mut tar, HEAD_FILE, head_line.as_bytes()).map_err(writing)?;
+    for (path, name) in
+        members(data_dir, folder).map_err(|e| internal("reading the data folder", &e))?
+    {
+        // A photo destroyed meanwhile (a leaver's, deleted while this ran) is left out: the
+        // snapshot, taken before, has it in the trash, and a restored server destroys it.
+        let mut file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(internal("reading the data folder", &e)),
+        };
+        tar.append_file(&name, &mut file).map_err(writing)?;
+    }
+    let mut out = tar.into_inner().map_err(writing)?;
+    out.flush().map_err(writing)?;
+    Ok(photos)
 }
 
 fn append_bytes<W: Write>(
