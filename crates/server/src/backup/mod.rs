@@ -105,5 +105,14 @@ pub fn check_folder(folder: &str, data_dir: &Path) -> Result<(), String> {
     let probe = chosen.join(".burrow-write-test");
     std::fs::write(&probe, b"burrow")
         .and_then(|()| std::fs::remove_file(&probe))
-        .map_err(|e| BackupError::writing(&chosen, &e).to_string())
+        .map_err(|e| {
+            // In words, without the path sent back (a refusal never echoes what was sent).
+            use std::io::ErrorKind as K;
+            match e.kind() {
+                K::PermissionDenied | K::ReadOnlyFilesystem => "Burrow may not write to that folder. Ask whoever looks after the server to let the burrow user write there, or choose another.",
+                K::StorageFull | K::QuotaExceeded => "That folder's disk is full. Make room on it, or choose another.",
+                _ => "Burrow could not write a test file in that folder. Check the disk, or choose another.",
+            }
+            .to_owned()
+        })
 }
