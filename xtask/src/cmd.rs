@@ -82,3 +82,11 @@ pub fn apt_get(args: &[&str]) -> Result {
     cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
     exec(&mut cmd)
 }
+
+/// Debian packages, installed without recommends after refreshing the lists.
+pub fn apt_install(packages: &[&str]) -> Result {
+    apt_get(&["update", "-qq"])?;
+    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    args.extend_from_slice(packages);
+    apt_get(&args)
+}

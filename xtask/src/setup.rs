@@ -100,12 +100,7 @@ fn chromium() -> Result {
     {
         return Ok(());
     }
-    cmd::apt_get(&["update", "-qq"])?;
-    cmd::apt_get(&[
-        "install",
-        "-y",
-        "-qq",
-        "--no-install-recommends",
+    cmd::apt_install(&[
         "chromium",
         "chromium-driver",
         "poppler-utils",
@@ -194,12 +189,7 @@ fn packaging() -> Result {
     {
         return Ok(());
     }
-    cmd::apt_get(&["update", "-qq"])?;
-    cmd::apt_get(&[
-        "install",
-        "-y",
-        "-qq",
-        "--no-install-recommends",
+    cmd::apt_install(&[
         "gcc-aarch64-linux-gnu",
         "libc6-dev-arm64-cross",
         "systemd",

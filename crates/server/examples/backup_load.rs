@@ -117,16 +117,7 @@ async fn main() -> Result<(), Error> {
             counter += 1;
             ops.push(json!({"counter": counter, "record_id": obs.id, "kind": "observation", "version": 1, "base": 0, "by": me, "body": obs}));
         }
-        for batch in ops.chunks(BATCH) {
-            let body = serde_json::to_vec(&json!({ "ops": batch }))?;
-            let answer: Value = tablet.send(&url, "POST", "/api/sync/push", body).await?;
-            let refused = answer["answers"]
-                .as_array()
-                .map_or(0, |a| a.iter().filter(|a| a["outcome"] != "accepted").count());
-            if refused > 0 {
-                return Err(format!("{refused} refused: {answer}").into());
-            }
-        }
+        tablet.push_all(&url, &ops, BATCH).await?;
         let key: Value = sam
             .post(format!("{url}/api/backups/recovery-key"))
             .json(&json!({}))

@@ -29,6 +29,21 @@ pub struct Tablet {
 }
 
 impl Tablet {
+    /// Pushes `ops` in batches of `batch`, as sync does; every one must be accepted.
+    pub async fn push_all(&mut self, url: &str, ops: &[Value], batch: usize) -> Result<(), Error> {
+        for chunk in ops.chunks(batch) {
+            let body = serde_json::to_vec(&json!({ "ops": chunk }))?;
+            let answer: Value = self.send(url, "POST", "/api/sync/push", body).await?;
+            let refused = answer["answers"].as_array().map_or(0, |a| {
+                a.iter().filter(|a| a["outcome"] != "accepted").count()
+            });
+            if refused > 0 {
+                return Err(format!("{refused} refused: {answer}").into());
+            }
+        }
+        Ok(())
+    }
+
     /// Uploads a photo as sync does (asks what the server lacks, then sends it in pieces); its
     /// SHA-256 in hex.
     pub async fn upload(&mut self, url: &str, bytes: Vec<u8>) -> Result<String, Error> {
