@@ -232,7 +232,7 @@ mod harness {
                         .put_photo_within(keys, r.thumb_id, &thumb, roomy)
                         .await?;
                     if on_server {
-                        let sealed = store.seal_from_server(keys, &row).await?;
+                        let sealed = store.seal_from_server(keys, &row, None).await?;
                         let counter = store.mutation_counter().await?;
                         store
                             .put_from_server(&[sealed], "harness-checkpoint", 1, counter)

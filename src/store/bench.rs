@@ -424,7 +424,12 @@ async fn p11_half_term_purge() {
                 lookups: &[],
                 body,
             };
-            rows.push(store.seal_from_server(&keys, &row).await.expect("seal"));
+            rows.push(
+                store
+                    .seal_from_server(&keys, &row, None)
+                    .await
+                    .expect("seal"),
+            );
             store
                 .put_photo_within(&keys, r.id, &photo, roomy)
                 .await

@@ -40,6 +40,10 @@ const EPOCH: &str = "store_epoch";
 /// On a record's row: the version the setting's server holds (absent: none yet). A number, as
 /// public as the version beside it; sync sends it as the base a change was made on.
 const SERVER_VERSION: &str = "server_version";
+/// On a record's row: the server's receipt for the version it holds (issue 17), sent back with
+/// the record should the server be restored from an older backup. A MAC under the server's key:
+/// nothing in it can be read. It holds only while the row's version is the server's.
+const RECEIPT: &str = "receipt";
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum StoreError {
@@ -93,6 +97,14 @@ pub struct OutboxEntry {
     pub by: Option<Uuid>,
 }
 
+/// A version of a record the server now holds, as its answer said: the receipt with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kept {
+    pub id: Uuid,
+    pub version: u64,
+    pub receipt: Option<String>,
+}
+
 /// A record that came from the setting's server, sealed and ready to store.
 pub struct FromServer {
     row: Object,
@@ -103,6 +115,17 @@ pub struct Versioned {
     pub version: u64,
     pub server_version: u64,
     pub body: Vec<u8>,
+    /// The server's receipt for `server_version`, when the tablet has one.
+    pub receipt: Option<String>,
+}
+
+impl Versioned {
+    /// The receipt, if this body is exactly the version the server holds.
+    pub fn receipt_for_body(&self) -> Option<&str> {
+        (self.version == self.server_version)
+            .then_some(self.receipt.as_deref())
+            .flatten()
+    }
 }
 
 fn number(row: &JsValue, key: &str) -> u64 {
@@ -496,6 +519,7 @@ impl Store {
                 version: number(&row, "version"),
                 server_version: number(&row, SERVER_VERSION),
                 body,
+                receipt: get(&row, RECEIPT).as_string(),
             });
             out.push((id, opened));
         }
@@ -891,6 +915,7 @@ impl Store {
             Some(row) => Ok(Some(Versioned {
                 version: number(&row, "version"),
                 server_version: number(&row, SERVER_VERSION),
+                receipt: get(&row, RECEIPT).as_string(),
                 body: open_row(keys, kind, id, &row).await?,
             })),
             None => Ok(None),
@@ -903,7 +928,7 @@ impl Store {
     pub async fn answered(
         &self,
         counters: &[u64],
-        kept: &[(Uuid, u64)],
+        kept: &[Kept],
         meta_key: &str,
         sealed_state: &[u8],
     ) -> Result<(), StoreError> {
@@ -912,16 +937,28 @@ impl Store {
             .transaction(&[RECORDS, OUTBOX, META], TransactionMode::ReadWrite)
             .map_err(failed)?;
         let records = tx.object_store(RECORDS).map_err(failed)?;
-        for (id, version) in kept {
+        for Kept {
+            id,
+            version,
+            receipt,
+        } in kept
+        {
             if let Some(row) = records
                 .get(Query::from(JsValue::from_str(&id.to_string())))
                 .map_err(failed)?
                 .await
                 .map_err(failed)?
-                && number(&row, SERVER_VERSION) != *version
+                && (number(&row, SERVER_VERSION) != *version
+                    || get(&row, RECEIPT).as_string() != *receipt)
             {
                 let row = Object::from(row);
                 set(&row, SERVER_VERSION, *version as f64);
+                match receipt {
+                    Some(r) => set(&row, RECEIPT, r.as_str()),
+                    None => {
+                        let _ = Reflect::delete_property(&row, &RECEIPT.into());
+                    }
+                }
                 records
                     .put(&row, None)
                     .map_err(failed)?
@@ -951,9 +988,13 @@ impl Store {
         &self,
         keys: &Keys,
         record: &NewRecord<'_>,
+        receipt: Option<&str>,
     ) -> Result<FromServer, StoreError> {
         let row = sealed_row(keys, record).await?;
         set(&row, SERVER_VERSION, record.version as f64);
+        if let Some(r) = receipt {
+            set(&row, RECEIPT, r);
+        }
         Ok(FromServer { row })
     }
 
@@ -1371,12 +1412,23 @@ mod tests {
             "the outbox says who made it"
         );
         // The server keeps v1: the entry leaves the outbox and the row knows the server's version.
+        let kept = Kept {
+            id: mine,
+            version: 1,
+            receipt: Some("sam.receipt-for-v1".into()),
+        };
         store
-            .answered(&[1], &[(mine, 1)], "state", b"sealed")
+            .answered(&[1], &[kept], "state", b"sealed")
             .await
             .unwrap();
         assert!(store.outbox(&keys).await.unwrap().is_empty());
         assert_eq!(store.meta_bytes("state").await.unwrap().unwrap(), b"sealed");
+        let v = store
+            .get_versioned(&keys, Kind::Observation, mine)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.receipt_for_body(), Some("sam.receipt-for-v1"));
         // A local edit keeps that knowledge: the next push says it was made on version 1.
         let edit = NewRecord {
             version: 2,
@@ -1392,11 +1444,16 @@ mod tests {
             (v.version, v.server_version, v.body.as_slice()),
             (2, 1, &b"mine v2"[..])
         );
+        assert_eq!(
+            v.receipt_for_body(),
+            None,
+            "the receipt is for version 1, not this body"
+        );
 
         // Pulled: another tablet's record arrives with its checkpoint ...
         let counter = store.mutation_counter().await.unwrap();
         let row = store
-            .seal_from_server(&keys, &observation(theirs, &[], b"theirs"))
+            .seal_from_server(&keys, &observation(theirs, &[], b"theirs"), Some("r"))
             .await
             .unwrap();
         store
@@ -1426,6 +1483,7 @@ mod tests {
                     version: 2,
                     ..observation(theirs, &[], b"theirs v2")
                 },
+                None,
             )
             .await
             .unwrap();

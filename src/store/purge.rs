@@ -153,7 +153,7 @@ mod tests {
                 // Taken here and not yet pushed.
                 store.put_record(&keys, &row).await.unwrap();
             } else {
-                let sealed = store.seal_from_server(&keys, &row).await.unwrap();
+                let sealed = store.seal_from_server(&keys, &row, None).await.unwrap();
                 let counter = store.mutation_counter().await.unwrap();
                 store
                     .put_from_server(&[sealed], "test-checkpoint", 1, counter)

@@ -3,7 +3,7 @@
 //! Which records are still only on this tablet is not kept here: it is what the outbox holds.
 
 use super::crypto;
-use super::db::{OutboxEntry, Store, StoreError};
+use super::db::{Kept, OutboxEntry, Store, StoreError};
 use super::keys::Keys;
 use burrow_core::envelope::{Aad, Kind};
 use chrono::{DateTime, Utc};
@@ -64,7 +64,7 @@ pub async fn answered(
     store: &Store,
     keys: &Keys,
     counters: &[u64],
-    kept: &[(Uuid, u64)],
+    kept: &[Kept],
     state: &SyncState,
 ) -> Result<(), StoreError> {
     store

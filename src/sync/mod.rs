@@ -4,12 +4,15 @@
 //!
 //! - `push`: the outbox as operations, photos uploaded (resuming), answers kept.
 //! - `pull`: records after the checkpoint, with their photos, written with the checkpoint.
+//! - `restored`: first, whether the server is the one the tablet knows, or one restored from a
+//!   backup that lost some of what the tablet holds; `resend` then sends that back.
 //!
 //! What the screens see is `SyncStatus` in context; `revision` moves when pulled records
 //! changed what the tablet holds, so the screens that list records read them again.
 
 mod pull;
 mod push;
+mod resend;
 mod restored;
 
 use crate::api::ApiError;
@@ -80,11 +83,6 @@ pub enum SyncError {
     Api(#[from] ApiError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The server was restored from a backup and lacks work this tablet holds.
-    #[error(
-        "The setting’s server was restored from a backup, and this tablet holds work from after that backup which the server no longer has. So that nothing is lost or overwritten, this tablet keeps all of it and stops syncing for now. Carry on using it as usual, and tell your manager."
-    )]
-    ServerRestored,
 }
 
 impl Sync {
@@ -184,11 +182,7 @@ impl Sync {
         }
         let outcome = async {
             let signer = Signer::new(&enrolment).await?;
-            if restored::check(&store, keys, &signer).await?
-                == burrow_core::sync::restored::Meeting::Lost
-            {
-                return Err(SyncError::ServerRestored);
-            }
+            restored::check(&store, keys, &signer, self).await?;
             push::run(&store, keys, &signer, self).await?;
             let pulled = pull::run(&store, keys, &signer).await?;
             if pulled.changed > 0 {
@@ -250,7 +244,6 @@ impl Sync {
             Err(SyncError::Api(ApiError::Refused { status: 403, .. })) => Ok(Phase::Blocked(
                 "This tablet is waiting for a manager to approve it in Settings. Until then it keeps everything here.".into(),
             )),
-            Err(e @ SyncError::ServerRestored) => Ok(Phase::Blocked(e.to_string())),
             Err(e) => Err(e),
             Ok(()) => {
                 let mut state = sync_state::load(&store, keys).await?;

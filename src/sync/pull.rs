@@ -99,7 +99,11 @@ async fn sealed(store: &Store, keys: &Keys, p: &Pulled) -> Result<Option<FromSer
         lookups: &lookups,
         body: &body,
     };
-    Ok(Some(store.seal_from_server(keys, &record).await?))
+    Ok(Some(
+        store
+            .seal_from_server(keys, &record, p.receipt.as_deref())
+            .await?,
+    ))
 }
 
 /// What a pull did here.

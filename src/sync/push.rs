@@ -7,7 +7,7 @@ use super::{Phase, Progress, Sync, SyncError};
 use crate::api::ApiError;
 use crate::enrolment::Signer;
 use crate::store::crypto;
-use crate::store::db::{OutboxEntry, Store, StoreError};
+use crate::store::db::{Kept, OutboxEntry, Store, StoreError};
 use crate::store::keys::Keys;
 use crate::store::sync_state::{self, RefusedChange};
 use burrow_core::envelope::Kind;
@@ -20,7 +20,7 @@ use chrono::Utc;
 use leptos::prelude::*;
 
 /// The envelope kinds an outbox can hold, and the server's name for each.
-const KINDS: [(Kind, RecordKind); 5] = [
+pub(super) const KINDS: [(Kind, RecordKind); 5] = [
     (Kind::Observation, RecordKind::Observation),
     (Kind::ProgressCheck, RecordKind::ProgressCheck),
     (Kind::Photo, RecordKind::Photo),
@@ -77,7 +77,7 @@ const PHOTOS_PER_QUESTION: usize = 16;
 /// Sends what the server lacks of these pictures (one question for all), each from the offset
 /// the server says it holds. A picture that will not open here is left out: its record goes
 /// without it and the server refuses it for want of the photo, which the sync screen shows.
-async fn upload(
+pub(super) async fn upload(
     store: &Store,
     keys: &Keys,
     signer: &Signer,
@@ -254,15 +254,23 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Res
                 other => other.clone(),
             };
             match &outcome {
-                Outcome::Accepted { .. } => {
+                Outcome::Accepted { receipt, .. } => {
                     // A later change kept: earlier refusals of this record are behind it.
                     state
                         .refused
                         .retain(|r| !(r.record_id == op.record_id && r.version < op.version));
                     settled.push(a.counter);
-                    kept.push((op.record_id, op.version));
+                    kept.push(Kept {
+                        id: op.record_id,
+                        version: op.version,
+                        receipt: receipt.clone(),
+                    });
                 }
-                Outcome::AlreadyApplied { held, sha256 } => {
+                Outcome::AlreadyApplied {
+                    held,
+                    sha256,
+                    receipt,
+                } => {
                     // A retry after a lost answer: if the server holds exactly this change, the
                     // tablet now knows its version (no pull brings a tablet its own changes).
                     settled.push(a.counter);
@@ -270,7 +278,11 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Res
                         && let Some(sha) = sha256
                         && kept_as_sent(op, sha).await
                     {
-                        kept.push((op.record_id, op.version));
+                        kept.push(Kept {
+                            id: op.record_id,
+                            version: op.version,
+                            receipt: receipt.clone(),
+                        });
                     }
                 }
                 Outcome::Superseded => settled.push(a.counter),

@@ -70,10 +70,12 @@ pub enum Action {
     BackupMade,
     /// This data folder was rebuilt from a backup.
     RestoredFromBackup,
+    /// A tablet sent back records a restored server had lost (with the server's receipts).
+    ResentAfterRestore,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 40] = [
         Action::SignedIn,
         Action::SignInRefused,
         Action::WrongPassphraseOnTablet,
@@ -113,6 +115,7 @@ impl Action {
         Action::BackupsChanged,
         Action::BackupMade,
         Action::RestoredFromBackup,
+        Action::ResentAfterRestore,
     ];
 
     pub fn code(self) -> &'static str {
@@ -156,6 +159,7 @@ impl Action {
             Action::BackupsChanged => "backups_changed",
             Action::BackupMade => "backup_made",
             Action::RestoredFromBackup => "restored_from_backup",
+            Action::ResentAfterRestore => "resent_after_restore",
         }
     }
 
@@ -221,6 +225,7 @@ impl Action {
             Action::BackupsChanged => "Backups set up or changed",
             Action::BackupMade => "Backup made",
             Action::RestoredFromBackup => "Server restored from a backup",
+            Action::ResentAfterRestore => "Records sent back by a tablet after a restore",
         }
     }
 }

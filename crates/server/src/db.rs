@@ -345,6 +345,17 @@ const MIGRATIONS: &[&str] = &[
         size INTEGER
     );
 "#,
+    r#"
+    -- Receipts (issue 17): the key of the server's MAC on each version it keeps (made by
+    -- `receipts::ensure_key` from the OS's randomness). It is in every backup, so a restored
+    -- server knows its own receipts when tablets send back what it lost.
+    CREATE TABLE receipt_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        key BLOB NOT NULL
+    );
+    -- The newest sync sequence number a restored folder held from its backup.
+    ALTER TABLE server_history ADD COLUMN restored_at_seq INTEGER;
+"#,
 ];
 
 impl Db {
@@ -357,6 +368,7 @@ impl Db {
         // Sync's statements run many times a request: keep them all prepared.
         conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn)?;
+        crate::receipts::ensure_key(&conn)?;
         let reader = Connection::open_with_flags(
             path,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,

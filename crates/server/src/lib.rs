@@ -23,6 +23,7 @@ pub mod phone_fence;
 pub mod photos;
 pub mod premises;
 pub mod proof;
+pub mod receipts;
 pub mod routes;
 pub mod sealing;
 pub mod secrets;

@@ -132,7 +132,14 @@ pub struct PushRequest {
 pub enum Outcome {
     /// Kept on the server, at this sequence number. `sha256` (hex) is of the body exactly as the
     /// server kept it: the tablet checks it against what it sent before calling it safe.
-    Accepted { seq: u64, sha256: String },
+    /// `receipt`: the server's MAC on this version, which the tablet keeps to send the record
+    /// back should the server be restored from an older backup (`restored`).
+    Accepted {
+        seq: u64,
+        sha256: String,
+        #[serde(default)]
+        receipt: Option<String>,
+    },
     /// This counter was answered before (a retry after a lost answer). `held` is the version
     /// the server holds of the record now and `sha256` its body's hash, so the tablet can
     /// tell whether its change is the one kept.
@@ -141,6 +148,9 @@ pub enum Outcome {
         held: Option<u64>,
         #[serde(default)]
         sha256: Option<String>,
+        /// The receipt for the version held.
+        #[serde(default)]
+        receipt: Option<String>,
     },
     /// Replaced on the tablet by a later change before it was sent: nothing to keep.
     Superseded,
@@ -173,6 +183,9 @@ pub struct Pulled {
     /// The record, or its tombstone once deleted.
     pub body: serde_json::Value,
     pub deleted: bool,
+    /// The server's receipt for this version (see `Outcome::Accepted`).
+    #[serde(default)]
+    pub receipt: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -282,10 +295,12 @@ pub enum SyncRefusal {
 }
 
 /// A change to a record that more than one tablet may edit must be made on top of the version
-/// the server holds: otherwise two tablets' edits would overwrite each other unseen.
+/// the server holds: otherwise two tablets' edits would overwrite each other unseen. A change
+/// made on a newer version than the server holds is not stale: the server lost that version
+/// (restored from a backup, issue 17), and the tablet's change carries on from it.
 pub fn check_base(held_version: Option<u64>, base: u64) -> Result<(), SyncRefusal> {
     match held_version {
-        Some(held) if held != base => Err(SyncRefusal::Stale),
+        Some(held) if held > base => Err(SyncRefusal::Stale),
         _ => Ok(()),
     }
 }
@@ -332,6 +347,11 @@ mod pull_tests {
             check_base(Some(4), 0),
             Err(SyncRefusal::Stale),
             "made without ever seeing it"
+        );
+        assert_eq!(
+            check_base(Some(2), 5),
+            Ok(()),
+            "made on a version a restored server lost"
         );
     }
 

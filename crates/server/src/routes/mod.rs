@@ -53,6 +53,11 @@ pub fn api_router() -> Router<AppState> {
         )
         .route("/sync/pull", get(sync::pull))
         .route("/sync/standing", get(sync::standing))
+        .route("/sync/lacks", post(sync::resend::lacking))
+        .route(
+            "/sync/resend",
+            post(sync::resend::resend).layer(DefaultBodyLimit::max(sync::BODY_LIMIT)),
+        )
         .route("/sync/deletions", post(deletions::tablet_done))
         .route("/sync/holdings", post(devices::holdings))
         .route("/sync/outing", post(devices::outing))

@@ -94,9 +94,19 @@ pub fn history(conn: &Connection) -> rusqlite::Result<String> {
         .map(hex::encode)
 }
 
-/// A restored folder's new history.
+/// A restored folder's new history, and the newest sequence number it holds from the backup:
+/// a tablet that pulled past it holds records this server may have lost.
 pub fn new_history(conn: &Connection) -> rusqlite::Result<()> {
-    conn.prepare_cached("UPDATE server_history SET history = randomblob(16) WHERE id = 1")?
-        .execute([])?;
+    conn.prepare_cached(
+        "UPDATE server_history SET history = randomblob(16),
+             restored_at_seq = (SELECT last FROM sync_sequence WHERE id = 1) WHERE id = 1",
+    )?
+    .execute([])?;
     Ok(())
+}
+
+/// The newest sequence number the folder held when it was restored (None: never restored).
+pub fn restored_at(conn: &Connection) -> rusqlite::Result<Option<u64>> {
+    conn.prepare_cached("SELECT restored_at_seq FROM server_history WHERE id = 1")?
+        .query_row([], |r| r.get(0))
 }

@@ -117,6 +117,8 @@ pub struct Row {
     pub body: String,
     /// The device its latest change came from.
     pub device: Uuid,
+    /// Who made its latest change (its receipt names them).
+    pub by: Uuid,
 }
 
 /// Up to `limit` records changed after `after`, in the order they changed, leaving out those
@@ -129,7 +131,7 @@ pub fn after(
     not_from: Option<Uuid>,
 ) -> rusqlite::Result<Vec<Row>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, kind, id, version, status, author, body, device_id FROM records
+        "SELECT seq, kind, id, version, status, author, body, device_id, changed_by FROM records
          WHERE seq > ?1 AND (?3 IS NULL OR device_id != ?3) ORDER BY seq LIMIT ?2",
     )?;
     let device = not_from;
@@ -143,20 +145,30 @@ pub fn after(
             author: r.get(5)?,
             body: r.get(6)?,
             device: r.get(7)?,
+            by: r.get(8)?,
         })
     })?
     .collect()
 }
 
-/// The version the server holds of a record, and its body's SHA-256 (hex).
-pub fn held(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<(u64, String)>> {
-    conn.prepare_cached("SELECT version, body FROM records WHERE id = ?1")?
+/// A record as the server holds it now, whatever its kind: for a retry's answer and for a
+/// record sent back after a restore.
+pub struct Holding {
+    pub kind: String,
+    pub version: u64,
+    pub body: String,
+    pub by: Uuid,
+}
+
+pub fn held(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<Holding>> {
+    conn.prepare_cached("SELECT kind, version, body, changed_by FROM records WHERE id = ?1")?
         .query_row(params![id], |r| {
-            let body: String = r.get(1)?;
-            Ok((
-                r.get(0)?,
-                hex::encode(crate::secrets::digest(body.as_bytes())),
-            ))
+            Ok(Holding {
+                kind: r.get(0)?,
+                version: r.get(1)?,
+                body: r.get(2)?,
+                by: r.get(3)?,
+            })
         })
         .optional()
 }

@@ -10,6 +10,7 @@
 //! core's `staff_may_pull`, with tombstones for deletions.
 
 pub mod apply;
+pub mod resend;
 
 use crate::auth::SignedIn;
 use crate::error::AppError;
@@ -52,6 +53,7 @@ pub async fn push(
                 validation_required: store::validation_required(&tx)?,
             };
             let mut last = records::last_counter(&tx, device)?;
+            let key = crate::receipts::the_key(&tx)?;
             let mut staff = std::collections::HashMap::new();
             let mut answers = Vec::with_capacity(request.ops.len());
             for op in &request.ops {
@@ -59,8 +61,14 @@ pub async fn push(
                     CounterCheck::Applied => {
                         let held = records::held(&tx, op.record_id)?;
                         Outcome::AlreadyApplied {
-                            held: held.as_ref().map(|h| h.0),
-                            sha256: held.map(|h| h.1),
+                            held: held.as_ref().map(|h| h.version),
+                            sha256: held
+                                .as_ref()
+                                .map(|h| hex::encode(crate::secrets::digest(h.body.as_bytes()))),
+                            receipt: held.and_then(|h| {
+                                let kind = RecordKind::parse(&h.kind)?;
+                                Some(key.issue(kind, op.record_id, h.version, h.by, &h.body))
+                            }),
                         }
                     }
                     CounterCheck::Gap { expected } => Outcome::Gap {
@@ -70,7 +78,11 @@ pub async fn push(
                     CounterCheck::Next => {
                         last = op.counter;
                         match apply::one(&tx, op, setting, device, &mut staff) {
-                            Ok(Some((seq, sha256))) => Outcome::Accepted { seq, sha256 },
+                            Ok(Some((seq, sha256))) => Outcome::Accepted {
+                                seq,
+                                sha256,
+                                receipt: kept_receipt(&key, op),
+                            },
                             Ok(None) => Outcome::Superseded,
                             Err(apply::Refusal::Rule(why)) => {
                                 // Which record, never what it says.
@@ -126,6 +138,14 @@ struct PulledOut {
     version: u64,
     body: Box<RawValue>,
     deleted: bool,
+    receipt: String,
+}
+
+/// The receipt for an operation just kept: for its body exactly as it came.
+fn kept_receipt(key: &crate::receipts::Key, op: &apply::PushOp) -> Option<String> {
+    let kind = RecordKind::parse(&op.kind)?;
+    let body = op.body.as_deref()?.get();
+    Some(key.issue(kind, op.record_id, op.version, op.by, body))
 }
 
 pub async fn pull(
@@ -136,7 +156,7 @@ pub async fn pull(
 ) -> Result<Json<PullOut>, AppError> {
     let viewer = signed_in.staff.id;
     let device = signed.device;
-    let (rows, last, deletions, retention) = state
+    let (rows, last, deletions, retention, key) = state
         .db
         .read(move |c| {
             // One snapshot: the checkpoint may then move past this tablet's own changes, and a
@@ -151,8 +171,9 @@ pub async fn pull(
             };
             let deletions = crate::store::deletion::waiting_for(&tx, device)?;
             let retention = crate::store::retention::get(&tx)?;
+            let key = crate::receipts::the_key(&tx)?;
             tx.commit()?;
-            Ok((rows, last, deletions, retention))
+            Ok((rows, last, deletions, retention, key))
         })
         .await?;
     let photo_window = burrow_core::retention::PhotoWindow::on(
@@ -174,6 +195,7 @@ pub async fn pull(
         if !staff_may_pull(kind, status, row.author, viewer) && !its_own {
             continue;
         }
+        let receipt = key.issue(kind, row.id, row.version, row.by, &row.body);
         let body = RawValue::from_string(row.body)
             .map_err(|_| AppError::internal("a kept record is not JSON"))?;
         out.push(PulledOut {
@@ -183,6 +205,7 @@ pub async fn pull(
             version: row.version,
             body,
             deleted,
+            receipt,
         });
     }
     Ok(Json(PullOut {
@@ -213,10 +236,12 @@ pub async fn standing(
     let standing = state
         .db
         .read(move |c| {
+            let last_seq = store::sync::last_seq(c)?;
             Ok(burrow_core::sync::restored::SyncStanding {
                 history: store::backups::history(c)?,
                 last_counter: store::sync::last_counter(c, device)?,
-                last_seq: store::sync::last_seq(c)?,
+                last_seq,
+                restored_at: store::backups::restored_at(c)?.unwrap_or(last_seq),
             })
         })
         .await?;
