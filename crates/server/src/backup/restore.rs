@@ -162,6 +162,9 @@ pub fn restore(from: &Path, recovery_key: &str, data_dir: &Path) -> Result<Resto
         tx.commit().map_err(|_| RestoreError::Damaged)?;
     }
 
+    // On the disk before it takes the data folder's name: a power cut after the restore said
+    // it was done must not leave a folder of empty or half-written files.
+    sync_tree(staging.path()).map_err(io)?;
     if data_dir.exists() {
         std::fs::remove_dir(data_dir).map_err(io)?;
     }
@@ -174,9 +177,25 @@ pub fn restore(from: &Path, recovery_key: &str, data_dir: &Path) -> Result<Resto
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700)).map_err(io)?;
     }
+    // The rename itself, kept by the folder that holds it.
+    File::open(&parent).and_then(|d| d.sync_all()).map_err(io)?;
     Ok(Restored {
         made_at: manifest.made_at,
         photos: manifest.photos,
         audit,
     })
+}
+
+/// Every file and folder under `dir` written through to the disk, the folders after what they
+/// hold.
+fn sync_tree(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            sync_tree(&entry.path())?;
+        } else {
+            File::open(entry.path())?.sync_all()?;
+        }
+    }
+    File::open(dir)?.sync_all()
 }
