@@ -11,7 +11,6 @@ use burrow_core::workflow::Status;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use support::device::{Tablet, upload_photo};
 use support::family::observation;
 use support::{PASSPHRASE, TestServer, client, hash, picture, refusal};
@@ -57,29 +56,9 @@ async fn push_observations(
     ids
 }
 
-/// The burrow-server binary with `args`, the recovery key on its standard input; its exit
-/// status and what it printed.
+/// The burrow-server binary with `args`, the recovery key on its standard input.
 fn run(args: &[&str], stdin: &str) -> (bool, String) {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_burrow-server"))
-        .args(args)
-        .env("RUST_LOG", "off")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    support::process::command(args, stdin)
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -418,7 +397,7 @@ async fn a_backup_taken_while_a_tablet_pushes_restores_everything_and_shows_noth
     // A server on the restored folder: the same staff, tablet, keys and photos.
     let restored = {
         let mut config = burrow_server::Config::with_data_dir(&target);
-        config.app_dir = Some(server_app());
+        config.app_dir = Some(support::process::app_folder());
         config.http = Some("127.0.0.1:0".parse().unwrap());
         config.https = None;
         burrow_server::start(config).await.unwrap()
@@ -508,18 +487,6 @@ async fn pull_all(tablet: &Tablet, who: &Client, base: &str) -> Vec<Uuid> {
         }
         after = page["last"].as_u64().unwrap();
     }
-}
-
-/// An app folder for a server started outside `TestServer`.
-fn server_app() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("burrow-app-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("index.html"),
-        "<!doctype html><title>Burrow</title>",
-    )
-    .unwrap();
-    dir
 }
 
 #[tokio::test]

@@ -13,8 +13,6 @@ use burrow_core::photo::PhotoRecord;
 use burrow_core::workflow::Status;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-use std::io::Write;
-use std::process::{Command, Stdio};
 use support::device::{Tablet, upload_photo};
 use support::{Base, PASSPHRASE, TestServer, client, hash, picture};
 use uuid::Uuid;
@@ -80,35 +78,9 @@ fn resent(kind: &str, body: &Value, version: u64, receipt: &Value) -> Value {
 }
 
 fn burrow(args: &[&str], stdin: &str) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_burrow-server"))
-        .args(args)
-        .env("RUST_LOG", "off")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let said = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{args:?}: {said}");
+    let (ok, said) = support::process::command(args, stdin);
+    assert!(ok, "{args:?}: {said}");
     said
-}
-
-fn app_folder() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("burrow-resend-app-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("index.html"),
-        "<!doctype html><title>Burrow</title>",
-    )
-    .unwrap();
-    dir
 }
 
 #[tokio::test]
@@ -235,7 +207,7 @@ async fn tablets_send_back_what_a_restored_server_lost_once_each_in_any_order() 
     assert!(said.contains("The audit log is intact"), "{said}");
     let running = {
         let mut config = burrow_server::Config::with_data_dir(&target);
-        config.app_dir = Some(app_folder());
+        config.app_dir = Some(support::process::app_folder());
         config.http = Some("127.0.0.1:0".parse().unwrap());
         config.https = None;
         burrow_server::start(config).await.unwrap()

@@ -102,3 +102,40 @@ impl Drop for Process {
         self.kill();
     }
 }
+
+/// The burrow-server binary run as a command with `args` (backup, restore), `stdin` on its
+/// standard input (a recovery key): whether it succeeded, and what it printed.
+pub fn command(args: &[&str], stdin: &str) -> (bool, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_burrow-server"))
+        .args(args)
+        .env("RUST_LOG", "off")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// An app folder for a server started outside `TestServer` (on a restored data folder).
+pub fn app_folder() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("burrow-app-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>Burrow</title>",
+    )
+    .unwrap();
+    dir
+}
