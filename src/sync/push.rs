@@ -72,7 +72,7 @@ async fn op(store: &Store, keys: &Keys, entry: &OutboxEntry) -> Result<PushOp, S
 
 /// Photos asked about in one question: a round trip saved per photo, while only this many
 /// pictures (and thumbnails) are open in memory at once.
-const PHOTOS_PER_QUESTION: usize = 16;
+pub(super) const PHOTOS_PER_QUESTION: usize = 16;
 
 /// Sends what the server lacks of these pictures (one question for all), each from the offset
 /// the server says it holds. A picture that will not open here is left out: its record goes

@@ -4,7 +4,7 @@
 //! the records in batches, the last with the tablet's answered counter. A record the server
 //! will not take back is shown with the reason, like any refusal.
 
-use super::push::{KINDS, upload};
+use super::push::{KINDS, PHOTOS_PER_QUESTION, upload};
 use super::{Phase, Progress, Sync, SyncError};
 use crate::enrolment::Signer;
 use crate::store::db::Store;
@@ -101,7 +101,7 @@ pub async fn run(
     }
     lost.retain(|r| lacking.contains(&r.id));
     lost.sort_by_key(|r| r.kind != RecordKind::Photo);
-    for group in photos.chunks(16) {
+    for group in photos.chunks(PHOTOS_PER_QUESTION) {
         upload(store, keys, signer, group, sync, &mut progress).await?;
     }
     let batches: Vec<&[Resent]> = if lost.is_empty() {

@@ -9,35 +9,27 @@
 
 use burrow_core::sync::RecordKind;
 use ring::hmac;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use uuid::Uuid;
 
 /// Makes the key once, from the operating system's randomness, if this database has none.
 pub fn ensure_key(conn: &Connection) -> rusqlite::Result<()> {
-    if key(conn)?.is_none() {
-        let mut bytes = [0u8; 32];
-        rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
-        conn.execute(
-            "INSERT OR IGNORE INTO receipt_key (id, key) VALUES (1, ?1)",
-            [&bytes[..]],
-        )?;
-    }
+    let mut bytes = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    conn.execute(
+        "INSERT OR IGNORE INTO receipt_key (id, key) VALUES (1, ?1)",
+        [&bytes[..]],
+    )?;
     Ok(())
 }
 
 pub struct Key(hmac::Key);
 
-pub fn key(conn: &Connection) -> rusqlite::Result<Option<Key>> {
-    let bytes: Option<Vec<u8>> = conn
-        .prepare_cached("SELECT key FROM receipt_key WHERE id = 1")?
-        .query_row([], |r| r.get(0))
-        .optional()?;
-    Ok(bytes.map(|b| Key(hmac::Key::new(hmac::HMAC_SHA256, &b))))
-}
-
 /// The key, which `ensure_key` made when the database opened.
-pub fn the_key(conn: &Connection) -> rusqlite::Result<Key> {
-    key(conn)?.ok_or(rusqlite::Error::QueryReturnedNoRows)
+pub fn key(conn: &Connection) -> rusqlite::Result<Key> {
+    conn.prepare_cached("SELECT key FROM receipt_key WHERE id = 1")?
+        .query_row([], |r| r.get::<_, Vec<u8>>(0))
+        .map(|b| Key(hmac::Key::new(hmac::HMAC_SHA256, &b)))
 }
 
 fn message(kind: RecordKind, id: Uuid, version: u64, by: Uuid, body: &str) -> Vec<u8> {

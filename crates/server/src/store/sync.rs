@@ -160,6 +160,14 @@ pub struct Holding {
     pub by: Uuid,
 }
 
+/// Only the version the server holds of a record (no body read): what a tablet sending records
+/// back after a restore is compared with.
+pub fn version_held(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<u64>> {
+    conn.prepare_cached("SELECT version FROM records WHERE id = ?1")?
+        .query_row(params![id], |r| r.get(0))
+        .optional()
+}
+
 pub fn held(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<Holding>> {
     conn.prepare_cached("SELECT kind, version, body, changed_by FROM records WHERE id = ?1")?
         .query_row(params![id], |r| {

@@ -53,7 +53,7 @@ pub async fn push(
                 validation_required: store::validation_required(&tx)?,
             };
             let mut last = records::last_counter(&tx, device)?;
-            let key = crate::receipts::the_key(&tx)?;
+            let key = crate::receipts::key(&tx)?;
             let mut staff = std::collections::HashMap::new();
             let mut answers = Vec::with_capacity(request.ops.len());
             for op in &request.ops {
@@ -171,7 +171,7 @@ pub async fn pull(
             };
             let deletions = crate::store::deletion::waiting_for(&tx, device)?;
             let retention = crate::store::retention::get(&tx)?;
-            let key = crate::receipts::the_key(&tx)?;
+            let key = crate::receipts::key(&tx)?;
             tx.commit()?;
             Ok((rows, last, deletions, retention, key))
         })

@@ -74,8 +74,7 @@ pub async fn lacking(
         .read(move |c| {
             let mut lacking = Vec::new();
             for r in &request.records {
-                let held = records::held(c, r.id)?.map(|h| h.version);
-                if lacks(held, r.version) {
+                if lacks(records::version_held(c, r.id)?, r.version) {
                     lacking.push(r.id);
                 }
             }
@@ -101,7 +100,7 @@ pub async fn resend(
         .db
         .call(move |c| {
             let tx = c.transaction()?;
-            let key = crate::receipts::the_key(&tx)?;
+            let key = crate::receipts::key(&tx)?;
             let mut answers = Vec::with_capacity(request.records.len());
             let mut restored = 0usize;
             for r in &request.records {
@@ -153,8 +152,7 @@ fn take_back(
     by: Uuid,
     device: Uuid,
 ) -> rusqlite::Result<Result<ResendOutcome, SyncRefusal>> {
-    let held = records::held(tx, r.id)?;
-    if !lacks(held.as_ref().map(|h| h.version), r.version) {
+    if !lacks(records::version_held(tx, r.id)?, r.version) {
         return Ok(Ok(ResendOutcome::AlreadyHeld));
     }
     let body = r.body.get();
