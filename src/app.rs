@@ -13,6 +13,7 @@ use crate::pages::{
     families::FamiliesPage,
     family::{FamilyEnrolPage, FamilyPage},
     journal::JournalPage,
+    more::MorePage,
     observe::ObservePage,
     photo::PhotoPage,
     progress::ProgressPage,
@@ -79,6 +80,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/validate") view=|| view! { <SignedInOnly><ValidatePage/></SignedInOnly> }/>
             <Route path=path!("/families") view=|| view! { <SignedInOnly><FamiliesPage/></SignedInOnly> }/>
             <Route path=path!("/audit") view=|| view! { <SignedInOnly><AuditPage/></SignedInOnly> }/>
+            <Route path=path!("/more") view=|| view! { <SignedInOnly><MorePage/></SignedInOnly> }/>
             <Route path=path!("/sync") view=|| view! { <SignedInOnly><SyncPage/></SignedInOnly> }/>
         </Routes>
     }

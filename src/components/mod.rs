@@ -7,6 +7,7 @@ pub mod field;
 pub mod form_errors;
 pub mod leaving_card;
 pub mod lock_screen;
+pub mod nav;
 pub mod notice;
 pub mod offline;
 pub mod outing_card;

@@ -3,12 +3,12 @@
 
 use crate::auth::use_auth;
 use crate::components::auto_lock::AutoLock;
+use crate::components::nav::Nav;
 use crate::components::notice::ErrorNotice;
 use crate::components::sync_bar::SyncBar;
 use crate::lock::use_lock;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
@@ -56,19 +56,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             let seconds = auth.session.with(|s| s.as_ref().map(|s| s.lock_after_seconds));
             seconds.map(|seconds| view! { <AutoLock seconds=seconds/> })
         }}
-        <nav class="tabs" aria-label="Sections">
-            <A href="/today">"Today"</A>
-            <A href="/children">"Children"</A>
-            <A href="/observe">"Observe"</A>
-            <A href="/photo">"Photo"</A>
-            <A href="/consents">"Consent"</A>
-            <Show when=move || auth.may_manage()>
-                <A href="/validate">"Validate"</A>
-                <A href="/families">"Families"</A>
-            </Show>
-            <A href="/staff">"Staff"</A>
-            <A href="/settings">"Settings"</A>
-        </nav>
+        <Nav/>
         <ErrorNotice message=sign_out_error/>
         <div class="page">{children()}</div>
     }

@@ -8,6 +8,7 @@ pub mod consents;
 pub mod families;
 pub mod family;
 pub mod journal;
+pub mod more;
 pub mod observe;
 pub mod photo;
 pub mod progress;

@@ -170,7 +170,8 @@ fn AreaChart(chart: Chart) -> impl IntoView {
         }
     }).collect_view();
     view! {
-        <div class="chart-scroll" data-testid="progress">
+        // Wider than a phone: it scrolls in its own box, which the keyboard can reach and scroll.
+        <div class="chart-scroll" data-testid="progress" tabindex="0" role="region" aria-label="Progress chart">
             <svg viewBox=format!("0 0 {width} {height}") width=width height=height role="img"
                 aria-label="Observations per area of learning by month, with the latest age band in each area">
                 {month_labels}

@@ -34,6 +34,7 @@ pub fn run() -> Result {
     let mut figures = vec![app_shell_size()?];
     figures.extend(cold_load()?);
     figures.push(journal_open()?);
+    figures.push(quick_observation()?);
     figures.push(first_sync()?);
     figures.extend(store_benches()?);
     figures.extend(server_load()?);
@@ -161,6 +162,50 @@ fn journal_open() -> Result<Figure> {
         target: 300.0,
         target_min: None,
         baseline: Some(ms("baseline_ms")?.round()),
+    })
+}
+
+/// P14: a quick observation from Today (child, 80 characters, a photo, a suggested tag,
+/// submit) on a tablet, online then offline: the taps counted, the app's own waits measured and
+/// the person's time modelled by the keystroke-level model (see the script). The baseline is the
+/// app's share: its waits alone.
+fn quick_observation() -> Result<Figure> {
+    println!("==> P14: a quick observation in headless Chromium, taps counted");
+    let out = Command::new("node")
+        .current_dir(root().join(setup::PLAYWRIGHT_DIR))
+        .arg("bench/quick-observation.mjs")
+        .env("BURROW_SERVER", root().join("target/debug/burrow-server"))
+        .env("BURROW_DIST", root().join("dist"))
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("running the quick-observation bench: {e}"))?;
+    if !out.status.success() {
+        return Err("the quick-observation bench failed".into());
+    }
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("reading the quick-observation bench's JSON: {e}"))?;
+    let n = |k: &str| {
+        v[k].as_f64()
+            .ok_or_else(|| format!("quick-observation bench gave no {k}"))
+    };
+    println!(
+        "    P14 detail: {} taps, {} characters typed, the app's own waits {} s; samples {}",
+        n("taps")?,
+        n("typed")?,
+        n("app_s")?,
+        v["samples"]
+    );
+    Ok(Figure {
+        id: "P14".into(),
+        name: format!(
+            "a quick observation (child, 80 characters, photo, tag, submit): {} taps, person's time modelled",
+            n("taps")?
+        ),
+        value: n("person_s")?,
+        unit: "s".into(),
+        target: 30.0,
+        target_min: None,
+        baseline: Some(n("app_s")?),
     })
 }
 

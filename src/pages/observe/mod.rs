@@ -437,6 +437,19 @@ pub fn ObservePage() -> impl IntoView {
     // The form is built once the observation is open; after that each part follows its own
     // signal, so a save (which updates `base`) never rebuilds the field being typed in.
     let loaded = Memo::new(move |_| base.with(Option::is_some));
+    // A new observation started from a child (Today's "New observation"): the writing is next,
+    // so the cursor is already there and the keyboard up, one tap fewer.
+    let text_box = NodeRef::<leptos::html::Textarea>::new();
+    let started_for_child = params.with_untracked(|p| p.get("id").is_none())
+        && query.with_untracked(|q| !ids_from(&q.get("children").unwrap_or_default()).is_empty());
+    Effect::new(move |_| {
+        if started_for_child
+            && loaded.get()
+            && let Some(text) = text_box.get()
+        {
+            let _ = text.focus();
+        }
+    });
     let status = move || base.with(|b| b.as_ref().map(|b| b.status.label()));
     let return_comment = Memo::new(move |_| {
         base.with(|b| {
@@ -466,7 +479,7 @@ pub fn ObservePage() -> impl IntoView {
                 </fieldset>
                 <div class="field">
                     <label for="field-text">"What did you see?"</label>
-                    <textarea autocomplete="off" id="field-text" rows="6" prop:value=fields.text.get_untracked() disabled=read_only
+                    <textarea autocomplete="off" id="field-text" rows="6" node_ref=text_box prop:value=fields.text.get_untracked() disabled=read_only
                         on:input=move |ev| { fields.text.set(event_target_value(&ev)); persist(); }></textarea>
                     <p class="field-error">{problem_for("text")}</p>
                 </div>

@@ -11,6 +11,7 @@ use burrow_core::photo::PhotoRecord;
 use leptos::html::Video;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 use web_sys::MediaStream;
 
@@ -30,6 +31,7 @@ pub fn Camera(
 ) -> impl IntoView {
     let auth = use_auth();
     let lock = use_lock();
+    let navigate = StoredValue::new_local(use_navigate());
     let video = NodeRef::<Video>::new();
     let open = RwSignal::new(false);
     let facing = RwSignal::new(Facing::Rear);
@@ -67,6 +69,10 @@ pub fn Camera(
             }
         });
     };
+    // Arriving from an observation's "Add a photo", the person has already asked for the camera.
+    if attach_to.get_untracked().is_some() {
+        start();
+    }
     // Leaving the page, or the children changing to a refused set, unmounts this: light off.
     on_cleanup(move || {
         if let Some(s) = stream.get_value() {
@@ -114,6 +120,13 @@ pub fn Camera(
                         .map_err(|e| {
                             format!("The photo is saved, but not added to the observation: {e}")
                         })?;
+                    // A photo of one child has no faces to mark: straight back to the writing,
+                    // where it shows. A group photo stays here for its faces.
+                    if children.with_untracked(Vec::len) == 1 {
+                        let to = format!("/observations/{id}");
+                        navigate.with_value(|go| go(&to, Default::default()));
+                        return Ok(String::new());
+                    }
                     show_taken(&store, &keys, photos_taken).await;
                     return Ok(
                         "Saved on this tablet, encrypted, and added to the observation.".to_owned(),
@@ -122,8 +135,10 @@ pub fn Camera(
                 show_taken(&store, &keys, photos_taken).await;
                 Ok::<_, String>("Saved on this tablet, encrypted.".to_owned())
             };
-            status.set(Some(result.await));
-            busy.set(false);
+            // After going back to the observation, this card is gone: nothing left to show.
+            status
+                .try_set(Some(result.await).filter(|r| r.as_ref().map_or(true, |m| !m.is_empty())));
+            busy.try_set(false);
         });
     };
     let picked = move |ev: leptos::ev::Event| {

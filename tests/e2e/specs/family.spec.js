@@ -9,6 +9,7 @@ import { scanProfile } from "../support/disk-scan.js";
 import { cleanUpAfterEach, openOnDisk, signedInOnDisk } from "../support/profile.js";
 import { enrol, syncNow } from "../support/tablets.js";
 import { writeTexture } from "../support/texture.js";
+import { checkScreen } from "../support/screens.js";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -78,6 +79,7 @@ test("an entry reaches its own child's parent after validation and no other fami
   await again.page.getByLabel("Passphrase again").fill(GRACE_PASSPHRASE);
   await again.page.getByRole("button", { name: "Set up this phone" }).click();
   await expect(again.page.getByText("That code does not match an invitation, or it has expired or been used.")).toBeVisible();
+  await checkScreen(again.page, "A phone's set-up, refused", again.page.getByLabel("Invite code"));
   await again.context.close();
 
   // Priya writes about Ava alone, with markup in the text, and submits it.
@@ -272,7 +274,6 @@ test("a group photo reaches each family masked as its consents say", async () =>
   await priya.getByLabel("What did you see?").fill("Ava and Maya made a den out of cushions together");
   await expect(priya.getByTestId("saved")).toContainText("Saved on this tablet, encrypted");
   await priya.getByRole("button", { name: "Add a photo" }).click();
-  await priya.getByRole("button", { name: "Open the camera" }).click();
   await priya.getByRole("button", { name: "Take photo" }).click();
   await expect(priya.getByText("Saved on this tablet, encrypted, and added to the observation.")).toBeVisible();
   await priya.getByTestId("photos-taken").getByRole("button").first().click();
@@ -328,6 +329,8 @@ test("a group photo reaches each family masked as its consents say", async () =>
   expect((await photo.boundingBox()).width).toBeLessThanOrEqual(390);
   expect(await grace.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await grace.page.screenshot({ path: test.info().outputPath("phone-journal-photo.png"), fullPage: true });
+  // And at every size: fits, touchable, accessible, focus shown; the screenshots kept.
+  await checkScreen(grace.page, "A family's journal with a photo", photo);
 
   // Ava's last day is today: her mum keeps the journal and its photos on her phone. The first
   // download is cut off half way, as walking out of the Wi-Fi's reach would; the phone asks

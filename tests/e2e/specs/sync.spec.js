@@ -45,10 +45,10 @@ test("a key person's observation and photo reach the manager's tablet; a refused
   await expect(priya.getByTestId("saved")).toContainText("Saved on this tablet, encrypted");
   await expect(priya.getByTestId("receipt")).toHaveText(/Only on this tablet so far/);
   await priya.getByRole("button", { name: "Add a photo" }).click();
-  await priya.getByRole("button", { name: "Open the camera" }).click();
   await priya.getByRole("button", { name: "Take photo" }).click();
   await expect(priya.getByText("Saved on this tablet, encrypted, and added to the observation.")).toBeVisible();
   await priya.getByRole("link", { name: "Back to the observation" }).click();
+  await expect(priya.getByTestId("observation-photos").getByRole("img")).toHaveCount(1);
   await priya.getByTestId("quick-tags").getByRole("button").first().click();
   await priya.getByRole("button", { name: "Submit for validation" }).click();
   await expect(priya.getByRole("heading", { name: "Ava’s journal" })).toBeVisible();

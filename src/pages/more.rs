@@ -1,0 +1,33 @@
+//! "More", on a phone: the sections the bottom bar has no room for, each with a line saying
+//! what it is for. A tablet shows them as tabs, so it only comes here by address.
+
+use crate::auth::use_auth;
+use crate::components::nav::MORE;
+use crate::components::shell::Shell;
+use leptos::prelude::*;
+
+#[component]
+pub fn MorePage() -> impl IntoView {
+    let auth = use_auth();
+    let manager = auth.may_manage();
+    view! {
+        <Shell>
+            <div class="page-head"><h1>"More"</h1></div>
+            <ul class="card more-list" data-testid="more-list">
+                {MORE
+                    .iter()
+                    .filter(|(.., managers_only)| manager || !managers_only)
+                    .map(|(href, label, what, _)| view! {
+                        <li>
+                            <a href=*href>
+                                <span class="more-label">{*label}</span>
+                                " "
+                                <span class="more-what">{*what}</span>
+                            </a>
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+        </Shell>
+    }
+}
