@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
+import { section } from "../support/screens.js";
 
 const held = cleanUpAfterEach(test);
 const scratch = mkdtempSync(join(tmpdir(), "burrow-qr-"));
@@ -57,12 +58,13 @@ test("the banner and the manager's Settings show the real address, and their QR 
 
   const { page } = await signedInOnDisk(held, "Sam Patel", "teapot river lantern");
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(page, "Settings");
   const card = page.getByTestId("server-addresses");
   await expect(card.getByTestId("address-list")).toHaveText(address);
   for (const [id, text] of [["qr-certificate", `${address}/burrow-ca.crt`], ["qr-app", address]]) {
     const img = card.getByTestId(id);
-    await img.scrollIntoViewIfNeeded();
+    // In the middle of the screen, clear of the phone's bottom bar.
+    await img.evaluate((el) => el.scrollIntoView({ block: "center" }));
     await expect.poll(() => img.evaluate((el) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
     const file = join(scratch, `${id}.png`);
     await img.screenshot({ path: file });

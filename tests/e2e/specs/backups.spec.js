@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
+import { section } from "../support/screens.js";
 
 const PASSPHRASE = "teapot river lantern";
 const held = cleanUpAfterEach(test);
@@ -18,7 +19,7 @@ test("a manager sets up backups; the key shown once opens the backup; a disk tak
   held.server = await startServer({ args: ["--demo"] });
   const { page } = await signedInOnDisk(held, "Sam Patel", PASSPHRASE);
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(page, "Settings");
   const card = page.getByTestId("backups-setting");
   const standing = card.getByTestId("backup-standing");
   await expect(standing).toContainText("Backups are off.");
@@ -70,6 +71,6 @@ test("a manager sets up backups; the key shown once opens the backup; a disk tak
   await expect(warning).toContainText("USB disk");
   await expect(warning).toContainText("The last good backup was made");
   await card.screenshot({ path: test.info().outputPath("backup-failed-phone.png") });
-  await page.getByRole("link", { name: "Children", exact: true }).click();
+  await section(page, "Children");
   await expect(page.getByTestId("children-list")).toContainText("Ava Okafor");
 });

@@ -8,6 +8,7 @@ import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
 import { scanProfile } from "../support/disk-scan.js";
+import { section } from "../support/screens.js";
 
 const PASSPHRASE = "teapot river lantern";
 
@@ -78,7 +79,7 @@ async function phoneJpeg(page) {
 test("the camera opens only for children whose parents consented, and keeps the photo encrypted", async () => {
   held.server = await startServer({ args: ["--demo"] });
   const { context, page } = await signedInOnDisk(held, "Jo Bloggs", PASSPHRASE);
-  await page.getByRole("link", { name: "Photo", exact: true }).click();
+  await section(page, "Photo");
 
   const open = page.getByRole("button", { name: "Open the camera" });
   await expect(page.getByText("Choose the children in the photo first.")).toBeVisible();
@@ -140,7 +141,7 @@ test("the camera opens only for children whose parents consented, and keeps the 
   await expect(page.getByLabel("Ava does not want photos today")).toBeChecked();
 
   // Ava's parent withdraws consent: the photo already taken is marked, naming her.
-  await page.getByRole("link", { name: "Consent", exact: true }).click();
+  await section(page, "Consent");
   await page.getByRole("link", { name: "Ava Okafor" }).click();
   await page.getByRole("button", { name: "Record an answer" }).click();
   await page.getByLabel("Their answer").selectOption({ label: "No, they do not agree" });
@@ -148,7 +149,7 @@ test("the camera opens only for children whose parents consented, and keeps the 
   await page.getByLabel("How they answered").selectOption({ label: "Signed on this tablet" });
   await page.getByRole("button", { name: "Save answer" }).click();
   await expect(page.getByTestId("standings")).toContainText("Journal photosRefused");
-  await page.getByRole("link", { name: "Photo", exact: true }).click();
+  await section(page, "Photo");
   await expect(page.getByTestId("photos-taken").getByRole("listitem")).toContainText(
     "Consent has changed since this photo was taken: Ava: consent for photos in their learning journal was refused. It will not be shared.",
   );
@@ -161,7 +162,7 @@ test("the camera opens only for children whose parents consented, and keeps the 
 test("without a camera Burrow can open, the tablet's own camera hands the photo back, re-encoded without EXIF", async () => {
   held.server = await startServer({ args: ["--demo"] });
   const { context, page } = await signedInOnDisk(held, "Jo Bloggs", PASSPHRASE, { camera: false });
-  await page.getByRole("link", { name: "Photo", exact: true }).click();
+  await section(page, "Photo");
 
   // Isla's parent refused: no camera of any kind is offered.
   await page.getByLabel("Isla Kowalski").check();

@@ -3,6 +3,7 @@
 // history, never written over it; a practitioner reads but cannot record.
 import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
+import { section } from "../support/screens.js";
 
 const PASSPHRASE = "teapot river lantern";
 
@@ -17,7 +18,7 @@ async function signIn(page, name) {
   await page.getByLabel("Passphrase").fill(PASSPHRASE);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("signed-in-as")).toBeVisible();
-  await page.getByRole("link", { name: "Children", exact: true }).click();
+  await section(page, "Children");
   await expect(page.getByTestId("children-list")).toBeVisible();
 }
 
@@ -35,7 +36,7 @@ test("a manager sees who lacks consent and records a parent's answer", async ({ 
   server = await startServer({ args: ["--demo"] });
   await page.goto(server.url);
   await signIn(page, "Sam Patel");
-  await page.getByRole("link", { name: "Consent", exact: true }).click();
+  await section(page, "Consent");
 
   const grid = page.getByTestId("consent-overview");
   await expect(page.getByText("4 of 5 children lack at least one consent.")).toBeVisible();
@@ -93,7 +94,7 @@ test("a practitioner reads consent but cannot record it", async ({ page }) => {
   server = await startServer({ args: ["--demo"] });
   await page.goto(server.url);
   await signIn(page, "Tom Evans");
-  await page.getByRole("link", { name: "Consent", exact: true }).click();
+  await section(page, "Consent");
   await page.getByRole("link", { name: "Isla Kowalski" }).click();
   await expect(page.getByTestId("standings")).toContainText("Journal photosRefused");
   await expect(page.getByRole("button", { name: "Record an answer" })).toHaveCount(0);

@@ -13,6 +13,7 @@ import { writeChangingTexture } from "../support/texture.js";
 import { startServer } from "../support/server.js";
 import { startCutter } from "../support/cutter.js";
 import { enrol, syncNow } from "../support/tablets.js";
+import { section } from "../support/screens.js";
 
 const PASSPHRASE = "teapot river lantern";
 const CUTS = Number(process.env.BURROW_CUTS ?? 50);
@@ -42,7 +43,7 @@ async function signIn(page, url, name) {
 
 // A submitted observation of Ava with one photo, numbered so each can be found once.
 async function observe(page, n) {
-  await page.getByRole("link", { name: "Observe", exact: true }).click();
+  await section(page, "Observe");
   await page.getByTestId("observation-children").getByLabel("Ava Okafor").check();
   await page.getByLabel("What did you see?").fill(`Cut ${n}: Ava stacked the big blocks`);
   await expect(page.getByTestId("saved")).toContainText("Saved on this tablet, encrypted");
@@ -82,7 +83,7 @@ async function receipts(page, paths) {
 // queued observation's text → how many times it is queued, and its photos.
 async function onServer(sam) {
   await expect(await syncNow(sam)).toContainText("Everything is on the setting’s server");
-  await sam.getByRole("link", { name: "Validate", exact: true }).click();
+  await section(sam, "Validate");
   const items = sam.getByTestId("queue-item");
   await items.first().waitFor();
   const held = new Map();

@@ -13,6 +13,7 @@ import { cleanUpAfterEach, openOnDisk, signedInOnDisk } from "../support/profile
 import { enrol, syncNow } from "../support/tablets.js";
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { section } from "../support/screens.js";
 
 const PASSPHRASE = "teapot river lantern";
 const GRACE_PASSPHRASE = "marble otter sunrise";
@@ -21,7 +22,7 @@ const held = cleanUpAfterEach(test);
 const iso = (d) => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(d);
 
 async function observe(page, children, words) {
-  await page.getByRole("link", { name: "Observe", exact: true }).click();
+  await section(page, "Observe");
   for (const child of children) {
     await page.getByTestId("observation-children").getByLabel(child).check();
   }
@@ -76,7 +77,7 @@ test("a leaver's data is deleted from the server and every device, which confirm
   await enrol(sam, sam, "Office tablet");
 
   // Ava's mum follows Ava and her brother Noah on her phone.
-  await sam.getByRole("link", { name: "Families", exact: true }).click();
+  await section(sam, "Families");
   await sam.getByLabel("Their name").fill("Grace Okafor");
   await sam.getByTestId("parent-children").getByLabel("Ava Okafor").check();
   await sam.getByTestId("parent-children").getByLabel("Noah Williams").check();
@@ -97,7 +98,7 @@ test("a leaver's data is deleted from the server and every device, which confirm
   await observe(priya, ["Ava Okafor"], "Ava painted a sunflower for her mum");
   await observe(priya, ["Ava Okafor", "Noah Williams"], "Ava and Noah built a den with the big blocks");
   // And a photo of Ava at the easel (her parents agreed to every purpose, displays too).
-  await priya.getByRole("link", { name: "Photo", exact: true }).click();
+  await section(priya, "Photo");
   await priya.getByLabel("Ava Okafor").check();
   await priya.getByRole("button", { name: "Open the camera" }).click();
   await expect(priya.getByLabel("Camera preview")).toBeVisible();
@@ -106,7 +107,7 @@ test("a leaver's data is deleted from the server and every device, which confirm
   await expect(await syncNow(priya)).toContainText("Everything is on the setting’s server");
   await expect(await syncNow(sam)).toContainText("Everything is on the setting’s server");
   // Sam validates both; Ava's mum's phone brings them.
-  await sam.getByRole("link", { name: "Validate", exact: true }).click();
+  await section(sam, "Validate");
   const item = sam.getByTestId("queue-item");
   await expect(item).toHaveCount(2);
   // The count above the queue lines up with the cards, not the screen's edge.
@@ -119,16 +120,16 @@ test("a leaver's data is deleted from the server and every device, which confirm
   await expect(await syncNow(sam)).toContainText("Everything is on the setting’s server");
   await familySync(grace);
   await expect(grace.getByTestId("family-entry")).toHaveCount(2);
-  await priya.getByRole("link", { name: "Children", exact: true }).click();
+  await section(priya, "Children");
   await priya.getByRole("link", { name: "Noah’s journal" }).click();
   await expect(priya.getByTestId("journal")).toContainText("Ava and Noah built a den");
   // A draft about both, saved and synced; Priya changes it off the Wi-Fi below.
-  await priya.getByRole("link", { name: "Observe", exact: true }).click();
+  await section(priya, "Observe");
   await priya.getByTestId("observation-children").getByLabel("Ava Okafor").check();
   await priya.getByTestId("observation-children").getByLabel("Noah Williams").check();
   await priya.getByLabel("What did you see?").fill("Ava and Noah fed the fish");
   await expect(priya.getByTestId("saved")).toContainText("Saved on this tablet, encrypted");
-  await priya.getByRole("link", { name: "Children", exact: true }).click();
+  await section(priya, "Children");
   await expect(await syncNow(priya)).toContainText("Everything is on the setting’s server");
   const before = await stored(priya);
 
@@ -137,7 +138,7 @@ test("a leaver's data is deleted from the server and every device, which confirm
   // after Ava's data has gone (the draft rewritten there without her meanwhile).
   await room.context.setOffline(true);
   await observe(priya, ["Ava Okafor", "Noah Williams"], "Ava and Noah splashed in the water tray");
-  await priya.getByRole("link", { name: "Children", exact: true }).click();
+  await section(priya, "Children");
   await priya.getByRole("link", { name: "Noah’s journal" }).click();
   await priya.getByTestId("journal").getByText("Ava and Noah fed the fish").click();
   await priya.getByLabel("What did you see?").fill("Ava and Noah fed the fish together");
@@ -145,7 +146,7 @@ test("a leaver's data is deleted from the server and every device, which confirm
 
   // Ava left yesterday. Her page says when her data will go: after the 30 days' grace.
   const yesterday = new Date(Date.now() - 86_400_000);
-  await sam.getByRole("link", { name: "Children", exact: true }).click();
+  await section(sam, "Children");
   await sam.getByRole("link", { name: "Ava’s consent" }).click();
   const card = sam.getByTestId("leaving");
   await card.getByLabel("Last day at the setting").fill(iso(yesterday));
@@ -174,7 +175,7 @@ test("a leaver's data is deleted from the server and every device, which confirm
   await sam.setViewportSize(tablet);
 
   // The manager shortens the grace period to none: a bad number first, refused beside the field.
-  await sam.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(sam, "Settings");
   const leavers = sam.getByTestId("leavers-setting");
   await expect(leavers).toContainText("30 days after their last day");
   await leavers.getByLabel("Days to keep a leaver’s records after their last day").fill("400");
@@ -185,12 +186,12 @@ test("a leaver's data is deleted from the server and every device, which confirm
   await expect(leavers).toContainText("Saved. A leaver’s records are now deleted the day after their last day.");
 
   // The server deletes Ava's data at once; the manager's page lists the devices still holding it.
-  await sam.getByRole("link", { name: "Children", exact: true }).click();
+  await section(sam, "Children");
   const deletion = sam.getByTestId("deletion");
   // It runs in the background: the page is opened again until it is listed.
   await expect(async () => {
-    await sam.getByRole("link", { name: "Settings", exact: true }).click();
-    await sam.getByRole("link", { name: "Children", exact: true }).click();
+    await section(sam, "Settings");
+    await section(sam, "Children");
     await expect(deletion).toHaveCount(1, { timeout: 2_000 });
   }).toPass({ timeout: 30_000 });
   await expect(deletion).toContainText("Deleted: 1 entry");
@@ -213,8 +214,8 @@ test("a leaver's data is deleted from the server and every device, which confirm
   await expect(grace.getByTestId("family-entry")).toContainText("A friend and Noah built a den");
   expect(await grace.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await grace.screenshot({ path: test.info().outputPath("phone-after-deletion.png"), fullPage: true });
-  await sam.getByRole("link", { name: "Settings", exact: true }).click();
-  await sam.getByRole("link", { name: "Children", exact: true }).click();
+  await section(sam, "Settings");
+  await section(sam, "Children");
   await expect(deletion).toHaveAttribute("data-complete", "true");
   await expect(deletion).toContainText("Every tablet and phone has deleted its copy.");
   await sam.screenshot({ path: test.info().outputPath("children-deletions.png"), fullPage: true });
@@ -243,7 +244,7 @@ test("a leaver's data is deleted from the server and every device, which confirm
   expect(refused.stdout).toContain("Not genuine");
 
   // On the key person's tablet Ava is gone; Noah's journal keeps the group entry without her.
-  await priya.getByRole("link", { name: "Children", exact: true }).click();
+  await section(priya, "Children");
   await expect(priya.getByTestId("children-list")).toContainText("Noah Williams");
   await expect(priya.getByTestId("children-list")).not.toContainText("Ava");
   await priya.getByRole("link", { name: "Noah’s journal" }).click();
@@ -253,7 +254,7 @@ test("a leaver's data is deleted from the server and every device, which confirm
   await expect(priya.getByTestId("journal")).not.toContainText("Ava");
   // The entry written on the outing reached the server without Ava: Sam's queue has it.
   await syncNow(sam);
-  await sam.getByRole("link", { name: "Validate", exact: true }).click();
+  await section(sam, "Validate");
   await expect(sam.getByTestId("queue-item")).toHaveCount(1);
   await expect(sam.getByTestId("queue-item")).toContainText("A friend and Noah splashed in the water tray");
   await expect(sam.getByTestId("queue-item")).not.toContainText("Ava");

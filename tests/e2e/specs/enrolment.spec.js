@@ -5,6 +5,7 @@
 import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
+import { section } from "../support/screens.js";
 
 const PASSPHRASE = "teapot river lantern";
 const held = cleanUpAfterEach(test);
@@ -12,7 +13,7 @@ const held = cleanUpAfterEach(test);
 test("a manager approves this tablet with the code it shows, then removes it and it wipes itself", async () => {
   held.server = await startServer({ args: ["--demo"] });
   const { context, page } = await signedInOnDisk(held, "Sam Patel", PASSPHRASE);
-  await page.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(page, "Settings");
   const enrolment = page.getByTestId("enrolment");
   await expect(enrolment).toContainText("This tablet is not enrolled yet");
   await enrolment.getByRole("button", { name: "Enrol this tablet" }).click();

@@ -9,7 +9,7 @@ import { scanProfile } from "../support/disk-scan.js";
 import { cleanUpAfterEach, openOnDisk, signedInOnDisk } from "../support/profile.js";
 import { enrol, syncNow } from "../support/tablets.js";
 import { writeTexture } from "../support/texture.js";
-import { checkScreen } from "../support/screens.js";
+import { checkScreen, section } from "../support/screens.js";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,7 +20,7 @@ const GRACE_PASSPHRASE = "marble otter sunrise";
 const held = cleanUpAfterEach(test);
 
 async function linkParent(manager, name, child) {
-  await manager.getByRole("link", { name: "Families", exact: true }).click();
+  await section(manager, "Families");
   await manager.getByLabel("Their name").fill(name);
   await manager.getByTestId("parent-children").getByLabel(child).check();
   await manager.getByRole("button", { name: "Link and make a code" }).click();
@@ -84,7 +84,7 @@ test("an entry reaches its own child's parent after validation and no other fami
 
   // Priya writes about Ava alone, with markup in the text, and submits it.
   const words = "Ava built a tower <b>taller</b> than her <img src=x onerror=\"window.pwned=1\">";
-  await priya.getByRole("link", { name: "Observe", exact: true }).click();
+  await section(priya, "Observe");
   await priya.getByTestId("observation-children").getByLabel("Ava Okafor").check();
   await priya.getByLabel("What did you see?").fill(words);
   await expect(priya.getByTestId("saved")).toContainText("Saved on this tablet, encrypted");
@@ -99,7 +99,7 @@ test("an entry reaches its own child's parent after validation and no other fami
 
   // Sam validates it.
   await syncNow(sam);
-  await sam.getByRole("link", { name: "Validate", exact: true }).click();
+  await section(sam, "Validate");
   const item = sam.getByTestId("queue-item");
   await expect(item).toHaveCount(1);
   await item.getByRole("button", { name: "Validate", exact: true }).click();
@@ -146,7 +146,7 @@ test("an entry reaches its own child's parent after validation and no other fami
   await expect(trail).toContainText("Sam Patel: Observation validated (Ava)");
 
   // The key person sees both on her day.
-  await priya.getByRole("link", { name: "Today", exact: true }).click();
+  await section(priya, "Today");
   const fromFamilies = priya.getByRole("region", { name: "From families" });
   await expect(fromFamilies).toContainText("She builds towers at home too!");
   await expect(fromFamilies).toContainText("Ava counted to twenty at bedtime");
@@ -161,7 +161,7 @@ test("an entry reaches its own child's parent after validation and no other fami
   await priya.getByRole("button", { name: "Submit for validation" }).click();
   await expect(priya.getByRole("heading", { name: "Ava’s journal" })).toBeVisible();
   await expect(await syncNow(priya)).toContainText("Everything is on the setting’s server");
-  await priya.getByRole("link", { name: "Today", exact: true }).click();
+  await section(priya, "Today");
   await expect(priya.getByRole("region", { name: "From families" }).getByTestId("brought-in")).toBeVisible();
   // Grace's phone hears that it was brought in at her next sync.
   await familySync(grace.page);
@@ -267,7 +267,7 @@ test("a group photo reaches each family masked as its consents say", async () =>
   // Priya photographs Ava and Maya together (both families agreed then) and marks their faces.
   const maya = [0.1, 0.2, 0.4, 0.7];
   const ava = [0.6, 0.2, 0.9, 0.7];
-  await priya.getByRole("link", { name: "Observe", exact: true }).click();
+  await section(priya, "Observe");
   const who = priya.getByTestId("observation-children");
   await who.getByLabel("Ava Okafor").check();
   await who.getByLabel("Maya Begum").check();
@@ -289,7 +289,7 @@ test("a group photo reaches each family masked as its consents say", async () =>
   await expect(await syncNow(priya)).toContainText("Everything is on the setting’s server");
 
   // Maya's mum withdraws her agreement to Maya appearing in other children's journals.
-  await sam.getByRole("link", { name: "Consent", exact: true }).click();
+  await section(sam, "Consent");
   await sam.getByRole("link", { name: "Maya Begum" }).click();
   await sam.getByRole("button", { name: "Record an answer" }).click();
   await sam.getByLabel("What for").selectOption({ label: "Other children’s journals" });
@@ -301,7 +301,7 @@ test("a group photo reaches each family masked as its consents say", async () =>
 
   // Sam validates; both families sync.
   await syncNow(sam);
-  await sam.getByRole("link", { name: "Validate", exact: true }).click();
+  await section(sam, "Validate");
   const item = sam.getByTestId("queue-item");
   await expect(item).toHaveCount(1);
   await item.getByRole("button", { name: "Validate", exact: true }).click();
@@ -331,12 +331,15 @@ test("a group photo reaches each family masked as its consents say", async () =>
   await grace.page.screenshot({ path: test.info().outputPath("phone-journal-photo.png"), fullPage: true });
   // And at every size: fits, touchable, accessible, focus shown; the screenshots kept.
   await checkScreen(grace.page, "A family's journal with a photo", photo);
+  // Every word of the entry shows on the phone, none cut off behind an ellipsis.
+  const words = grace.page.getByTestId("family-entry").locator(".entry-text");
+  expect(await words.evaluate((el) => el.scrollHeight <= el.clientHeight + 1 && el.getClientRects().length > 0)).toBe(true);
 
   // Ava's last day is today: her mum keeps the journal and its photos on her phone. The first
   // download is cut off half way, as walking out of the Wi-Fi's reach would; the phone asks
   // for the rest of that same archive and joins the two.
   const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(new Date());
-  await sam.getByRole("link", { name: "Children", exact: true }).click();
+  await section(sam, "Children");
   await sam.getByRole("link", { name: "Ava’s consent" }).click();
   const leaving = sam.getByTestId("leaving");
   await leaving.getByLabel("Last day at the setting").fill(today);
@@ -383,7 +386,7 @@ test("a group photo reaches each family masked as its consents say", async () =>
 
   // Later Ava's mum withdraws too: at Rubina's next sync her phone's copy is rendered again,
   // now with Ava's face gone, and Maya's (her own child) as it was.
-  await sam.getByRole("link", { name: "Consent", exact: true }).click();
+  await section(sam, "Consent");
   await sam.getByRole("link", { name: "Ava Okafor" }).click();
   await sam.getByRole("button", { name: "Record an answer" }).click();
   await sam.getByLabel("What for").selectOption({ label: "Other children’s journals" });
@@ -403,7 +406,7 @@ test("a group photo reaches each family masked as its consents say", async () =>
   }).toPass({ timeout: 15_000 });
 
   // Sam withdraws Rubina's access: her phone clears itself at its next contact.
-  await sam.getByRole("link", { name: "Families", exact: true }).click();
+  await section(sam, "Families");
   const card = sam.getByTestId("family").filter({ hasText: "Rubina Begum" });
   await card.getByRole("button", { name: "Withdraw access" }).click();
   await card.getByRole("button", { name: "Yes, withdraw access" }).click();

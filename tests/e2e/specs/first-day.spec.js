@@ -5,6 +5,7 @@
 import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { enrol } from "../support/tablets.js";
+import { section } from "../support/screens.js";
 
 let server;
 test.afterEach(async () => {
@@ -128,7 +129,7 @@ test("a manager sets up the setting, adds staff and a child, and the app opens o
   await expect(page.getByTestId("signed-in-as")).toHaveText("Priya Shah · Practitioner");
   // A practitioner starts on their day: Ava is her key child.
   await expect(page.getByTestId("key-children")).toContainText("Ava Okafor");
-  await page.getByRole("link", { name: "Children", exact: true }).click();
+  await section(page, "Children");
   await expect(page.getByTestId("children-list")).toContainText("Ava Okafor");
   await expect(page.getByRole("button", { name: "Register a child" })).toHaveCount(0);
 

@@ -5,6 +5,7 @@ import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
 import { appWithSeeder, seedJournal } from "../support/seeded.js";
+import { section } from "../support/screens.js";
 
 const PASSPHRASE = "teapot river lantern";
 const held = cleanUpAfterEach(test);
@@ -56,7 +57,7 @@ test("a journal of a thousand observations scrolls with a bounded number of rows
   await expect(journal.getByRole("img").first()).toBeVisible();
 
   // Every fifth was a group observation with Noah.
-  await page.getByRole("link", { name: "Children", exact: true }).click();
+  await section(page, "Children");
   await page.getByRole("link", { name: "Noah’s journal" }).click();
   await expect(page.getByTestId("journal-count")).toHaveText("200 observations", { timeout: 30_000 });
   await expect(journal.getByRole("listitem").first()).toContainText("with Ava");

@@ -6,6 +6,7 @@ import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, openOnDisk, signedInOnDisk } from "../support/profile.js";
 import { execFileSync } from "node:child_process";
+import { checkScreen, section } from "../support/screens.js";
 
 const PASSPHRASE = "teapot river lantern";
 const GRACE_PASSPHRASE = "marble otter sunrise";
@@ -35,7 +36,7 @@ test("a leaving date is recorded, the family is told to keep the journal, and af
   const sam = office.page;
 
   // Grace follows Ava and Noah (as siblings would be) on her own phone, at a phone's size.
-  await sam.getByRole("link", { name: "Families", exact: true }).click();
+  await section(sam, "Families");
   await sam.getByLabel("Their name").fill("Grace Okafor");
   await sam.getByTestId("parent-children").getByLabel("Ava Okafor").check();
   await sam.getByTestId("parent-children").getByLabel("Noah Williams").check();
@@ -55,7 +56,7 @@ test("a leaving date is recorded, the family is told to keep the journal, and af
   await expect(grace.getByRole("heading", { name: "Ava and Noah’s journal" })).toBeVisible();
 
   // A date before Ava started is refused beside the field, and nothing is recorded.
-  await sam.getByRole("link", { name: "Children", exact: true }).click();
+  await section(sam, "Children");
   await sam.getByRole("link", { name: "Ava’s consent" }).click();
   const card = sam.getByTestId("leaving");
   await expect(card).toContainText("When Ava’s family tells you their last day");
@@ -68,7 +69,7 @@ test("a leaving date is recorded, the family is told to keep the journal, and af
   await card.getByLabel("Last day at the setting").fill(iso(today));
   await card.getByRole("button", { name: "Record the leaving date" }).click();
   await expect(card).toContainText(`Ava’s last day is ${uk(today)}.`);
-  await sam.getByRole("link", { name: "Children", exact: true }).click();
+  await section(sam, "Children");
   await expect(sam.getByTestId("leaving-this-month")).toContainText(`Ava Okafor (${uk(today)})`);
   await expect(sam.getByTestId("children-list")).toContainText(`Leaving ${uk(today)}`);
 
@@ -99,10 +100,11 @@ test("a leaving date is recorded, the family is told to keep the journal, and af
   const handing = sam.waitForEvent("download");
   await sam.getByRole("link", { name: "Download Ava’s journal (PDF) for the family" }).click();
   expect(await pdfText(await handing)).toContain("Ava’s learning journal");
-  await sam.getByRole("link", { name: "Children", exact: true }).click();
+  await section(sam, "Children");
   const width = await grace.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(390);
   await grace.screenshot({ path: test.info().outputPath("phone-leaving.png"), fullPage: true });
+  await checkScreen(grace, "A family's phone, a child leaving", grace.getByTestId("family-leaving"));
   await sam.screenshot({ path: test.info().outputPath("children-leaving.png"), fullPage: true });
 
   // The family left without notice: the manager moves the day to yesterday. It has passed, so
@@ -122,6 +124,7 @@ test("a leaving date is recorded, the family is told to keep the journal, and af
   await expect(grace.getByRole("heading", { name: "Noah’s journal" })).toBeVisible();
   await expect(grace.getByTestId("family-leaving")).toHaveCount(0);
   await grace.screenshot({ path: test.info().outputPath("phone-left.png"), fullPage: true });
+  await checkScreen(grace, "A family's phone, a child left", grace.getByTestId("family-left"));
   // And it stays so after a reload and unlock (what the phone keeps, not what a sync said).
   await grace.reload();
   await grace.getByLabel("Passphrase").fill(GRACE_PASSPHRASE);

@@ -6,6 +6,7 @@
 import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
+import { section } from "../support/screens.js";
 
 const PASSPHRASE = "teapot river lantern";
 const held = cleanUpAfterEach(test);
@@ -14,7 +15,7 @@ test("a group observation with a photo and tags is kept through a reload, submit
   held.server = await startServer({ args: ["--demo"] });
   const { context, page } = await signedInOnDisk(held, "Priya Shah", PASSPHRASE);
 
-  await page.getByRole("link", { name: "Observe", exact: true }).click();
+  await section(page, "Observe");
   const who = page.getByTestId("observation-children");
   await who.getByLabel("Ava Okafor").check();
   await who.getByLabel("Maya Begum").check();
@@ -98,7 +99,7 @@ test("a group observation with a photo and tags is kept through a reload, submit
   await expect(progress.locator("[data-area=CL]")).toContainText("No age band yet");
 
   // Priya's day: Noah, her other key child, has not been observed; Ava has, today.
-  await page.getByRole("link", { name: "Today", exact: true }).click();
+  await section(page, "Today");
   const key = page.getByTestId("key-children");
   await expect(key.getByRole("listitem").first()).toContainText("Noah Williams · Not observed yet");
   await expect(key.getByRole("listitem").first()).toContainText("Due an observation");
@@ -106,7 +107,7 @@ test("a group observation with a photo and tags is kept through a reload, submit
   await expect(page.getByTestId("drafts")).toContainText("No drafts on this tablet.");
 
   // The same entry in Maya's journal; submitted, it is no longer open to change.
-  await page.getByRole("link", { name: "Children", exact: true }).click();
+  await section(page, "Children");
   await page.getByRole("link", { name: "Maya’s journal" }).click();
   await expect(page.getByTestId("journal")).toContainText("with Ava");
   await page.getByTestId("journal").getByRole("link").first().click();
@@ -119,14 +120,14 @@ test("a group observation with a photo and tags is kept through a reload, submit
 test("an observation is not submitted without a child or words, and says which", async () => {
   held.server = await startServer({ args: ["--demo"] });
   const { context, page } = await signedInOnDisk(held, "Priya Shah", PASSPHRASE);
-  await page.getByRole("link", { name: "Observe", exact: true }).click();
+  await section(page, "Observe");
   await page.getByLabel("Next steps").fill("Something to do next.");
   await page.getByRole("button", { name: "Submit for validation" }).click();
   await expect(page.getByText("Choose at least one child.")).toBeVisible();
   await expect(page.getByText("Write what you saw, or add a photo.")).toBeVisible();
   await expect(page.getByTestId("observation-status")).toHaveText("Draft");
   // Kept as a draft to finish, on the key person's day.
-  await page.getByRole("link", { name: "Today", exact: true }).click();
+  await section(page, "Today");
   await expect(page.getByTestId("drafts")).toContainText("(Nothing written yet)");
   await context.close();
 });
@@ -135,7 +136,7 @@ test("a draft whose photo consent no longer covers is marked on the key person's
   held.server = await startServer({ args: ["--demo"] });
   // Jo is Maya's key person, and as deputy records consent answers too.
   const { context, page } = await signedInOnDisk(held, "Jo Bloggs", PASSPHRASE);
-  await page.getByRole("link", { name: "Observe", exact: true }).click();
+  await section(page, "Observe");
   await page.getByTestId("observation-children").getByLabel("Maya Begum").check();
   await page.getByLabel("What did you see?").fill("Maya poured water between jugs and said 'full'.");
   await page.getByRole("button", { name: "Add a photo" }).click();
@@ -143,12 +144,12 @@ test("a draft whose photo consent no longer covers is marked on the key person's
   await expect(page.getByTestId("observation-photos").getByRole("img")).toHaveCount(1);
   const draft = page.url();
 
-  await page.getByRole("link", { name: "Today", exact: true }).click();
+  await section(page, "Today");
   await expect(page.getByTestId("drafts")).toContainText("Maya poured water");
   await expect(page.getByTestId("consent-changed")).toHaveCount(0);
 
   // Maya's parent withdraws photo consent.
-  await page.getByRole("link", { name: "Consent", exact: true }).click();
+  await section(page, "Consent");
   await page.getByRole("link", { name: "Maya Begum" }).click();
   await page.getByRole("button", { name: "Record an answer" }).click();
   await page.getByLabel("Their answer").selectOption({ label: "No, they do not agree" });
@@ -157,7 +158,7 @@ test("a draft whose photo consent no longer covers is marked on the key person's
   await page.getByRole("button", { name: "Save answer" }).click();
   await expect(page.getByTestId("standings")).toContainText("Journal photosRefused");
 
-  await page.getByRole("link", { name: "Today", exact: true }).click();
+  await section(page, "Today");
   await expect(page.getByTestId("drafts").getByTestId("consent-changed")).toHaveText(
     "Consent has changed since a photo in this observation was taken: Maya: consent for photos in their learning journal was refused. Open it and remove the photo.",
   );
@@ -167,7 +168,7 @@ test("a draft whose photo consent no longer covers is marked on the key person's
   await expect(page.getByTestId("observation-photos").getByRole("img")).toHaveCount(0);
   await expect(page.getByTestId("saved")).toBeVisible();
   await page.waitForTimeout(300);
-  await page.getByRole("link", { name: "Today", exact: true }).click();
+  await section(page, "Today");
   await expect(page.getByTestId("drafts")).toContainText("Maya poured water");
   await expect(page.getByTestId("consent-changed")).toHaveCount(0);
 
@@ -185,7 +186,7 @@ test("a draft whose photo consent no longer covers is marked on the key person's
   await page.getByLabel("Passphrase").fill(PASSPHRASE);
   await page.getByRole("button", { name: "Unlock" }).click();
   await expect(page.getByText("This observation is not on this tablet.", { exact: false })).toBeVisible();
-  await page.getByRole("link", { name: "Children", exact: true }).click();
+  await section(page, "Children");
   await page.getByRole("link", { name: "Maya’s journal" }).click();
   await expect(page.getByTestId("journal-count")).toHaveText("0 observations");
   await context.close();

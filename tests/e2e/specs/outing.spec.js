@@ -9,12 +9,13 @@ import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
 import { enrol, syncNow } from "../support/tablets.js";
 import { scanProfile } from "../support/disk-scan.js";
+import { section } from "../support/screens.js";
 
 const PASSPHRASE = "teapot river lantern";
 const held = cleanUpAfterEach(test);
 
 async function observe(page, child, words) {
-  await page.getByRole("link", { name: "Observe", exact: true }).click();
+  await section(page, "Observe");
   await page.getByTestId("observation-children").getByLabel(child).check();
   await page.getByLabel("What did you see?").fill(words);
   await expect(page.getByTestId("saved")).toContainText("Saved on this tablet, encrypted");
@@ -24,7 +25,7 @@ async function observe(page, child, words) {
 }
 
 async function syncPage(page) {
-  await page.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(page, "Settings");
   await page.getByTestId("holdings-link").click();
   return page.getByTestId("outing");
 }
@@ -69,7 +70,7 @@ test("a tablet goes on an outing carrying only the children going, and brings ev
   await priya.setViewportSize({ width: 1280, height: 800 });
 
   // What it carries: Ava by first name, no entries; Noah is not on it.
-  await priya.getByRole("link", { name: "Children", exact: true }).click();
+  await section(priya, "Children");
   const list = priya.getByTestId("children-list");
   await expect(list).toContainText("Ava");
   await expect(list).not.toContainText("Okafor");
@@ -78,8 +79,8 @@ test("a tablet goes on an outing carrying only the children going, and brings ev
   await expect(holdings).toContainText("0 records; 0 photos");
 
   // The manager sees the tablet is out, and with how many children (never which).
-  await sam.getByRole("link", { name: "Children", exact: true }).click();
-  await sam.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(sam, "Children");
+  await section(sam, "Settings");
   const tablet = sam.getByTestId("tablets").locator('li[data-status="enrolled"]', { hasText: "Room 2 tablet" });
   await expect(tablet.getByTestId("tablet-outing")).toContainText("On an outing since");
   await expect(tablet.getByTestId("tablet-outing")).toContainText("with 1 child");
@@ -88,7 +89,7 @@ test("a tablet goes on an outing carrying only the children going, and brings ev
 
   // At the park, off the Wi-Fi: the camera opens for Ava from what the tablet carries.
   await room.context.setOffline(true);
-  await priya.getByRole("link", { name: "Photo", exact: true }).click();
+  await section(priya, "Photo");
   await priya.getByRole("checkbox", { name: "Ava", exact: true }).check();
   await priya.getByRole("button", { name: "Open the camera" }).click();
   await priya.getByRole("button", { name: "Take photo" }).click();
@@ -101,13 +102,13 @@ test("a tablet goes on an outing carrying only the children going, and brings ev
   await expect(card.getByTestId("outing-state")).toHaveCount(0, { timeout: 30_000 });
   await expect(priya.getByTestId("holdings")).toContainText("Everything made here is on the setting’s server.");
   await expect(priya.getByTestId("holdings")).toContainText("1 photo");
-  await priya.getByRole("link", { name: "Children", exact: true }).click();
+  await section(priya, "Children");
   await expect(list).toContainText("Noah Williams");
   await priya.getByRole("link", { name: "Noah’s journal" }).click();
   await expect(priya.getByTestId("journal")).toContainText("Noah counted five snails by the fence");
   await expect(priya.getByTestId("journal")).toContainText("Noah counted the stairs up to the slide");
-  await sam.getByRole("link", { name: "Children", exact: true }).click();
-  await sam.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(sam, "Children");
+  await section(sam, "Settings");
   await expect(tablet.getByTestId("tablet-holds")).toBeVisible();
   await expect(tablet.getByTestId("tablet-outing")).toHaveCount(0);
 

@@ -5,6 +5,7 @@
 import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
+import { section } from "../support/screens.js";
 
 const PASSPHRASE = "teapot river lantern";
 const held = cleanUpAfterEach(test);
@@ -13,7 +14,7 @@ test("a key person writes a two-year check with a concern and a support plan, ke
   held.server = await startServer({ args: ["--demo"] });
   const { context, page } = await signedInOnDisk(held, "Priya Shah", PASSPHRASE);
 
-  await page.getByRole("link", { name: "Today", exact: true }).click();
+  await section(page, "Today");
   const key = page.getByTestId("key-children");
   const noah = key.getByRole("listitem").filter({ hasText: "Noah Williams" });
   await expect(noah.getByTestId("check-due")).toHaveText(/^Two-year check due before \d\d\/\d\d\/\d{4}$/);
@@ -62,12 +63,12 @@ test("a key person writes a two-year check with a concern and a support plan, ke
   await expect(summary).toContainText("Areas of concern: Communication and language.");
 
   // Written and submitted: no longer due on her day.
-  await page.getByRole("link", { name: "Today", exact: true }).click();
+  await section(page, "Today");
   await expect(key.getByRole("listitem").filter({ hasText: "Noah Williams" })).toBeVisible();
   await expect(key.getByTestId("check-due")).toHaveCount(0);
 
   // Leo is not two yet: a check for him is refused, saying when he will be.
-  await page.getByRole("link", { name: "Children", exact: true }).click();
+  await section(page, "Children");
   await page.getByRole("link", { name: "Leo’s journal" }).click();
   await page.getByRole("link", { name: "Progress", exact: true }).click();
   await expect(page.getByTestId("progress-check")).toContainText("Due from their second birthday");

@@ -9,13 +9,14 @@ import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
 import { enrol, syncNow } from "../support/tablets.js";
+import { section } from "../support/screens.js";
 
 const PASSPHRASE = "teapot river lantern";
 const held = cleanUpAfterEach(test);
 const uk = (d) => new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London" }).format(d);
 
 async function observeWithPhoto(page, words) {
-  await page.getByRole("link", { name: "Observe", exact: true }).click();
+  await section(page, "Observe");
   await page.getByTestId("observation-children").getByLabel("Ava Okafor").check();
   await page.getByLabel("What did you see?").fill(words);
   await expect(page.getByTestId("saved")).toContainText("Saved on this tablet, encrypted");
@@ -28,7 +29,7 @@ async function observeWithPhoto(page, words) {
 }
 
 async function avasJournal(page) {
-  await page.getByRole("link", { name: "Children", exact: true }).click();
+  await section(page, "Children");
   await page.getByRole("link", { name: "Ava’s journal" }).click();
   const entries = page.getByTestId("journal").locator(".entry");
   await expect(entries).toHaveCount(3);
@@ -47,7 +48,7 @@ test("photos older than the setting's window leave the tablet once the server ho
   await enrol(sam, sam, "Office tablet");
 
   // The window: bad choices are refused beside their field, then two weeks.
-  await sam.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(sam, "Settings");
   const card = sam.getByTestId("photos-setting");
   await expect(card.getByTestId("photos-window")).toContainText("Photos stay on tablets for 7 weeks.");
   await card.getByLabel("The current half term").check();
@@ -93,7 +94,7 @@ test("photos older than the setting's window leave the tablet once the server ho
   await expect(await syncNow(sam)).toContainText("Everything is on the setting’s server");
 
   // What the tablet holds: both photos known, only today's picture here.
-  await sam.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(sam, "Settings");
   await sam.getByTestId("holdings-link").click();
   const holdings = sam.getByTestId("holdings");
   await expect(holdings).toContainText(`3 photos, the pictures of 1 here (the oldest taken on ${uk(today)})`);
@@ -118,7 +119,7 @@ test("photos older than the setting's window leave the tablet once the server ho
 
   // Off it, the old one says where it is; today's is still here.
   await office.context.setOffline(true);
-  await sam.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(sam, "Settings");
   ({ tower, water, sand } = await avasJournal(sam));
   await expect(water.getByTestId("photo-on-server")).toHaveText("On the setting’s server");
   await expect(sand.getByTestId("photo-on-server")).toHaveText("On the setting’s server");
@@ -142,7 +143,7 @@ test("photos older than the setting's window leave the tablet once the server ho
   await office.context.setOffline(false);
 
   // The manager's list of tablets says the same, from the tablet's last sync.
-  await sam.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(sam, "Settings");
   const tablet = sam.getByTestId("tablets").locator('li[data-status="enrolled"]');
   await expect(tablet.getByTestId("tablet-holds")).toContainText("3 photos, the pictures of 1 here");
 });

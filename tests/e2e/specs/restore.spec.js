@@ -13,13 +13,14 @@ import { join } from "node:path";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
 import { enrol, syncNow } from "../support/tablets.js";
+import { section } from "../support/screens.js";
 
 const PASSPHRASE = "teapot river lantern";
 const held = cleanUpAfterEach(test);
 
 // An observation about Ava, with a photo if asked, submitted for validation.
 async function observe(page, words, { photo = false } = {}) {
-  await page.getByRole("link", { name: "Observe", exact: true }).click();
+  await section(page, "Observe");
   await page.getByTestId("observation-children").getByLabel("Ava Okafor").check();
   await page.getByLabel("What did you see?").fill(words);
   await expect(page.getByTestId("saved")).toContainText("Saved on this tablet, encrypted");
@@ -49,7 +50,7 @@ function burrowMeanwhile(args) {
 
 // Ava's journal on this tablet: each entry's text, and how many photos each shows.
 async function avasJournal(page) {
-  await page.getByRole("link", { name: "Children", exact: true }).click();
+  await section(page, "Children");
   await page.getByRole("link", { name: "Ava’s journal" }).click();
   return page.getByTestId("journal").locator(".entry");
 }
@@ -90,7 +91,7 @@ test("after a restore from an older backup, tablets send back what the server lo
     await observe(room, WORDS.after, { photo: true });
     await expect(await syncNow(room)).toContainText("Everything is on the setting’s server");
     await expect(await syncNow(office)).toContainText("Everything is on the setting’s server");
-    await office.getByRole("link", { name: "Validate", exact: true }).click();
+    await section(office, "Validate");
     const tower = office.getByTestId("queue-item").filter({ hasText: "tower of ten blocks" });
     await tower.getByRole("button", { name: "Validate", exact: true }).click();
     await expect(office.getByTestId("queue-done")).toContainText("Validated");

@@ -5,6 +5,7 @@ import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
 import { syncNow } from "../support/tablets.js";
+import { section } from "../support/screens.js";
 
 const PASSPHRASE = "teapot river lantern";
 const held = cleanUpAfterEach(test);
@@ -13,7 +14,7 @@ test("a removed member of staff is refused, and the tablet forgets them when it 
   held.server = await startServer({ args: ["--demo"] });
   const { context, page } = await signedInOnDisk(held, "Sam Patel", PASSPHRASE);
   // Enrol this tablet (Sam approves it himself).
-  await page.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(page, "Settings");
   await page.getByTestId("enrolment").getByRole("button", { name: "Enrol this tablet" }).click();
   const code = await page.getByTestId("enrol-code").textContent();
   const waiting = page.getByTestId("tablets").locator('li[data-status="pending"]');
@@ -36,7 +37,7 @@ test("a removed member of staff is refused, and the tablet forgets them when it 
   await expect(page.getByTestId("signed-in-as")).toHaveText("Sam Patel · Manager");
 
   // Sam makes Jo a practitioner and back: the card says so at once.
-  await page.getByRole("link", { name: "Staff", exact: true }).click();
+  await section(page, "Staff");
   const jo = page.getByTestId("staff-member").filter({ hasText: "Jo Bloggs" });
   await jo.getByLabel("Role").selectOption({ label: "Practitioner" });
   await jo.getByRole("button", { name: "Change role" }).click();
@@ -72,7 +73,7 @@ test("a removed member of staff is refused, and the tablet forgets them when it 
   await page.getByRole("button", { name: "Sam Patel" }).click();
   await page.getByLabel("Passphrase").fill(PASSPHRASE);
   await page.getByRole("button", { name: "Unlock" }).click();
-  await page.getByRole("link", { name: "Staff", exact: true }).click();
+  await section(page, "Staff");
   const leaver = page.getByTestId("staff-member").filter({ hasText: "Tom Evans" });
   await leaver.getByRole("button", { name: "Delete their account" }).click();
   await leaver.getByRole("button", { name: "Yes, delete the account" }).click();

@@ -8,6 +8,7 @@ import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
 import { enrol, syncNow } from "../support/tablets.js";
+import { section } from "../support/screens.js";
 
 const PASSPHRASE = "teapot river lantern";
 const held = cleanUpAfterEach(test);
@@ -29,7 +30,7 @@ test("a key person's observation and photo reach the manager's tablet; a refused
   await enrol(sam, sam, "Office tablet");
 
   // Sam flags Ava as high-risk: her photos will need a second manager's sign-off.
-  await sam.getByRole("link", { name: "Consent", exact: true }).click();
+  await section(sam, "Consent");
   await sam.getByRole("link", { name: "Ava Okafor" }).click();
   const flag = sam.getByTestId("high-risk");
   await flag.getByLabel("Why").selectOption({ label: "Looked after" });
@@ -37,7 +38,7 @@ test("a key person's observation and photo reach the manager's tablet; a refused
   await expect(flag).toContainText("Ava is flagged high-risk");
 
   // Priya writes a group observation with a photo and submits it.
-  await priya.getByRole("link", { name: "Observe", exact: true }).click();
+  await section(priya, "Observe");
   const who = priya.getByTestId("observation-children");
   await who.getByLabel("Ava Okafor").check();
   await who.getByLabel("Maya Begum").check();
@@ -71,7 +72,7 @@ test("a key person's observation and photo reach the manager's tablet; a refused
 
   // The manager returns it from the validation queue with a comment; after both sync, the key
   // person finds it on her day with the comment.
-  await sam.getByRole("link", { name: "Validate", exact: true }).click();
+  await section(sam, "Validate");
   const item = sam.getByTestId("queue-item");
   await expect(item).toHaveCount(1);
   await expect(item).toContainText("by Priya Shah");
@@ -89,19 +90,19 @@ test("a key person's observation and photo reach the manager's tablet; a refused
   await expect(sam.getByTestId("queue-empty")).toBeVisible();
   await syncNow(sam);
   await syncNow(priya);
-  await priya.getByRole("link", { name: "Today", exact: true }).click();
+  await section(priya, "Today");
   await expect(priya.getByTestId("returned")).toContainText("Comment: Add what Maya said about the seeds");
   // A practitioner has no queue.
   await expect(priya.getByRole("link", { name: "Validate", exact: true })).toHaveCount(0);
 
   // Noah tells the office "no photos today"; the office tablet syncs his wish.
-  await sam.getByRole("link", { name: "Photo", exact: true }).click();
+  await section(sam, "Photo");
   await sam.getByLabel("Noah does not want photos today").check();
   await syncNow(sam);
   await expect(sam.getByTestId("sync-status")).toContainText("Everything is on the setting’s server");
 
   // Priya's tablet has not heard yet, so its camera opens for Noah; the server refuses the photo.
-  await priya.getByRole("link", { name: "Photo", exact: true }).click();
+  await section(priya, "Photo");
   await priya.getByTestId("photo-children").getByLabel("Noah Williams").check();
   await priya.getByRole("button", { name: "Open the camera" }).click();
   await priya.getByRole("button", { name: "Take photo" }).click();
@@ -119,7 +120,7 @@ test("a key person's observation and photo reach the manager's tablet; a refused
   await expect(priya.getByTestId("sync-waiting")).toHaveText("Nothing on this tablet is waiting for the server.");
 
   // The pull brought Noah's wish: the camera now refuses him here too.
-  await priya.getByRole("link", { name: "Photo", exact: true }).click();
+  await section(priya, "Photo");
   await expect(priya.getByLabel("Noah does not want photos today")).toBeChecked();
 
   // Seen: the refusal leaves the list.
@@ -137,12 +138,12 @@ test("a key person's observation and photo reach the manager's tablet; a refused
   await priya.getByLabel("Passphrase").fill(PASSPHRASE);
   await priya.getByRole("button", { name: "Unlock" }).click();
   await syncNow(priya);
-  await priya.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(priya, "Settings");
   await expect(priya.getByTestId("wrong-passphrases")).toHaveText("No wrong passphrases have been tried here since it last synced.");
 
   // The manager's audit log: intact, and it holds the refused photo and the wrong passphrase,
   // the child named only on the manager's screen (the log keeps an id).
-  await sam.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(sam, "Settings");
   await sam.getByTestId("audit-link").click();
   await expect(sam.getByTestId("audit-intact")).toContainText("The log is intact");
   await expect(sam.getByTestId("audit-entries")).toContainText("Tablet enrolled");
@@ -172,7 +173,7 @@ test("a key person's observation and photo reach the manager's tablet; a refused
   await expect(sam.getByTestId("audit-empty")).toBeVisible();
 
   // The manager removes Priya's tablet: at its next sync it wipes itself and says why.
-  await sam.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(sam, "Settings");
   const roomTablet = sam.getByTestId("tablets").locator("li", { hasText: "Room 2 tablet" });
   await roomTablet.getByRole("button", { name: "Remove this tablet" }).click();
   await expect(sam.getByTestId("tablets")).toContainText("Room 2 tablet · removed");

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "./chromium.js";
+import { section } from "./screens.js";
 
 // `camera: false` starts Chromium without its fake camera: like a machine with none at all.
 // `ignoreHTTPSErrors`: trust the setting's certificate as an installed CA would (benchmarks).
@@ -97,7 +98,7 @@ export async function signedInOnDisk(held, name, passphrase, options) {
   await page.getByLabel("Passphrase").fill(passphrase);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByTestId("signed-in-as").waitFor();
-  await page.getByRole("link", { name: "Children", exact: true }).click();
+  await section(page, "Children");
   await page.getByTestId("children-list").waitFor();
   return { context, page };
 }

@@ -96,3 +96,14 @@ export async function checkScreen(page, screen, shown, sizes = SIZES) {
   expect.soft(await focusHidden(page), `${screen}: keyboard focus shows`).toEqual([]);
   await page.setViewportSize(was);
 }
+
+// Goes to a section of the staff app the way a person would at this size: its tab on a tablet;
+// on a phone the bottom bar, or "More" and then it.
+export async function section(page, name) {
+  const sections = page.getByRole("navigation", { name: "Sections" });
+  const tab = sections.getByRole("link", { name, exact: true });
+  await sections.waitFor();
+  if (await tab.isVisible()) return tab.click();
+  await sections.getByRole("link", { name: "More", exact: true }).click();
+  await page.getByTestId("more-list").getByRole("link", { name: new RegExp(`^${name} `) }).click();
+}

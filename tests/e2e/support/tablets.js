@@ -1,12 +1,13 @@
 // Steps the multi-tablet stories share: enrolling a tablet with the manager's approval, and a
 // sync run started from the bar and waited for.
 import { expect } from "@playwright/test";
+import { section } from "./screens.js";
 
 export async function enrol(tablet, manager, name) {
-  await tablet.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(tablet, "Settings");
   await tablet.getByTestId("enrolment").getByRole("button", { name: "Enrol this tablet" }).click();
   const code = await tablet.getByTestId("enrol-code").textContent();
-  await manager.getByRole("link", { name: "Settings", exact: true }).click();
+  await section(manager, "Settings");
   const waiting = manager.getByTestId("tablets").locator('li[data-status="pending"]');
   await expect(waiting).toHaveCount(1);
   await waiting.getByLabel("Code shown on the tablet").fill(code);
