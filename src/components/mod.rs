@@ -1,6 +1,7 @@
 //! Reusable pieces of screens.
 
 pub mod auto_lock;
+pub mod child_face;
 pub mod deletions;
 pub mod family_notes;
 pub mod field;

@@ -2,6 +2,7 @@
 
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
+use crate::components::child_face::ChildFace;
 use crate::components::field::Field;
 use crate::components::form_errors::FormErrors;
 use crate::components::notice::ErrorNotice;
@@ -185,7 +186,7 @@ fn child_card(child: Child) -> impl IntoView {
     let today = today();
     view! {
         <li class="card child">
-            <h2>{format!("{} {}", child.first_name, child.surname)}</h2>
+            <h2 class="with-face"><ChildFace child=child.clone()/>{format!("{} {}", child.first_name, child.surname)}</h2>
             <p>{format!("{} · born {}", age_label(child.date_of_birth, today), format_uk(child.date_of_birth))}</p>
             <p class="muted">{format!("Key person: {} · started {}", child.key_person_name, format_uk(child.start_date))}</p>
             {burrow_core::leaving::badge(child.leaving_date, today).map(|t| view! { <p><span class="badge" data-testid="leaving">{t}</span></p> })}

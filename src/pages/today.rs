@@ -2,6 +2,7 @@
 //! children, those not observed lately first, and what their families sent ("From families").
 
 use crate::auth::use_auth;
+use crate::components::child_face::ChildFace;
 use crate::components::family_notes::FamilyNotes;
 use crate::components::shell::Shell;
 use crate::known::known;
@@ -217,7 +218,7 @@ pub fn TodayPage() -> impl IntoView {
                                         let quiet = is_quiet(last, today, QUIET_DAYS);
                                         view! {
                                             <li class:quiet=quiet>
-                                                <strong>{format!("{} {}", c.first_name, c.surname)}</strong>
+                                                <strong class="with-face"><ChildFace child=c.clone()/>{format!("{} {}", c.first_name, c.surname)}</strong>
                                                 <span class="muted">{format!(" · {}", ago(last, today))}</span>
                                                 {quiet.then(|| view! { <span class="badge">"Due an observation"</span> })}
                                                 {burrow_core::leaving::badge(c.leaving_date, today).map(|t| view! { <span class="badge" data-testid="leaving">{t}</span> })}

@@ -175,6 +175,7 @@ mod tests {
             key_person_name: "Priya Shah".into(),
             high_risk: false,
             leaving_date: None,
+            picture: None,
         };
         let body = serde_json::to_vec(&row).unwrap();
         store

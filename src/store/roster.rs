@@ -50,6 +50,7 @@ mod tests {
             key_person_name: "Priya Shah".into(),
             high_risk: false,
             leaving_date: None,
+            picture: None,
         }
     }
 

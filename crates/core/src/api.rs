@@ -227,6 +227,17 @@ pub struct Child {
     /// The child's last day at the setting, once a manager has recorded it.
     #[serde(default)]
     pub leaving_date: Option<NaiveDate>,
+    /// The photo shown for them on staff lists (core::child_picture), once one is chosen.
+    #[serde(default)]
+    pub picture: Option<Uuid>,
+}
+
+/// `PUT /api/children/{id}/picture`: their key person or a manager chooses the photo shown for a
+/// child on staff lists, or takes it away (`null`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChildPictureRequest {
+    pub photo: Option<Uuid>,
 }
 
 /// `PUT /api/children/{id}/leaving`: a manager or deputy records a child's last day, changes

@@ -72,10 +72,12 @@ pub enum Action {
     RestoredFromBackup,
     /// A tablet sent back records a restored server had lost (with the server's receipts).
     ResentAfterRestore,
+    /// A child's own picture on staff lists chosen or taken away (issue 20).
+    ChildPictureChosen,
 }
 
 impl Action {
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 41] = [
         Action::SignedIn,
         Action::SignInRefused,
         Action::WrongPassphraseOnTablet,
@@ -116,6 +118,7 @@ impl Action {
         Action::BackupMade,
         Action::RestoredFromBackup,
         Action::ResentAfterRestore,
+        Action::ChildPictureChosen,
     ];
 
     pub fn code(self) -> &'static str {
@@ -160,6 +163,7 @@ impl Action {
             Action::BackupMade => "backup_made",
             Action::RestoredFromBackup => "restored_from_backup",
             Action::ResentAfterRestore => "resent_after_restore",
+            Action::ChildPictureChosen => "child_picture_chosen",
         }
     }
 
@@ -226,6 +230,7 @@ impl Action {
             Action::BackupMade => "Backup made",
             Action::RestoredFromBackup => "Server restored from a backup",
             Action::ResentAfterRestore => "Records sent back by a tablet after a restore",
+            Action::ChildPictureChosen => "A child's picture for staff lists chosen, or taken away",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod api;
 pub mod audit;
 pub mod backup;
 pub mod child;
+pub mod child_picture;
 pub mod codes;
 pub mod consent;
 pub mod dates;

@@ -117,6 +117,7 @@ mod tests {
             key_person_name: "Priya Shah".into(),
             high_risk: false,
             leaving_date: None,
+            picture: None,
         };
         let out = carried(&ava);
         assert_eq!((out.id, out.first_name.as_str()), (ava.id, "Ava"));

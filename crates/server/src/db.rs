@@ -356,6 +356,11 @@ const MIGRATIONS: &[&str] = &[
     -- The newest sync sequence number a restored folder held from its backup.
     ALTER TABLE server_history ADD COLUMN restored_at_seq INTEGER;
 "#,
+    r#"
+    -- A child's own picture on staff lists (issue 20): the id of a photo of them alone, chosen
+    -- by their key person or a manager (core::child_picture).
+    ALTER TABLE children ADD COLUMN picture TEXT;
+"#,
 ];
 
 impl Db {

@@ -8,6 +8,7 @@ mod tags;
 
 use crate::auth::use_auth;
 use crate::autosave::{Autosave, saved_note};
+use crate::components::child_face::ChildFace;
 use crate::components::receipt::ReceiptLine;
 use crate::lock::use_lock;
 use crate::pages::children::load as load_children;
@@ -400,6 +401,7 @@ pub fn ObservePage() -> impl IntoView {
                                         });
                                         persist();
                                     }/>
+                                <ChildFace child=c.clone()/>
                                 {format!("{} {}", c.first_name, c.surname)}
                             </label></li>
                         }

@@ -23,6 +23,7 @@ use uuid::Uuid;
 mod camera_card;
 mod faces;
 mod taken;
+mod use_picture;
 
 fn chosen_from(query: &str) -> Vec<Uuid> {
     query

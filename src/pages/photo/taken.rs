@@ -3,6 +3,7 @@
 //! photographer can mark the faces on a photo of more than one child there (`faces`).
 
 use super::faces::{FaceChild, MarkFaces};
+use super::use_picture::UseAsPicture;
 use crate::auth::use_auth;
 use crate::lock::use_lock;
 use crate::store::photos;
@@ -131,6 +132,11 @@ pub fn Taken(
             } else {
                 let markable = may_mark(&record);
                 let marked = record.regions.len();
+                // A photo of one child may become their picture on the lists.
+                let alone = match record.children.as_slice() {
+                    [only] => faces.run(record.clone()).into_iter().find(|c| c.id == *only),
+                    _ => None,
+                };
                 view! {
                     <figure class="photo-full" data-testid="photo-full">
                         <img src=url alt="The photo, full size"/>
@@ -141,6 +147,7 @@ pub fn Taken(
                             {markable.then(|| view! {
                                 <button class="button" on:click=move |_| marking.set(true)>"Mark faces"</button>
                             })}
+                            {alone.map(|c| view! { <UseAsPicture photo=record.id child=c.id first_name=c.first_name/> })}
                             <button class="button quiet" on:click=move |_| close()>"Close the photo"</button>
                         </figcaption>
                     </figure>

@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use burrow_core::api::{Child, NewChildRequest};
 use burrow_core::child::validate_new_child;
+use burrow_core::child_picture;
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -23,7 +24,28 @@ pub async fn list(
     _: SignedIn,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<Child>>, AppError> {
-    Ok(Json(state.db.call(|c| Ok(store::list_children(c)?)).await?))
+    let today = today_in_england();
+    let children = state
+        .db
+        .call(move |c| {
+            let mut children = store::list_children(c)?;
+            // A chosen picture goes out only while it may be shown: consent withdrawn or lapsed
+            // since, or the child flagged, and the tablets show initials.
+            let consents: Vec<_> = store::all_consents(c)?
+                .into_iter()
+                .map(|e| e.record)
+                .collect();
+            for child in &mut children {
+                if child.picture.is_some()
+                    && !child_picture::may_show(child.id, child.high_risk, &consents, today)
+                {
+                    child.picture = None;
+                }
+            }
+            Ok(children)
+        })
+        .await?;
+    Ok(Json(children))
 }
 
 pub async fn add(

@@ -4,6 +4,7 @@ mod addresses;
 mod audit;
 mod backups;
 mod certificate;
+mod child_picture;
 mod children;
 mod consents;
 mod deletions;
@@ -136,6 +137,10 @@ pub fn api_router() -> Router<AppState> {
             axum::routing::put(high_risk::flag),
         )
         .route("/children/{id}/leaving", axum::routing::put(leaving::set))
+        .route(
+            "/children/{id}/picture",
+            axum::routing::put(child_picture::set),
+        )
         .route("/children/{id}/posterity", get(posterity::list))
         .route(
             "/children/{id}/posterity/{photo}",

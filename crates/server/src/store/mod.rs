@@ -352,7 +352,7 @@ pub fn insert_child(
 }
 
 pub fn list_children(conn: &Connection) -> rusqlite::Result<Vec<Child>> {
-    let mut stmt = conn.prepare_cached("SELECT c.id, c.first_name, c.surname, c.date_of_birth, c.start_date, c.key_person_id, s.name, c.high_risk, c.leaving_date
+    let mut stmt = conn.prepare_cached("SELECT c.id, c.first_name, c.surname, c.date_of_birth, c.start_date, c.key_person_id, s.name, c.high_risk, c.leaving_date, c.picture
          FROM children c JOIN staff s ON s.id = c.key_person_id
          ORDER BY c.first_name COLLATE NOCASE, c.surname COLLATE NOCASE")?;
     stmt.query_map([], |r| {
@@ -366,9 +366,21 @@ pub fn list_children(conn: &Connection) -> rusqlite::Result<Vec<Child>> {
             key_person_name: r.get(6)?,
             high_risk: r.get(7)?,
             leaving_date: r.get(8)?,
+            picture: r.get(9)?,
         })
     })?
     .collect()
+}
+
+/// The photo shown for a child on staff lists, or none.
+pub fn set_child_picture(
+    conn: &Connection,
+    child: Uuid,
+    photo: Option<Uuid>,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE children SET picture = ?2 WHERE id = ?1")?
+        .execute(params![child, photo])?;
+    Ok(())
 }
 
 /// A child's consent history, oldest first, with the name of who recorded each answer.
