@@ -17,6 +17,11 @@ pub fn ChildFace(child: Child) -> impl IntoView {
     let lock = use_lock();
     let letters = initials(&child.first_name, &child.surname);
     let url = RwSignal::new(None::<String>);
+    // One handshake with the server for the whole screen (the shell provides it), for the
+    // pictures the half-term purge took off this tablet.
+    let server = use_context::<StoredValue<FromServer, LocalStorage>>()
+        .and_then(|s| s.try_get_value())
+        .unwrap_or_default();
     if let (Some(photo), Some(keys)) = (child.picture, lock.keys()) {
         spawn_local(async move {
             let Ok(store) = tablet::open().await else {
@@ -25,7 +30,6 @@ pub fn ChildFace(child: Child) -> impl IntoView {
             let Ok(Some(record)) = photos::record(&store, &keys, photo).await else {
                 return;
             };
-            let server = FromServer::default();
             if let Some(Picture::Url(shown)) =
                 picture::of(&store, &keys, &server, &record, false).await
                 // The list left the screen meanwhile: let the picture go at once.

@@ -14,6 +14,8 @@ use leptos::task::spawn_local;
 pub fn Shell(children: Children) -> impl IntoView {
     let auth = use_auth();
     let lock = use_lock();
+    // One handshake with the server per screen for pictures the tablet no longer holds.
+    provide_context(StoredValue::new_local(crate::picture::FromServer::default()));
     let sign_out_error = RwSignal::new(None::<String>);
     let setting = move || {
         auth.status.with(|s| {
