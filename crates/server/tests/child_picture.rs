@@ -8,21 +8,9 @@ use burrow_core::photo::PhotoRecord;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use support::device::{Tablet, upload_photo};
-use support::family::signed_in;
+use support::family::{consent, signed_in};
 use support::{TestServer, hash};
 use uuid::Uuid;
-
-async fn journal_photos(server: &TestServer, manager: &Client, child: Uuid, granted: bool) {
-    let r = manager
-        .post(server.url(&format!("/api/children/{child}/consents")))
-        .json(&json!({"purpose": "journal_photos", "granted": granted, "given_by": "Grace Okafor",
-            "how": {"kind": "signed_on_tablet"},
-            "review_by": (chrono::Utc::now().date_naive() + chrono::Duration::days(300)).to_string()}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-}
 
 async fn choose(
     server: &TestServer,
@@ -64,7 +52,7 @@ async fn a_child_s_picture_is_a_photo_of_them_alone_chosen_by_their_key_person_w
         server.child_id(&sam, "Ava").await,
         server.child_id(&sam, "Maya").await,
     );
-    journal_photos(&server, &sam, ava, true).await;
+    consent(&server, &sam, ava, "journal_photos", true).await;
 
     // Two photos on the server: Ava alone, and Ava with Maya.
     let tablet = Tablet::enrol(&server, &sam, "Room 2 tablet").await;
@@ -120,7 +108,7 @@ async fn a_child_s_picture_is_a_photo_of_them_alone_chosen_by_their_key_person_w
 
     // Ava's mum withdraws consent to photos in her journal: the lists show her initials again,
     // and the photo cannot be chosen again.
-    journal_photos(&server, &sam, ava, false).await;
+    consent(&server, &sam, ava, "journal_photos", false).await;
     assert_eq!(picture_listed(&server, &tom, ava).await, Value::Null);
     let (status, body) = choose(&server, &sam, ava, Some(alone.id)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -66,18 +66,6 @@ async fn push(tablet: &Tablet, who: &Client, server: &impl Base, ops: Vec<Value>
     answer["answers"].as_array().unwrap().clone()
 }
 
-async fn other_journals(server: &TestServer, manager: &Client, child: Uuid) {
-    let r = manager
-        .post(server.url(&format!("/api/children/{child}/consents")))
-        .json(&json!({"purpose": "other_journals", "granted": true, "given_by": "Daniel Williams",
-            "how": {"kind": "signed_on_tablet"},
-            "review_by": (chrono::Utc::now().date_naive() + chrono::Duration::days(300)).to_string()}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-}
-
 async fn options(server: &impl Base, sam: &Client, grace: u32) -> reqwest::Response {
     sam.put(server.url("/api/setting/options"))
         .json(&json!({"lock_after_minutes": 5, "validation_required": false, "deletion_grace_days": grace}))
@@ -198,7 +186,7 @@ async fn a_leavers_data_goes_from_the_server_group_entries_stay_for_the_others_a
         server.child_id(&sam, "Noah").await,
     );
     assert_eq!(options(&server, &sam, 30).await.status(), StatusCode::OK);
-    other_journals(&server, &sam, noah).await;
+    support::family::consent(&server, &sam, noah, "other_journals", true).await;
     let tablet = Tablet::enrol(&server, &sam, "Room 2 tablet").await;
     let office = Tablet::enrol(&server, &sam, "Office tablet").await;
 
@@ -667,7 +655,7 @@ async fn a_photo_kept_for_posterity_needs_every_childs_consent_for_displays_and_
         server.child_id(&sam, "Noah").await,
     );
     assert_eq!(options(&server, &sam, 30).await.status(), StatusCode::OK);
-    other_journals(&server, &sam, noah).await;
+    support::family::consent(&server, &sam, noah, "other_journals", true).await;
     let tablet = Tablet::enrol(&server, &sam, "Room 2 tablet").await;
     let (bytes, thumb) = (picture(W, H), picture(64, 48));
     upload_photo(&tablet, &priya, &server, &bytes).await;

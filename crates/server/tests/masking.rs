@@ -23,23 +23,6 @@ use uuid::Uuid;
 const W: u32 = 640;
 const H: u32 = 480;
 
-async fn other_journals(server: &TestServer, manager: &Client, child: Uuid, granted: bool) {
-    let r = manager
-        .post(server.url(&format!("/api/children/{child}/consents")))
-        .json(&json!({"purpose": "other_journals", "granted": granted, "given_by": "Daniel Williams",
-            "how": {"kind": "signed_on_tablet"},
-            "review_by": (chrono::Utc::now().date_naive() + chrono::Duration::days(300)).to_string()}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        r.status(),
-        StatusCode::CREATED,
-        "{}",
-        r.text().await.unwrap()
-    );
-}
-
 /// Pushes one op; returns its answer.
 async fn push(tablet: &Tablet, who: &Client, server: &TestServer, op: Value) -> Value {
     let body = serde_json::to_vec(&json!({ "ops": [op] })).unwrap();
@@ -179,7 +162,7 @@ async fn each_family_gets_the_group_photo_with_only_the_faces_it_may_not_see_blu
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     // Noah could be in a group photo when it was taken; his dad withdraws that afterwards.
-    other_journals(&server, &sam, noah, true).await;
+    support::family::consent(&server, &sam, noah, "other_journals", true).await;
 
     let tablet = Tablet::enrol(&server, &sam, "Room 2 tablet").await;
     let photo = group_photo();
@@ -240,7 +223,7 @@ async fn each_family_gets_the_group_photo_with_only_the_faces_it_may_not_see_blu
     )
     .await;
     assert_eq!(a["outcome"], "accepted", "{a}");
-    other_journals(&server, &sam, noah, false).await;
+    support::family::consent(&server, &sam, noah, "other_journals", false).await;
 
     let grace = parent_phone(&server, &sam, "Grace Okafor", &[ava]).await;
     let daniel = parent_phone(&server, &sam, "Daniel Williams", &[noah]).await;

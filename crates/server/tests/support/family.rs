@@ -100,3 +100,28 @@ pub async fn push_accepted(tablet: &Tablet, who: &Client, server: &TestServer, o
         assert_eq!(a["outcome"], "accepted", "{a}");
     }
 }
+
+/// A parent's answer for `purpose` ("journal_photos", "other_journals", …), recorded by a
+/// manager as signed on the tablet, for review in 300 days.
+pub async fn consent(
+    server: &TestServer,
+    manager: &Client,
+    child: Uuid,
+    purpose: &str,
+    granted: bool,
+) {
+    let r = manager
+        .post(server.url(&format!("/api/children/{child}/consents")))
+        .json(&json!({"purpose": purpose, "granted": granted, "given_by": "A parent",
+            "how": {"kind": "signed_on_tablet"},
+            "review_by": (chrono::Utc::now().date_naive() + chrono::Duration::days(300)).to_string()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
+}
