@@ -18,6 +18,7 @@ use crate::pages::{
     photo::PhotoPage,
     progress::ProgressPage,
     progress_check::ProgressCheckPage,
+    published::PublishedPage,
     settings::SettingsPage,
     setup::SetupPage,
     sign_in::SignInPage,
@@ -82,6 +83,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/audit") view=|| view! { <SignedInOnly><AuditPage/></SignedInOnly> }/>
             <Route path=path!("/more") view=|| view! { <SignedInOnly><MorePage/></SignedInOnly> }/>
             <Route path=path!("/sync") view=|| view! { <SignedInOnly><SyncPage/></SignedInOnly> }/>
+            <Route path=path!("/published") view=|| view! { <SignedInOnly><PublishedPage/></SignedInOnly> }/>
         </Routes>
     }
 }

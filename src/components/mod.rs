@@ -13,6 +13,7 @@ pub mod notice;
 pub mod offline;
 pub mod outing_card;
 pub mod passphrase_field;
+pub mod photo_thumb;
 pub mod posterity;
 pub mod receipt;
 pub mod select_field;

@@ -27,6 +27,12 @@ pub const MORE: &[(&str, &str, &str, bool)] = &[
         "Parents' phones and their children",
         true,
     ),
+    (
+        "/published",
+        "Published",
+        "Photos on displays, the website or social media",
+        true,
+    ),
     ("/staff", "Staff", "Who works here and their roles", false),
     (
         "/settings",
@@ -67,6 +73,7 @@ pub fn Nav() -> impl IntoView {
             <Show when=move || auth.may_manage()>
                 <A href="/validate" attr:class="beyond">"Validate"</A>
                 <A href="/families" attr:class="beyond">"Families"</A>
+                <A href="/published" attr:class="beyond">"Published"</A>
             </Show>
             <A href="/staff" attr:class="beyond">"Staff"</A>
             <A href="/settings" attr:class="beyond">"Settings"</A>

@@ -13,6 +13,7 @@ pub mod observe;
 pub mod photo;
 pub mod progress;
 pub mod progress_check;
+pub mod published;
 pub mod settings;
 pub mod setup;
 pub mod sign_in;

@@ -129,6 +129,64 @@ pub struct PosterityRequest {
     pub keep: bool,
 }
 
+/// `GET /api/publishing/photos?for=…`: a photo from the journals a manager might use beyond
+/// them (issue 21), with whether it may be, and why not, naming each child.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishCandidate {
+    /// The record, so the tablet can show its thumbnail (its own copy, or the server's).
+    pub record: crate::photo::PhotoRecord,
+    /// The children in it, by first name (for the manager only: never in what leaves).
+    pub children: Vec<String>,
+    /// Every reason it cannot be used for this purpose; empty if it can.
+    pub refused: Option<String>,
+    /// Already chosen for this purpose and not taken down.
+    pub in_use: bool,
+}
+
+/// `POST /api/published`: use this photo for this purpose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishRequest {
+    pub photo: Uuid,
+    pub used_for: crate::publishing::Use,
+}
+
+/// `GET /api/published`: a photo used beyond the journals, where, and whether it still may be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Published {
+    pub id: Uuid,
+    pub photo: Uuid,
+    pub used_for: crate::publishing::Use,
+    pub chosen_by: String,
+    pub chosen_at: DateTime<Utc>,
+    /// The name the file leaves with: the setting and the day, never a child.
+    pub file_name: String,
+    /// A caption to start from, naming no child.
+    pub caption: String,
+    /// The children in it, by first name, for the manager.
+    pub children: Vec<String>,
+    /// Faces masked in the file (the "no identifiable faces" policy).
+    pub masked: bool,
+    /// Why it no longer may be used (consent withdrawn or lapsed, a child flagged since).
+    pub no_longer: Option<String>,
+    pub taken_down: Option<TakenDown>,
+    /// The photo's record, for its thumbnail; None once the photo has been deleted.
+    pub record: Option<crate::photo::PhotoRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TakenDown {
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// `GET`/`PUT /api/publishing/policy`: the setting's policy for social media.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishingPolicy {
+    pub social_media: crate::publishing::FacesPolicy,
+}
+
 /// `GET /api/deletions`: a leaver's deletion as the manager's page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeletionSummary {
@@ -344,6 +402,9 @@ pub struct ParentAuditEntry {
     pub child: Uuid,
     /// The member of staff, or "you" for this parent's own phone.
     pub who: String,
+    /// Where a photo of the child was used or taken down from (issue 21).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_for: Option<crate::publishing::Use>,
 }
 
 /// At most this many attempts in one report (a tablet sends the rest next time).

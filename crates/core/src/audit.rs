@@ -74,10 +74,15 @@ pub enum Action {
     ResentAfterRestore,
     /// A child's own picture on staff lists chosen or taken away (issue 20).
     ChildPictureChosen,
+    /// A photo chosen for a display, the website or social media (issue 21), one entry per
+    /// child in it; the detail is the use.
+    PhotoPublished,
+    /// A published photo recorded as taken down by the manager, one entry per child.
+    PhotoTakenDown,
 }
 
 impl Action {
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 43] = [
         Action::SignedIn,
         Action::SignInRefused,
         Action::WrongPassphraseOnTablet,
@@ -119,6 +124,8 @@ impl Action {
         Action::RestoredFromBackup,
         Action::ResentAfterRestore,
         Action::ChildPictureChosen,
+        Action::PhotoPublished,
+        Action::PhotoTakenDown,
     ];
 
     pub fn code(self) -> &'static str {
@@ -164,6 +171,8 @@ impl Action {
             Action::RestoredFromBackup => "restored_from_backup",
             Action::ResentAfterRestore => "resent_after_restore",
             Action::ChildPictureChosen => "child_picture_chosen",
+            Action::PhotoPublished => "photo_published",
+            Action::PhotoTakenDown => "photo_taken_down",
         }
     }
 
@@ -180,6 +189,8 @@ impl Action {
                 | Action::ParentNoteBroughtIn
                 | Action::LeavingDateSet
                 | Action::LeavingCancelled
+                | Action::PhotoPublished
+                | Action::PhotoTakenDown
         )
     }
 
@@ -231,6 +242,8 @@ impl Action {
             Action::RestoredFromBackup => "Server restored from a backup",
             Action::ResentAfterRestore => "Records sent back by a tablet after a restore",
             Action::ChildPictureChosen => "A child's picture for staff lists chosen, or taken away",
+            Action::PhotoPublished => "A photo chosen for a display, the website or social media",
+            Action::PhotoTakenDown => "A published photo taken down",
         }
     }
 }

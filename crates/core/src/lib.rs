@@ -30,6 +30,7 @@ pub mod passphrase;
 pub mod photo;
 pub mod progress;
 pub mod progress_check;
+pub mod publishing;
 pub mod receipt;
 pub mod retention;
 pub mod staff;

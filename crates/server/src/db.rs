@@ -361,6 +361,31 @@ const MIGRATIONS: &[&str] = &[
     -- by their key person or a manager (core::child_picture).
     ALTER TABLE children ADD COLUMN picture TEXT;
 "#,
+    r#"
+    -- Photos used beyond the journals (issue 21): on a display, the website or social media,
+    -- chosen by a manager or deputy under core::publishing. `n` numbers the day's files; the
+    -- children in each are listed apart, so a leaver's deletion takes their row and nothing else.
+    CREATE TABLE published (
+        id BLOB PRIMARY KEY,
+        photo_id BLOB NOT NULL,
+        used_for TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        file_name TEXT NOT NULL,
+        caption TEXT NOT NULL,
+        masked INTEGER NOT NULL,
+        chosen_by BLOB NOT NULL REFERENCES staff (id),
+        chosen_at TEXT NOT NULL,
+        taken_down_by BLOB REFERENCES staff (id),
+        taken_down_at TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE published_children (
+        published_id BLOB NOT NULL REFERENCES published (id),
+        child_id BLOB NOT NULL,
+        PRIMARY KEY (published_id, child_id)
+    ) WITHOUT ROWID;
+    -- The setting's policy for social media (core::publishing::FacesPolicy).
+    ALTER TABLE setting ADD COLUMN social_media_faces TEXT NOT NULL DEFAULT 'with_consent';
+"#,
 ];
 
 impl Db {

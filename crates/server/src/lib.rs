@@ -12,6 +12,7 @@ pub mod csp;
 pub mod db;
 pub mod deletion;
 pub mod demo;
+pub mod display_sheet;
 pub mod embedded;
 pub mod error;
 pub mod extract;

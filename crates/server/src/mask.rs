@@ -45,23 +45,47 @@ const MAX_SIDE: u32 = 4 * LONG_EDGE;
 
 /// The photo with each of `faces` made unrecognisable, as a new JPEG.
 pub fn mask(jpeg: &[u8], faces: &[FaceRegion]) -> Result<Vec<u8>, MaskError> {
+    let mut img = decode(jpeg)?;
+    mask_faces(&mut img, faces);
+    encode(&img)
+}
+
+/// A copy to use beyond the journals (issue 21): the given faces made unrecognisable, no longer
+/// than `long_edge` on its longer side, re-encoded with nothing but its pixels.
+pub fn for_use(jpeg: &[u8], faces: &[FaceRegion], long_edge: u32) -> Result<Vec<u8>, MaskError> {
+    let mut img = decode(jpeg)?;
+    mask_faces(&mut img, faces);
+    if img.width().max(img.height()) > long_edge {
+        let (w, h) = burrow_core::photo::scaled(img.width(), img.height(), long_edge);
+        img = image::imageops::resize(&img, w, h, image::imageops::FilterType::Triangle);
+    }
+    encode(&img)
+}
+
+fn decode(jpeg: &[u8]) -> Result<RgbImage, MaskError> {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
     let mut reader = ImageReader::with_format(Cursor::new(jpeg), ImageFormat::Jpeg);
     reader.limits(limits);
-    let mut img = reader.decode().map_err(MaskError::Decode)?.to_rgb8();
+    Ok(reader.decode().map_err(MaskError::Decode)?.to_rgb8())
+}
+
+fn mask_faces(img: &mut RgbImage, faces: &[FaceRegion]) {
     for face in faces {
         if let Some(area) = Area::around(face, img.width(), img.height()) {
-            pixelate(&mut img, area);
+            pixelate(img, area);
             for _ in 0..BLUR_PASSES {
-                box_blur(&mut img, area, area.block() / 2);
+                box_blur(img, area, area.block() / 2);
             }
         }
     }
+}
+
+fn encode(img: &RgbImage) -> Result<Vec<u8>, MaskError> {
     let mut out = Vec::new();
     JpegEncoder::new_with_quality(&mut out, QUALITY)
-        .encode_image(&img)
+        .encode_image(img)
         .map_err(MaskError::Encode)?;
     Ok(out)
 }

@@ -8,7 +8,7 @@ import { startServer } from "../support/server.js";
 import { LANDSCAPE, PHONE, PORTRAIT, checkScreen } from "../support/screens.js";
 
 const PASSPHRASE = "teapot river lantern";
-const MANAGER_TABS = ["Today", "Children", "Observe", "Photo", "Consent", "Validate", "Families", "Staff", "Settings"];
+const MANAGER_TABS = ["Today", "Children", "Observe", "Photo", "Consent", "Validate", "Families", "Published", "Staff", "Settings"];
 
 let server;
 test.beforeAll(async () => {
@@ -60,7 +60,7 @@ test("a tablet shows every section as a tab, in view, either way round", async (
   const page = await context.newPage();
   await signIn(page, "Priya Shah");
   await expect(sections(page).getByRole("link").filter({ visible: true })).toHaveText(
-    MANAGER_TABS.filter((t) => t !== "Validate" && t !== "Families"),
+    MANAGER_TABS.filter((t) => !["Validate", "Families", "Published"].includes(t)),
   );
   await context.close();
 });
@@ -81,7 +81,7 @@ test("a phone has the daily four and More in a bar at the bottom, in reach of a 
   // "More" holds the rest, a manager's too, and is the current place while in one of them.
   await sections(page).getByRole("link", { name: "More" }).click();
   const more = page.getByTestId("more-list").getByRole("link");
-  const names = ["Consent", "Validate", "Families", "Staff", "Settings", "Sync", "Audit log"];
+  const names = ["Consent", "Validate", "Families", "Published", "Staff", "Settings", "Sync", "Audit log"];
   await expect(more).toHaveCount(names.length);
   for (const [i, name] of names.entries()) await expect(more.nth(i)).toHaveAccessibleName(new RegExp(`^${name} `));
   await page.getByTestId("more-list").getByRole("link", { name: /^Staff / }).click();
@@ -149,6 +149,8 @@ test("every staff screen fits a phone and a tablet, can be touched and read by e
   await checkScreen(page, "Validate", page.getByRole("heading", { level: 1 }));
   await go(page, "Families");
   await checkScreen(page, "Families", page.getByRole("heading", { level: 1 }));
+  await go(page, "Published");
+  await checkScreen(page, "Published", page.getByRole("heading", { name: "Choose a photo" }));
   await go(page, "Settings");
   await checkScreen(page, "Settings", page.getByTestId("audit-link"));
   await go(page, "Audit log");

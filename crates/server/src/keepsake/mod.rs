@@ -6,7 +6,7 @@
 pub mod archive;
 pub mod pdf;
 pub mod resume;
-mod shape;
+pub(crate) mod shape;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;

@@ -25,11 +25,11 @@ const WIDTH: f32 = PAGE_W - 2.0 * MARGIN;
 const BODY: f32 = 11.0;
 const PHOTO_MAX_H: f32 = 340.0;
 
-fn regular() -> &'static [u8] {
+pub(crate) fn regular() -> &'static [u8] {
     typst_assets::fonts().next().unwrap_or_default()
 }
 
-fn bold() -> &'static [u8] {
+pub(crate) fn bold() -> &'static [u8] {
     typst_assets::fonts().nth(1).unwrap_or_default()
 }
 

@@ -18,6 +18,7 @@ mod parent_photos;
 mod parents;
 mod photos;
 mod posterity;
+mod publishing;
 mod retention;
 mod session;
 mod setup;
@@ -149,6 +150,18 @@ pub fn api_router() -> Router<AppState> {
         .route("/children/{id}/keepsake.pdf", get(keepsake::staff_pdf))
         .route("/children/{id}/keepsake.zip", get(keepsake::staff_zip))
         .route("/photo-records/{id}/sign-off", post(high_risk::sign_off))
+        .route("/publishing/photos", get(publishing::candidates))
+        .route(
+            "/publishing/policy",
+            get(publishing::policy).put(publishing::set_policy),
+        )
+        .route("/published", get(publishing::list).post(publishing::choose))
+        .route(
+            "/published/display-sheet.pdf",
+            get(publishing::display_sheet),
+        )
+        .route("/published/{id}/file", get(publishing::file))
+        .route("/published/{id}/taken-down", post(publishing::taken_down))
         .route("/consents", get(consents::setting_overview))
         .route("/consent-records", get(consents::records))
         .route("/setting/options", get(options::get).put(options::put))

@@ -344,6 +344,13 @@ pub async fn trail(
                         action: e.action,
                         child,
                         who,
+                        used_for: match e.action {
+                            Action::PhotoPublished | Action::PhotoTakenDown => e
+                                .detail
+                                .as_deref()
+                                .and_then(burrow_core::publishing::Use::parse),
+                            _ => None,
+                        },
                     });
                 }
             }

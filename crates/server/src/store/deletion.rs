@@ -142,6 +142,11 @@ pub fn remove_child_rows(
 ) -> rusqlite::Result<(u32, u32, u32, Vec<Uuid>)> {
     let mut revoked = Vec::new();
     let consents = conn.execute("DELETE FROM consents WHERE child_id = ?1", params![child])? as u32;
+    // Photos used beyond the journals keep their record, without the leaver's name on it.
+    conn.execute(
+        "DELETE FROM published_children WHERE child_id = ?1",
+        params![child],
+    )?;
     let notes = conn.execute(
         "DELETE FROM parent_notes WHERE child_id = ?1",
         params![child],

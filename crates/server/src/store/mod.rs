@@ -10,6 +10,7 @@ pub mod leaving;
 pub mod parent_notes;
 pub mod parents;
 pub mod photos;
+pub mod publishing;
 pub mod retention;
 pub mod sync;
 
