@@ -7,50 +7,91 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
-/// The sections a phone reaches through "More", with what each is for.
-pub const MORE: &[(&str, &str, &str, bool)] = &[
-    (
+/// A section beyond the daily four: where it is, its name, what it is for (on More), and who
+/// sees it and where.
+pub struct Section {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub what: &'static str,
+    pub managers_only: bool,
+    /// A tab on a tablet too; otherwise reached from Settings there.
+    pub tab: bool,
+}
+
+const fn section(
+    href: &'static str,
+    label: &'static str,
+    what: &'static str,
+    managers_only: bool,
+    tab: bool,
+) -> Section {
+    Section {
+        href,
+        label,
+        what,
+        managers_only,
+        tab,
+    }
+}
+
+/// The sections a phone reaches through "More" (and a tablet through its tabs), in order. A new
+/// section is added here once.
+pub const MORE: &[Section] = &[
+    section(
         "/consents",
         "Consent",
         "What each family has agreed to",
         false,
+        true,
     ),
-    (
+    section(
         "/validate",
         "Validate",
         "Observations waiting for a manager",
         true,
+        true,
     ),
-    (
+    section(
         "/families",
         "Families",
         "Parents' phones and their children",
         true,
+        true,
     ),
-    (
+    section(
         "/published",
         "Published",
         "Photos on displays, the website or social media",
         true,
+        true,
     ),
-    ("/staff", "Staff", "Who works here and their roles", false),
-    (
+    section(
+        "/staff",
+        "Staff",
+        "Who works here and their roles",
+        false,
+        true,
+    ),
+    section(
         "/settings",
         "Settings",
         "This tablet, photos, backups and more",
         false,
+        true,
     ),
-    (
+    section(
         "/sync",
         "Sync",
         "What this tablet has sent and what was refused",
         false,
+        false,
     ),
-    (
+    section(
         "/audit",
         "Audit log",
         "Everything that matters, kept unchangeable",
         true,
+        false,
     ),
 ];
 
@@ -61,7 +102,7 @@ pub fn Nav() -> impl IntoView {
     // On a phone, "More" is the current place whenever the page is one of its sections.
     let in_more = move || {
         let path = location.pathname.get();
-        path == "/more" || MORE.iter().any(|(href, ..)| path.starts_with(href))
+        path == "/more" || MORE.iter().any(|s| path.starts_with(s.href))
     };
     view! {
         <nav class="tabs" aria-label="Sections">
@@ -69,14 +110,18 @@ pub fn Nav() -> impl IntoView {
             <A href="/children"><Icon path=CHILDREN/><span>"Children"</span></A>
             <A href="/observe"><Icon path=OBSERVE/><span>"Observe"</span></A>
             <A href="/photo"><Icon path=PHOTO/><span>"Photo"</span></A>
-            <A href="/consents" attr:class="beyond">"Consent"</A>
-            <Show when=move || auth.may_manage()>
-                <A href="/validate" attr:class="beyond">"Validate"</A>
-                <A href="/families" attr:class="beyond">"Families"</A>
-                <A href="/published" attr:class="beyond">"Published"</A>
-            </Show>
-            <A href="/staff" attr:class="beyond">"Staff"</A>
-            <A href="/settings" attr:class="beyond">"Settings"</A>
+            {MORE
+                .iter()
+                .filter(|s| s.tab)
+                .map(|s| {
+                    let managers_only = s.managers_only;
+                    view! {
+                        <Show when=move || !managers_only || auth.may_manage()>
+                            <A href=s.href attr:class="beyond">{s.label}</A>
+                        </Show>
+                    }
+                })
+                .collect_view()}
             <a href="/more" class="more" aria-current=move || in_more().then_some("page")>
                 <Icon path=MORE_DOTS/><span>"More"</span>
             </a>

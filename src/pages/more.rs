@@ -16,13 +16,13 @@ pub fn MorePage() -> impl IntoView {
             <ul class="card more-list" data-testid="more-list">
                 {MORE
                     .iter()
-                    .filter(|(.., managers_only)| manager || !managers_only)
-                    .map(|(href, label, what, _)| view! {
+                    .filter(|s| manager || !s.managers_only)
+                    .map(|s| view! {
                         <li>
-                            <a href=*href>
-                                <span class="more-label">{*label}</span>
+                            <a href=s.href>
+                                <span class="more-label">{s.label}</span>
                                 " "
-                                <span class="more-what">{*what}</span>
+                                <span class="more-what">{s.what}</span>
                             </a>
                         </li>
                     })

@@ -45,9 +45,7 @@ pub fn may_choose(
     consents: &[ConsentRecord],
     today: NaiveDate,
 ) -> Result<(), PictureRefused> {
-    if choice.by != choice.key_person && !choice.role.may_manage_setting() {
-        return Err(PictureRefused::NotTheirs);
-    }
+    may_take_away(choice.by, choice.role, choice.key_person)?;
     if choice.in_photo != [choice.child] {
         return Err(PictureRefused::NotAlone);
     }
@@ -56,6 +54,14 @@ pub fn may_choose(
     }
     if !may_show(choice.child, false, consents, today) {
         return Err(PictureRefused::NoConsent);
+    }
+    Ok(())
+}
+
+/// Whether this person may take a child's picture away: their key person or a manager.
+pub fn may_take_away(by: Uuid, role: Role, key_person: Uuid) -> Result<(), PictureRefused> {
+    if by != key_person && !role.may_manage_setting() {
+        return Err(PictureRefused::NotTheirs);
     }
     Ok(())
 }
@@ -103,6 +109,18 @@ mod tests {
             recorded_at: Utc.with_ymd_and_hms(2027, 3, at, 9, 0, 0).unwrap(),
             review_by,
         }
+    }
+
+    #[test]
+    fn only_the_key_person_or_a_manager_takes_a_picture_away() {
+        let (priya, tom, sam) = (Uuid::from_u128(3), Uuid::from_u128(4), Uuid::from_u128(5));
+        assert_eq!(may_take_away(priya, Role::Practitioner, priya), Ok(()));
+        assert_eq!(may_take_away(sam, Role::Manager, priya), Ok(()));
+        assert_eq!(may_take_away(sam, Role::Deputy, priya), Ok(()));
+        assert_eq!(
+            may_take_away(tom, Role::Practitioner, priya),
+            Err(PictureRefused::NotTheirs)
+        );
     }
 
     #[test]

@@ -601,6 +601,30 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_photo_in_use_no_longer_stands_once_a_family_withdraws_or_a_child_is_flagged() {
+        let mut kids = vec![kid(1, "Ava"), kid(2, "Maya")];
+        let mut consents: Vec<_> = kids
+            .iter()
+            .map(|k| answer(k.child, Purpose::Publicity, true, 1))
+            .collect();
+        assert!(no_longer_stands(&kids, Use::Website, SAM, None, &consents, day(10)).is_empty());
+        consents.push(answer(kids[1].child, Purpose::Publicity, false, 2));
+        let reasons = no_longer_stands(&kids, Use::Website, SAM, None, &consents, day(10));
+        assert_eq!(reasons.len(), 1);
+        assert_eq!(
+            reasons[0].to_string(),
+            "Maya: consent for the setting’s website or publicity was refused"
+        );
+        kids[0].high_risk = true;
+        let reasons = no_longer_stands(&kids, Use::Website, SAM, None, &consents, day(10));
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.child == kids[0].child && r.why == Why::HighRisk)
+        );
+    }
+
     fn arb_child() -> impl Strategy<Value = (bool, bool, u8, bool)> {
         // high-risk, face marked, consent (0 none, 1 granted, 2 refused, 3 lapsed), not today
         (

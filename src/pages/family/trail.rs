@@ -34,7 +34,7 @@ pub fn Trail(trail: Vec<ParentAuditEntry>, names: Vec<(Uuid, String)>) -> impl I
                         Some(what) => view! {
                             <li data-testid="trail-published">
                                 <span class="when">{when}</span>" "
-                                {what}" ("<strong>{e.who}</strong>")"
+                                <strong>{e.who}</strong>": "{what}
                             </li>
                         }.into_any(),
                         None => view! {

@@ -64,8 +64,9 @@ pub fn UsedList(changed: RwSignal<u32>) -> impl IntoView {
                                         <button class="button danger" on:click=move |_| take_down(id)>"I have taken it down"</button>
                                     }.into_any(),
                                     (None, None) => view! {
+                                        <p class="muted file-name">"The file: "{p.file_name.clone()}</p>
                                         <a class="button primary" href=format!("/api/published/{id}/file") download=p.file_name.clone() data-testid="published-download">
-                                            {format!("Download {}", p.file_name)}
+                                            "Download the photo"
                                         </a>
                                         <button class="button quiet" on:click=move |_| take_down(id)>"Record it taken down"</button>
                                     }.into_any(),

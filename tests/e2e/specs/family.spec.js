@@ -8,6 +8,7 @@ import { startServer } from "../support/server.js";
 import { scanProfile } from "../support/disk-scan.js";
 import { cleanUpAfterEach, openOnDisk, signedInOnDisk } from "../support/profile.js";
 import { enrol, syncNow } from "../support/tablets.js";
+import { familySync, linkParent, phone as phoneOf } from "../support/family.js";
 import { writeTexture } from "../support/texture.js";
 import { checkScreen, section } from "../support/screens.js";
 import { execFileSync } from "node:child_process";
@@ -18,37 +19,6 @@ import { join } from "node:path";
 const PASSPHRASE = "teapot river lantern";
 const GRACE_PASSPHRASE = "marble otter sunrise";
 const held = cleanUpAfterEach(test);
-
-async function linkParent(manager, name, child) {
-  await section(manager, "Families");
-  await manager.getByLabel("Their name").fill(name);
-  await manager.getByTestId("parent-children").getByLabel(child).check();
-  await manager.getByRole("button", { name: "Link and make a code" }).click();
-  const invite = manager.getByTestId("family-invite");
-  await expect(invite).toContainText(`${name} is linked`);
-  return (await invite.locator(".code").textContent()).trim();
-}
-
-async function phone(code, passphrase) {
-  const others = held.others;
-  const device = await openOnDisk(held);
-  others.push(device.profile);
-  const page = device.page;
-  await page.getByRole("link", { name: "Follow your child’s journal on your own phone" }).click();
-  await page.getByLabel("Invite code").fill(code);
-  await page.getByLabel("Passphrase", { exact: true }).fill(passphrase);
-  await page.getByLabel("Passphrase again").fill(passphrase);
-  await page.getByRole("button", { name: "Set up this phone" }).click();
-  await expect(page.getByRole("button", { name: "Sync now" })).toBeVisible();
-  return device;
-}
-
-async function familySync(page) {
-  await page.getByRole("button", { name: "Sync now" }).click();
-  const said = page.getByTestId("family-sync");
-  await expect(said).toBeVisible({ timeout: 30_000 });
-  return said;
-}
 
 test("an entry reaches its own child's parent after validation and no other family; the parent's comment reaches the key person", async () => {
   test.setTimeout(300_000);
@@ -66,8 +36,8 @@ test("an entry reaches its own child's parent after validation and no other fami
   const graceCode = await linkParent(sam, "Grace Okafor", "Ava Okafor");
   const danielCode = await linkParent(sam, "Daniel Williams", "Noah Williams");
   await expect(sam.getByTestId("families")).toContainText("Grace Okafor · Ava Okafor · phone not set up yet");
-  const grace = await phone(graceCode, GRACE_PASSPHRASE);
-  const daniel = await phone(danielCode, GRACE_PASSPHRASE);
+  const grace = await phoneOf(held, graceCode, GRACE_PASSPHRASE);
+  const daniel = await phoneOf(held, danielCode, GRACE_PASSPHRASE);
   await expect(grace.page.getByRole("heading", { name: "Ava’s journal" })).toBeVisible();
   await expect(daniel.page.getByRole("heading", { name: "Noah’s journal" })).toBeVisible();
   // A code works once.
@@ -261,8 +231,8 @@ test("a group photo reaches each family masked as its consents say", async () =>
   const sam = office.page;
   await enrol(priya, sam, "Room 2 tablet");
   await enrol(sam, sam, "Office tablet");
-  const grace = await phone(await linkParent(sam, "Grace Okafor", "Ava Okafor"), GRACE_PASSPHRASE);
-  const rubina = await phone(await linkParent(sam, "Rubina Begum", "Maya Begum"), GRACE_PASSPHRASE);
+  const grace = await phoneOf(held, await linkParent(sam, "Grace Okafor", "Ava Okafor"), GRACE_PASSPHRASE);
+  const rubina = await phoneOf(held, await linkParent(sam, "Rubina Begum", "Maya Begum"), GRACE_PASSPHRASE);
 
   // Priya photographs Ava and Maya together (both families agreed then) and marks their faces.
   const maya = [0.1, 0.2, 0.4, 0.7];

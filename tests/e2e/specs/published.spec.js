@@ -2,16 +2,20 @@
 // shared entry; Sam, the manager, chooses it for social media on his own tablet. Maya's family
 // has not answered for social media, so it is refused naming Maya. Once her mum says yes, it is
 // chosen and downloads as a file named for the setting and the day, with no metadata (exiftool)
-// and a social post's size. When her mum withdraws, the Published list says to take it down, the
+// and a social post's size; Ava's mum's phone shows where a photo of Ava went. When her mum withdraws, the Published list says to take it down, the
 // file is no longer offered, and Sam records that he took it down.
 import { test, expect } from "@playwright/test";
 import { startServer } from "../support/server.js";
 import { cleanUpAfterEach, signedInOnDisk } from "../support/profile.js";
 import { enrol, syncNow } from "../support/tablets.js";
+import { familySync, linkParent, phone } from "../support/family.js";
 import { checkScreen, section } from "../support/screens.js";
 import { execFileSync } from "node:child_process";
 
 const PASSPHRASE = "teapot river lantern";
+// The setting's own date, in London, as the server and the app reckon it.
+const iso = (d) => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(d);
+const uk = (d) => `${iso(d).slice(8, 10)}/${iso(d).slice(5, 7)}/${iso(d).slice(0, 4)}`;
 const held = cleanUpAfterEach(test);
 
 // The manager records a family's answer on the child's consent page, as the setting does.
@@ -38,6 +42,8 @@ test("a manager chooses a group photo for social media only with every child's c
   const sam = office.page;
   await enrol(priya, sam, "Room 2 tablet");
   await enrol(sam, sam, "Office tablet");
+  // Ava's mum follows her journal on her phone.
+  const grace = await phone(held, await linkParent(sam, "Grace Okafor", "Ava Okafor"), "marble otter sunrise");
 
   // A practitioner has no such section.
   await section(priya, "Today");
@@ -89,13 +95,14 @@ test("a manager chooses a group photo for social media only with every child's c
   await sam.getByLabel("Social media").check();
   await expect(sam.getByTestId("social-policy").getByLabel("Children may appear, with their family’s consent")).toBeChecked();
   await photo.getByRole("button", { name: "Use for social media" }).click();
-  const today = new Date().toISOString().slice(0, 10);
+  const today = iso(new Date());
   const fileName = `little-acorns-nursery-demo-${today}-1.jpg`;
   await expect(photo.getByRole("status")).toHaveText(`Chosen for the setting’s social media. Download it from the list above as ${fileName}.`);
   const used = sam.getByTestId("published-photo");
   await expect(used).toHaveCount(1);
   await expect(used).toContainText("Social media: Ava and Maya");
   await expect(used).toContainText("Chosen by Sam Patel");
+  await expect(used).toContainText(`The file: ${fileName}`);
   const caption = await used.locator("q").textContent();
   expect(caption).toMatch(/at Little Acorns Nursery \(demo\)\.$/);
   expect(caption).not.toMatch(/Ava|Maya/);
@@ -103,7 +110,7 @@ test("a manager chooses a group photo for social media only with every child's c
   // It downloads under the setting's name and the day, with no metadata, at a post's size.
   const [download] = await Promise.all([
     sam.waitForEvent("download"),
-    used.getByRole("link", { name: `Download ${fileName}` }).click(),
+    used.getByRole("link", { name: "Download the photo" }).click(),
   ]);
   expect(download.suggestedFilename()).toBe(fileName);
   const saved = await download.path();
@@ -126,9 +133,19 @@ test("a manager chooses a group photo for social media only with every child's c
   await expect(used.getByTestId("no-longer")).toHaveText(
     "No longer may be used. Maya: consent for social media was refused. Take it down from the setting’s social media, then record it here.",
   );
-  await expect(used.getByRole("link", { name: `Download ${fileName}` })).toHaveCount(0);
+  await expect(used.getByRole("link", { name: "Download the photo" })).toHaveCount(0);
   await checkScreen(sam, "Published, to take down", used);
   await used.getByRole("button", { name: "I have taken it down" }).click();
   await expect(used).toContainText("Taken down by Sam Patel on");
   await expect(sam.getByTestId("published-list").getByRole("alert")).toHaveCount(0);
+
+  // Ava's mum's phone, synced at the setting, says where a photo of Ava went and that it came
+  // down, in words; nothing of Maya.
+  await familySync(grace.page);
+  const trail = grace.page.getByTestId("family-trail").getByTestId("trail-published");
+  await expect(trail).toHaveCount(2);
+  await expect(trail.nth(0)).toContainText(`Sam Patel: A photo of Ava was taken down from the setting’s social media on ${uk(new Date())}.`);
+  await expect(trail.nth(1)).toContainText(`Sam Patel: A photo of Ava was chosen for the setting’s social media on ${uk(new Date())}.`);
+  await expect(grace.page.getByTestId("family-trail")).not.toContainText("Maya");
+  await checkScreen(grace.page, "A family's trail with a published photo", trail.first());
 });

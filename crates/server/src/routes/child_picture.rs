@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use burrow_core::api::{Child, ChildPictureRequest};
 use burrow_core::audit::Action;
-use burrow_core::child_picture::{Choice, PictureRefused, may_choose};
+use burrow_core::child_picture::{Choice, PictureRefused, may_choose, may_take_away};
 use chrono::Utc;
 use uuid::Uuid;
 
@@ -69,9 +69,7 @@ pub async fn set(
                     may_choose(choice, &consents, today).map_err(refused)?;
                 }
                 None => {
-                    if me.id != found.key_person_id && !me.role.may_manage_setting() {
-                        return Err(refused(PictureRefused::NotTheirs));
-                    }
+                    may_take_away(me.id, me.role, found.key_person_id).map_err(refused)?;
                 }
             }
             if found.picture != req.photo {

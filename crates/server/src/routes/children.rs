@@ -31,14 +31,13 @@ pub async fn list(
             let mut children = store::list_children(c)?;
             // A chosen picture goes out only while it may be shown: consent withdrawn or lapsed
             // since, or the child flagged, and the tablets show initials.
-            let consents: Vec<_> = store::all_consents(c)?
-                .into_iter()
-                .map(|e| e.record)
-                .collect();
-            for child in &mut children {
-                if child.picture.is_some()
-                    && !child_picture::may_show(child.id, child.high_risk, &consents, today)
-                {
+            // Only the answers of children with a picture are read (usually none).
+            for child in children.iter_mut().filter(|c| c.picture.is_some()) {
+                let consents: Vec<_> = store::consents_of(c, child.id)?
+                    .into_iter()
+                    .map(|e| e.record)
+                    .collect();
+                if !child_picture::may_show(child.id, child.high_risk, &consents, today) {
                     child.picture = None;
                 }
             }

@@ -1,0 +1,37 @@
+// A family's phone in a story: the manager links a parent to their child and gets the code,
+// the phone is set up with it on a profile of its own, and the phone syncs.
+import { expect } from "@playwright/test";
+import { openOnDisk } from "./profile.js";
+import { section } from "./screens.js";
+
+export async function linkParent(manager, name, child) {
+  await section(manager, "Families");
+  await manager.getByLabel("Their name").fill(name);
+  await manager.getByTestId("parent-children").getByLabel(child).check();
+  await manager.getByRole("button", { name: "Link and make a code" }).click();
+  const invite = manager.getByTestId("family-invite");
+  await expect(invite).toContainText(`${name} is linked`);
+  return (await invite.locator(".code").textContent()).trim();
+}
+
+// A phone set up with `code`; its profile is removed with `held.others` after the test.
+export async function phone(held, code, passphrase) {
+  const others = held.others;
+  const device = await openOnDisk(held);
+  others.push(device.profile);
+  const page = device.page;
+  await page.getByRole("link", { name: "Follow your child’s journal on your own phone" }).click();
+  await page.getByLabel("Invite code").fill(code);
+  await page.getByLabel("Passphrase", { exact: true }).fill(passphrase);
+  await page.getByLabel("Passphrase again").fill(passphrase);
+  await page.getByRole("button", { name: "Set up this phone" }).click();
+  await expect(page.getByRole("button", { name: "Sync now" })).toBeVisible();
+  return device;
+}
+
+export async function familySync(page) {
+  await page.getByRole("button", { name: "Sync now" }).click();
+  const said = page.getByTestId("family-sync");
+  await expect(said).toBeVisible({ timeout: 30_000 });
+  return said;
+}
