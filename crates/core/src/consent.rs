@@ -255,7 +255,8 @@ pub enum CaptureRefused {
     Reasons(Vec<Refusal>),
 }
 
-fn join(reasons: &[Refusal]) -> String {
+/// Reasons as one run of sentences, without the last full stop: "Ava: … . Maya: …".
+pub(crate) fn join<T: fmt::Display>(reasons: &[T]) -> String {
     reasons
         .iter()
         .map(ToString::to_string)

@@ -6,7 +6,7 @@
 //! faces" policy for social media, every face masked, so a child whose face is not marked stops
 //! it. What leaves is named for the setting and the day, never a child.
 
-use crate::consent::{ConsentRecord, Purpose, Standing, standing};
+use crate::consent::{ConsentRecord, Purpose, Standing, join, standing};
 use crate::dates::format_uk;
 use crate::eyfs;
 use crate::staff::Role;
@@ -156,6 +156,10 @@ pub enum Why {
     HighRisk,
     /// Flagged high-risk: on a display only once a second manager has signed the photo off.
     NeedsSignOff,
+    /// Flagged high-risk, and the manager choosing signed the photo off: another must choose.
+    SignedOffByChooser,
+    /// The setting's policy is now "no identifiable faces", and this went out unmasked.
+    FaceShown,
     NotThatDay,
     /// "No identifiable faces", and this child's face is not marked, so it cannot be masked.
     FaceNotMarked,
@@ -189,6 +193,14 @@ impl fmt::Display for Refusal {
                 f,
                 "{name} is flagged high-risk: a second manager must sign this photo off before it goes on a display"
             ),
+            Why::SignedOffByChooser => write!(
+                f,
+                "{name} is flagged high-risk and this photo was signed off by the manager choosing it: another manager or deputy must choose it for a display"
+            ),
+            Why::FaceShown => write!(
+                f,
+                "{name}’s face shows, and the setting’s policy is now that no child’s face may be identifiable on social media"
+            ),
             Why::NotThatDay => write!(f, "{name} did not want photos taken that day"),
             Why::FaceNotMarked => write!(
                 f,
@@ -209,12 +221,9 @@ pub enum PublishRefused {
     Reasons(Use, Vec<Refusal>),
 }
 
-fn join(reasons: &[Refusal]) -> String {
-    reasons
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(". ")
+/// Every reason as sentences, for a list or a refusal.
+pub fn in_words(reasons: &[Refusal]) -> String {
+    format!("{}.", join(reasons))
 }
 
 /// What the file that leaves must have done to it.
@@ -251,8 +260,10 @@ fn standing_reasons(
         if c.high_risk {
             if used_for.public() {
                 reasons.push(refuse(Why::HighRisk));
-            } else if signed_off_by.is_none_or(|s| s == chooser) {
+            } else if signed_off_by.is_none() {
                 reasons.push(refuse(Why::NeedsSignOff));
+            } else if signed_off_by == Some(chooser) {
+                reasons.push(refuse(Why::SignedOffByChooser));
             }
         }
     }
@@ -307,25 +318,69 @@ pub fn may_publish(
     })
 }
 
-/// A photo already used, checked against today: the reasons it could no longer be chosen
-/// (consent withdrawn or lapsed, a child flagged since), each naming the child. Empty if it
-/// still could. The manager takes it down where it is and records that they did.
+/// A photo already used, as it went out.
+#[derive(Debug, Clone, Copy)]
+pub struct InUse<'a> {
+    pub used_for: Use,
+    pub chosen_by: Uuid,
+    pub signed_off_by: Option<Uuid>,
+    /// Every face was masked in the file.
+    pub masked: bool,
+    /// The children still on record for it (a leaver's deletion takes theirs).
+    pub children: &'a [InPhoto],
+    /// How many children were in it when it was chosen.
+    pub children_when_chosen: usize,
+    /// The photo itself is still on the setting's server.
+    pub photo_held: bool,
+}
+
+/// Why a photo already used may no longer be: the photo or a child in it deleted since (a
+/// leaver: their records are gone, so no name), or reasons naming each child (consent withdrawn
+/// or lapsed, a child flagged since, the setting's policy now masking faces). None if it still
+/// may be. The manager takes it down where it is and records that they did.
 pub fn no_longer_stands(
-    children: &[InPhoto],
-    used_for: Use,
-    chosen_by: Uuid,
-    signed_off_by: Option<Uuid>,
+    used: InUse<'_>,
+    policy: FacesPolicy,
     consents: &[ConsentRecord],
     today: NaiveDate,
-) -> Vec<Refusal> {
-    standing_reasons(
-        children,
-        used_for,
-        chosen_by,
-        signed_off_by,
+) -> Option<String> {
+    if !used.photo_held {
+        return Some("The photo has since been deleted from the setting’s server.".into());
+    }
+    if used.children.len() < used.children_when_chosen {
+        return Some(
+            "A child in it has left the setting and their records have been deleted.".into(),
+        );
+    }
+    let mut reasons = standing_reasons(
+        used.children,
+        used.used_for,
+        used.chosen_by,
+        used.signed_off_by,
         consents,
         today,
-    )
+    );
+    if used.used_for == Use::SocialMedia
+        && policy == FacesPolicy::NoIdentifiableFaces
+        && !used.masked
+    {
+        for c in used.children {
+            reasons.push(Refusal {
+                child: c.child,
+                first_name: c.first_name.clone(),
+                used_for: used.used_for,
+                why: Why::FaceShown,
+            });
+        }
+    }
+    (!reasons.is_empty()).then(|| in_words(&reasons))
+}
+
+/// The display sheet's file name: the setting and the day, never a child.
+pub fn sheet_file_name(setting: &str, day: NaiveDate) -> String {
+    let jpeg = file_name(setting, day, 1, "pdf");
+    let slug = jpeg.trim_end_matches(&format!("-{}-1.pdf", day.format("%Y-%m-%d")));
+    format!("{slug}-display-{}.pdf", day.format("%Y-%m-%d"))
 }
 
 /// The file's name: the setting and the day, numbered, never a child
@@ -519,8 +574,9 @@ mod tests {
         let mut c = choice(Use::Display, &kids);
         assert!(may_publish(c, &consents, day(10)).is_err());
         c.signed_off_by = Some(SAM);
-        assert!(
-            may_publish(c, &consents, day(10)).is_err(),
+        assert_eq!(
+            may_publish(c, &consents, day(10)).map_err(|e| e.to_string()),
+            Err("This photo cannot be used for a display in the setting. Ava is flagged high-risk and this photo was signed off by the manager choosing it: another manager or deputy must choose it for a display.".into()),
             "the chooser is not a second manager"
         );
         c.signed_off_by = Some(JO);
@@ -602,26 +658,77 @@ mod tests {
     }
 
     #[test]
-    fn a_photo_in_use_no_longer_stands_once_a_family_withdraws_or_a_child_is_flagged() {
+    fn a_photo_in_use_no_longer_stands_once_a_family_withdraws_a_child_is_flagged_or_leaves() {
         let mut kids = vec![kid(1, "Ava"), kid(2, "Maya")];
         let mut consents: Vec<_> = kids
             .iter()
-            .map(|k| answer(k.child, Purpose::Publicity, true, 1))
+            .map(|k| answer(k.child, Purpose::SocialMedia, true, 1))
             .collect();
-        assert!(no_longer_stands(&kids, Use::Website, SAM, None, &consents, day(10)).is_empty());
-        consents.push(answer(kids[1].child, Purpose::Publicity, false, 2));
-        let reasons = no_longer_stands(&kids, Use::Website, SAM, None, &consents, day(10));
-        assert_eq!(reasons.len(), 1);
+        fn used(kids: &[InPhoto]) -> InUse<'_> {
+            InUse {
+                used_for: Use::SocialMedia,
+                chosen_by: SAM,
+                signed_off_by: None,
+                masked: false,
+                children: kids,
+                children_when_chosen: 2,
+                photo_held: true,
+            }
+        }
+        let check = |u: InUse<'_>, policy, consents: &[ConsentRecord]| {
+            no_longer_stands(u, policy, consents, day(10))
+        };
         assert_eq!(
-            reasons[0].to_string(),
-            "Maya: consent for the setting’s website or publicity was refused"
+            check(used(&kids), FacesPolicy::WithConsent, &consents),
+            None
+        );
+        // The setting now masks every face: this went out unmasked.
+        assert_eq!(
+            check(used(&kids), FacesPolicy::NoIdentifiableFaces, &consents).as_deref(),
+            Some(
+                "Ava’s face shows, and the setting’s policy is now that no child’s face may be identifiable on social media. Maya’s face shows, and the setting’s policy is now that no child’s face may be identifiable on social media."
+            )
+        );
+        assert_eq!(
+            check(
+                InUse {
+                    masked: true,
+                    ..used(&kids)
+                },
+                FacesPolicy::NoIdentifiableFaces,
+                &consents
+            ),
+            None
+        );
+        consents.push(answer(kids[1].child, Purpose::SocialMedia, false, 2));
+        assert_eq!(
+            check(used(&kids), FacesPolicy::WithConsent, &consents).as_deref(),
+            Some("Maya: consent for social media was refused.")
         );
         kids[0].high_risk = true;
-        let reasons = no_longer_stands(&kids, Use::Website, SAM, None, &consents, day(10));
         assert!(
-            reasons
-                .iter()
-                .any(|r| r.child == kids[0].child && r.why == Why::HighRisk)
+            check(used(&kids), FacesPolicy::WithConsent, &consents)
+                .is_some_and(|w| w.contains("Ava is flagged high-risk"))
+        );
+        // A leaver's deletion took one child off it; or the photo went.
+        assert_eq!(
+            check(used(&kids[..1]), FacesPolicy::WithConsent, &[]).as_deref(),
+            Some("A child in it has left the setting and their records have been deleted.")
+        );
+        assert!(
+            check(
+                InUse {
+                    photo_held: false,
+                    ..used(&kids)
+                },
+                FacesPolicy::WithConsent,
+                &consents
+            )
+            .is_some_and(|w| w.contains("deleted"))
+        );
+        assert_eq!(
+            sheet_file_name("Little Acorns", day(14)),
+            "little-acorns-display-2027-03-14.pdf"
         );
     }
 
@@ -684,7 +791,17 @@ mod tests {
                         prop_assert!(child.face_marked && plan.mask.contains(&child.child));
                     }
                 }
-                prop_assert!(no_longer_stands(&children, used_for, SAM, signed, &consents, today).is_empty());
+                let policy = if strict { FacesPolicy::NoIdentifiableFaces } else { FacesPolicy::WithConsent };
+                let used = InUse {
+                    used_for,
+                    chosen_by: SAM,
+                    signed_off_by: signed,
+                    masked: !plan.mask.is_empty(),
+                    children: &children,
+                    children_when_chosen: children.len(),
+                    photo_held: true,
+                };
+                prop_assert_eq!(no_longer_stands(used, policy, &consents, today), None);
             }
         }
 

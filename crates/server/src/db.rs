@@ -364,19 +364,23 @@ const MIGRATIONS: &[&str] = &[
     r#"
     -- Photos used beyond the journals (issue 21): on a display, the website or social media,
     -- chosen by a manager or deputy under core::publishing. `n` numbers the day's files; the
-    -- children in each are listed apart, so a leaver's deletion takes their row and nothing else.
+    -- children in each are listed apart, so a leaver's deletion takes their row and nothing else
+    -- (`children_total` says how many there were, so the list can say one has gone).
     CREATE TABLE published (
         id BLOB PRIMARY KEY,
         photo_id BLOB NOT NULL,
         used_for TEXT NOT NULL,
+        day TEXT NOT NULL,
         n INTEGER NOT NULL,
+        children_total INTEGER NOT NULL,
         file_name TEXT NOT NULL,
         caption TEXT NOT NULL,
         masked INTEGER NOT NULL,
         chosen_by BLOB NOT NULL REFERENCES staff (id),
         chosen_at TEXT NOT NULL,
         taken_down_by BLOB REFERENCES staff (id),
-        taken_down_at TEXT
+        taken_down_at TEXT,
+        UNIQUE (day, n)
     ) WITHOUT ROWID;
     CREATE TABLE published_children (
         published_id BLOB NOT NULL REFERENCES published (id),

@@ -315,8 +315,13 @@ async fn a_manager_chooses_a_photo_for_social_media_with_every_childs_consent_an
             .any(|e| e["action"] == "photo_taken_down" && e["used_for"] == "social_media")
     );
 
-    // "No identifiable faces": Ava alone, unmarked, is refused; the marked group photo goes
-    // with its faces masked.
+    // Ava alone goes on social media while children may appear with consent.
+    let r = choose(&server, &sam, alone.id, "social_media").await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let alone_used: Value = r.json().await.unwrap();
+
+    // "No identifiable faces": the photo already out with Ava's face is flagged and no longer
+    // given; Ava alone, unmarked, is refused; the marked group photo goes with faces masked.
     let r = priya
         .put(server.url("/api/publishing/policy"))
         .json(&json!({"social_media": "no_identifiable_faces"}))
@@ -327,6 +332,32 @@ async fn a_manager_chooses_a_photo_for_social_media_with_every_childs_consent_an
     let r = sam
         .put(server.url("/api/publishing/policy"))
         .json(&json!({"social_media": "no_identifiable_faces"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let list = json_of(&sam, server.url("/api/published")).await;
+    let flagged = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == alone_used["id"])
+        .unwrap();
+    assert_eq!(
+        flagged["no_longer"],
+        "Ava’s face shows, and the setting’s policy is now that no child’s face may be identifiable on social media."
+    );
+    let alone_id = alone_used["id"].as_str().unwrap();
+    let (status, _, _) = refusal(
+        sam.get(server.url(&format!("/api/published/{alone_id}/file")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let r = sam
+        .post(server.url(&format!("/api/published/{alone_id}/taken-down")))
         .send()
         .await
         .unwrap();
@@ -343,7 +374,7 @@ async fn a_manager_chooses_a_photo_for_social_media_with_every_childs_consent_an
     assert_eq!(masked["masked"], true);
     assert_eq!(
         masked["file_name"],
-        format!("little-acorns-nursery-demo-{today}-2.jpg")
+        format!("little-acorns-nursery-demo-{today}-3.jpg")
     );
     // The masked face is flat where the original had sharp squares.
     let file = sam
@@ -413,6 +444,10 @@ async fn a_manager_chooses_a_photo_for_social_media_with_every_childs_consent_an
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-disposition"],
+        format!("attachment; filename=\"little-acorns-nursery-demo-display-{today}.pdf\"").as_str()
+    );
     let pdf = r.bytes().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sheet.pdf");

@@ -24,8 +24,8 @@ use burrow_core::audit::Action;
 use burrow_core::consent::ConsentRecord;
 use burrow_core::photo::{FaceRegion, PhotoRecord};
 use burrow_core::publishing::{
-    Choice, FacesPolicy, InPhoto, PublishRefused, Use, caption, file_name, may_publish,
-    no_longer_stands,
+    Choice, FacesPolicy, InPhoto, InUse, PublishRefused, Use, caption, file_name, may_publish,
+    no_longer_stands, sheet_file_name,
 };
 use burrow_core::sync::{NotToday, not_today_id};
 use chrono::{NaiveDate, Utc};
@@ -74,16 +74,28 @@ fn facts(c: &Connection, record: &PhotoRecord, all: &[Child]) -> Result<Facts, A
         consents.extend(db::consents_of(c, *id)?.into_iter().map(|e| e.record));
     }
     let day = crate::routes::sync::apply::photo_day(record.taken_at);
-    let not_today = records::not_today(c, not_today_id(day))?
-        .and_then(|body| serde_json::from_str::<NotToday>(&body).ok())
-        .map(|w| w.children)
-        .unwrap_or_default();
+    // The day's wishes as the tablets sent them; one that will not read is a refusal, never
+    // "nobody said no".
+    let not_today = match records::not_today(c, not_today_id(day))? {
+        None => Vec::new(),
+        Some(body) => match serde_json::from_str::<NotToday>(&body) {
+            Ok(w) => w.children,
+            Err(_) => return Err(unreadable_wishes()),
+        },
+    };
     Ok(Facts {
         children,
         consents,
         not_today,
         signed_off_by: store::signed_off_by(c, record.id)?,
     })
+}
+
+fn unreadable_wishes() -> AppError {
+    AppError::conflict(
+        None,
+        "The setting’s record of who said “not today” on the day this photo was taken cannot be read, so it is not used. Tell whoever looks after the server.",
+    )
 }
 
 fn photo_record(c: &Connection, photo: Uuid) -> Result<Option<PhotoRecord>, AppError> {
@@ -126,7 +138,19 @@ pub async fn candidates(
                 {
                     continue;
                 }
-                let f = facts(c, &record, &all)?;
+                let f = match facts(c, &record, &all) {
+                    Ok(f) => f,
+                    Err(e) if e.to_string() == unreadable_wishes().to_string() => {
+                        out.push(PublishCandidate {
+                            children: Vec::new(),
+                            refused: Some(e.to_string()),
+                            in_use: in_use.contains(&photo),
+                            record,
+                        });
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
                 let choice = Choice {
                     by: me.id,
                     role: me.role,
@@ -156,38 +180,44 @@ fn describe(
     c: &Connection,
     row: store::Row,
     all: &[Child],
+    policy: FacesPolicy,
+    vault: &crate::photos::PhotoVault,
     today: NaiveDate,
 ) -> Result<Published, AppError> {
     let record = photo_record(c, row.photo)?;
-    let (children, no_longer) = match &record {
-        Some(record) => {
-            // Only the children still listed for it (a leaver's deletion takes theirs).
-            let mut record = record.clone();
-            record.children.retain(|c| row.children.contains(c));
-            let f = facts(c, &record, all)?;
-            let reasons = no_longer_stands(
-                &f.children,
-                row.used_for,
-                row.chosen_by,
-                f.signed_off_by,
-                &f.consents,
-                today,
-            );
-            let no_longer = (!reasons.is_empty()).then(|| {
-                reasons
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(". ")
-                    + "."
-            });
-            (
-                f.children.into_iter().map(|k| k.first_name).collect(),
-                no_longer,
-            )
-        }
-        None => (Vec::new(), None),
-    };
+    // Only the children still listed for it (a leaver's deletion takes theirs).
+    let mut listed = record.clone().unwrap_or_else(|| PhotoRecord {
+        id: row.photo,
+        thumb_id: row.photo,
+        children: Vec::new(),
+        taken_by: row.chosen_by,
+        taken_at: row.chosen_at,
+        width: 0,
+        height: 0,
+        sha256: None,
+        thumb_sha256: None,
+        regions: Vec::new(),
+    });
+    listed.children.retain(|c| row.children.contains(c));
+    let f = facts(c, &listed, all)?;
+    let held = record
+        .as_ref()
+        .and_then(|r| r.sha256.as_deref())
+        .is_some_and(|h| vault.holds(h));
+    let no_longer = no_longer_stands(
+        InUse {
+            used_for: row.used_for,
+            chosen_by: row.chosen_by,
+            signed_off_by: f.signed_off_by,
+            masked: row.masked,
+            children: &f.children,
+            children_when_chosen: row.children_total,
+            photo_held: held,
+        },
+        policy,
+        &f.consents,
+        today,
+    );
     Ok(Published {
         id: row.id,
         photo: row.photo,
@@ -196,11 +226,11 @@ fn describe(
         chosen_at: row.chosen_at,
         file_name: row.file_name,
         caption: row.caption,
-        children,
+        children: f.children.into_iter().map(|k| k.first_name).collect(),
         masked: row.masked,
         no_longer,
         taken_down: row.taken_down.map(|(by, at)| TakenDown { by, at }),
-        record,
+        record: record.filter(|_| held),
     })
 }
 
@@ -217,13 +247,15 @@ pub async fn list(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<Published>>, AppError> {
     let today = today_in_england();
+    let vault = state.clone();
     let out = state
         .db
         .read(move |c| {
             let all = db::list_children(c)?;
+            let policy = store::policy(c)?;
             store::list(c, None)?
                 .into_iter()
-                .map(|row| describe(c, row, &all, today))
+                .map(|row| describe(c, row, &all, policy, &vault.photos, today))
                 .collect()
         })
         .await?;
@@ -288,6 +320,7 @@ pub async fn choose(
                     id,
                     photo: req.photo,
                     used_for: req.used_for,
+                    day: today,
                     n,
                     file_name: &file_name(&setting, today, n, "jpg"),
                     caption: &caption(&setting, &aspects),
@@ -308,7 +341,7 @@ pub async fn choose(
                     now,
                 )?;
             }
-            let shown = describe(&tx, one(&tx, id)?, &all, today)?;
+            let shown = describe(&tx, one(&tx, id)?, &all, store::policy(&tx)?, &vault.photos, today)?;
             tx.commit()?;
             Ok(shown)
         })
@@ -323,6 +356,7 @@ pub async fn taken_down(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Published>, AppError> {
     let today = today_in_england();
+    let vault = state.clone();
     let now = Utc::now();
     let shown = state
         .db
@@ -347,7 +381,14 @@ pub async fn taken_down(
                 )?;
             }
             let all = db::list_children(&tx)?;
-            let shown = describe(&tx, one(&tx, id)?, &all, today)?;
+            let shown = describe(
+                &tx,
+                one(&tx, id)?,
+                &all,
+                store::policy(&tx)?,
+                &vault.photos,
+                today,
+            )?;
             tx.commit()?;
             Ok(shown)
         })
@@ -399,43 +440,61 @@ pub async fn file(
     Path(id): Path<Uuid>,
 ) -> Result<Response, AppError> {
     let today = today_in_england();
+    let vault = state.clone();
     let shown = state
         .db
         .read(move |c| {
             let all = db::list_children(c)?;
-            describe(c, one(c, id)?, &all, today)
+            describe(
+                c,
+                one(c, id)?,
+                &all,
+                store::policy(c)?,
+                &vault.photos,
+                today,
+            )
         })
         .await?;
     let (sha, faces) = still_usable(&shown)?;
     let edge = shown.used_for.long_edge();
     let vault = state.clone();
-    let bytes = tokio::task::spawn_blocking(move || {
-        let original = vault.photos.read(&sha).map_err(|e| {
-            tracing::error!(error = e.class(), "a kept photo would not open");
-            AppError::internal("photo not readable")
-        })?;
-        crate::mask::for_use(&original, &faces, edge).map_err(|e| {
-            tracing::error!(
-                error = e.class(),
-                "a photo could not be prepared to publish"
-            );
-            AppError::internal("photo not prepared")
-        })
+    let bytes = tokio::task::spawn_blocking(move || prepared(&vault.photos, &sha, &faces, edge))
+        .await
+        .map_err(|e| AppError::internal(format!("publishing task failed: {e}")))??;
+    Ok(attachment("image/jpeg", &shown.file_name, bytes))
+}
+
+/// A photo as it leaves the setting (`mask::for_use`). Blocking: call it off the async threads.
+fn prepared(
+    vault: &crate::photos::PhotoVault,
+    sha: &str,
+    faces: &[FaceRegion],
+    edge: u32,
+) -> Result<Vec<u8>, AppError> {
+    let original = vault.read(sha).map_err(|e| {
+        tracing::error!(error = e.class(), "a kept photo would not open");
+        AppError::internal("photo not readable")
+    })?;
+    crate::mask::for_use(&original, faces, edge).map_err(|e| {
+        tracing::error!(error = e.class(), "a photo could not be prepared to leave");
+        AppError::internal("photo not prepared")
     })
-    .await
-    .map_err(|e| AppError::internal(format!("publishing task failed: {e}")))??;
-    Ok((
+}
+
+/// A file to save, under a name with no child's in it.
+fn attachment(mime: &str, name: &str, bytes: Vec<u8>) -> Response {
+    (
         [
-            (header::CONTENT_TYPE, "image/jpeg".to_owned()),
+            (header::CONTENT_TYPE, mime.to_owned()),
             (header::CACHE_CONTROL, "no-store".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", shown.file_name),
+                format!("attachment; filename=\"{name}\""),
             ),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 /// `GET /api/published/display-sheet.pdf`: the photos chosen for displays that may still be
@@ -445,14 +504,16 @@ pub async fn display_sheet(
     State(state): State<AppState>,
 ) -> Result<Response, AppError> {
     let today = today_in_england();
+    let vault = state.clone();
     let (shown, setting) = state
         .db
         .read(move |c| {
             let all = db::list_children(c)?;
+            let policy = store::policy(c)?;
             let mut out = Vec::new();
             for row in store::list(c, None)? {
                 if row.used_for == Use::Display {
-                    out.push(describe(c, row, &all, today)?);
+                    out.push(describe(c, row, &all, policy, &vault.photos, today)?);
                 }
             }
             Ok((out, db::setting_name(c)?.unwrap_or_default()))
@@ -473,23 +534,11 @@ pub async fn display_sheet(
         ));
     }
     let vault = state.clone();
-    let name = file_name(&setting, today, 1, "pdf").replacen(
-        &format!("-{}-1.pdf", today.format("%Y-%m-%d")),
-        &format!("-display-{}.pdf", today.format("%Y-%m-%d")),
-        1,
-    );
+    let name = sheet_file_name(&setting, today);
     let bytes = tokio::task::spawn_blocking(move || {
         let mut photos = Vec::new();
         for (sha, faces, caption) in usable {
-            let original = vault.photos.read(&sha).map_err(|e| {
-                tracing::error!(error = e.class(), "a kept photo would not open");
-                AppError::internal("photo not readable")
-            })?;
-            let jpeg =
-                crate::mask::for_use(&original, &faces, Use::Display.long_edge()).map_err(|e| {
-                    tracing::error!(error = e.class(), "a photo could not be prepared to print");
-                    AppError::internal("photo not prepared")
-                })?;
+            let jpeg = prepared(&vault.photos, &sha, &faces, Use::Display.long_edge())?;
             photos.push((jpeg, caption));
         }
         crate::display_sheet::render(&setting, &photos).map_err(|e| {
@@ -499,18 +548,7 @@ pub async fn display_sheet(
     })
     .await
     .map_err(|e| AppError::internal(format!("display sheet task failed: {e}")))??;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(attachment("application/pdf", &name, bytes))
 }
 
 /// `GET /api/publishing/policy`.

@@ -22,12 +22,14 @@ pub struct Row {
     pub chosen_at: DateTime<Utc>,
     pub taken_down: Option<(String, DateTime<Utc>)>,
     pub children: Vec<Uuid>,
+    pub children_total: usize,
 }
 
 pub struct New<'a> {
     pub id: Uuid,
     pub photo: Uuid,
     pub used_for: Use,
+    pub day: NaiveDate,
     pub n: u32,
     pub file_name: &'a str,
     pub caption: &'a str,
@@ -39,14 +41,17 @@ pub struct New<'a> {
 
 pub fn add(conn: &Connection, new: &New<'_>) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT INTO published (id, photo_id, used_for, n, file_name, caption, masked, chosen_by, chosen_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO published (id, photo_id, used_for, day, n, children_total, file_name, caption,
+             masked, chosen_by, chosen_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         new.id,
         new.photo,
         new.used_for.as_str(),
+        new.day,
         new.n,
+        new.children.len(),
         new.file_name,
         new.caption,
         new.masked,
@@ -64,16 +69,15 @@ pub fn add(conn: &Connection, new: &New<'_>) -> rusqlite::Result<()> {
 
 /// The next number for a file chosen on `day` (the setting's files of a day are numbered).
 pub fn next_number(conn: &Connection, day: NaiveDate) -> rusqlite::Result<u32> {
-    let like = format!("%-{}-%", day.format("%Y-%m-%d"));
-    conn.prepare_cached("SELECT COALESCE(MAX(n), 0) + 1 FROM published WHERE file_name LIKE ?1")?
-        .query_row(params![like], |r| r.get(0))
+    conn.prepare_cached("SELECT COALESCE(MAX(n), 0) + 1 FROM published WHERE day = ?1")?
+        .query_row(params![day], |r| r.get(0))
 }
 
 /// Every use, newest first; or only `id`'s.
 pub fn list(conn: &Connection, only: Option<Uuid>) -> rusqlite::Result<Vec<Row>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.photo_id, p.used_for, p.file_name, p.caption, p.masked, p.chosen_by,
-                s.name, p.chosen_at, d.name, p.taken_down_at
+                s.name, p.chosen_at, d.name, p.taken_down_at, p.children_total
          FROM published p JOIN staff s ON s.id = p.chosen_by
               LEFT JOIN staff d ON d.id = p.taken_down_by
          WHERE ?1 IS NULL OR p.id = ?1
@@ -82,27 +86,29 @@ pub fn list(conn: &Connection, only: Option<Uuid>) -> rusqlite::Result<Vec<Row>>
     let rows = stmt
         .query_map(params![only], |r| {
             let used: String = r.get(2)?;
+            // A use Burrow does not know is an error, never read as the least strict one.
+            let used_for = Use::parse(&used).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    2,
+                    rusqlite::types::Type::Text,
+                    "not a use core::publishing knows".into(),
+                )
+            })?;
+            let down_by: Option<String> = r.get(9)?;
             let down: Option<DateTime<Utc>> = r.get(10)?;
             Ok(Row {
                 id: r.get(0)?,
                 photo: r.get(1)?,
-                used_for: Use::parse(&used).unwrap_or(Use::Display),
+                used_for,
                 file_name: r.get(3)?,
                 caption: r.get(4)?,
                 masked: r.get(5)?,
                 chosen_by: r.get(6)?,
                 chosen_by_name: r.get(7)?,
                 chosen_at: r.get(8)?,
-                taken_down: down.map(|at| {
-                    (
-                        r.get::<_, Option<String>>(9)
-                            .ok()
-                            .flatten()
-                            .unwrap_or_default(),
-                        at,
-                    )
-                }),
+                taken_down: down.map(|at| (down_by.unwrap_or_default(), at)),
                 children: Vec::new(),
+                children_total: r.get(11)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
