@@ -39,6 +39,7 @@ pub fn run() -> Result {
     figures.push(first_sync()?);
     figures.extend(store_benches()?);
     figures.extend(server_load()?);
+    figures.extend(drop_off_load()?);
     figures.extend(keepsake_load()?);
     figures.extend(backup_load()?);
     figures.push(release_size()?);
@@ -349,6 +350,14 @@ fn build_release_server() -> Result {
 fn server_load() -> Result<Vec<Figure>> {
     println!("==> P7: 30 tablets syncing at once (release server)");
     server_example("sync_load", &["P7", "P8"])
+}
+
+/// P13: a morning drop-off, 100 parents' phones syncing their family journals at once
+/// against 150 children with a year of entries and photos (`examples/family_load.rs`): p99 of a
+/// journal page and of a photo fetch, and the server's peak memory meanwhile.
+fn drop_off_load() -> Result<Vec<Figure>> {
+    println!("==> P13: 100 parents' phones at drop-off (release server)");
+    server_example("family_load", &["P13", "P13p", "P13m"])
 }
 
 /// P10: a leaver's keepsake (500 observations, 300 photos) against a release build of the

@@ -1,8 +1,9 @@
 //! The SQLite database: opening it, its schema, and running queries off the async threads.
 //!
-//! One connection behind a mutex: a setting's server has a handful of writers at most, SQLite
-//! serialises writes anyway, and WAL keeps readers of the file (backups) out of the way. All
-//! SQL lives in `store`, so another database could stand behind the same functions later.
+//! One writing connection behind a mutex (a setting's server has a handful of writers at most,
+//! and SQLite serialises writes anyway) and a few read-only ones beside it, which WAL keeps out
+//! of the writer's way. All SQL lives in `store`, so another database could stand behind the
+//! same functions later.
 
 use crate::error::AppError;
 use rusqlite::Connection;
@@ -12,9 +13,34 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone)]
 pub struct Db {
     conn: Arc<Mutex<Connection>>,
-    /// A second, read-only connection for long reads (pull): in WAL mode it reads what was
-    /// committed while the writer goes on, so one tablet's first pull does not hold up pushes.
-    reader: Arc<Mutex<Connection>>,
+    /// Read-only connections for long reads (pull, parents' journals and photos): in WAL mode
+    /// each reads what was committed while the writer goes on, so one tablet's first pull does
+    /// not hold up pushes, and at drop-off a hundred phones are not queued behind one reader.
+    readers: Arc<Readers>,
+}
+
+/// How many read-only connections: reads are SQLite's own work on the server's few cores, so a
+/// few more than two lets one wait on the disk while others run.
+const READERS: usize = 4;
+
+struct Readers {
+    pool: Vec<Mutex<Connection>>,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+impl Readers {
+    /// A free connection if there is one, else the next in turn once it is free.
+    fn take(&self) -> Result<std::sync::MutexGuard<'_, Connection>, AppError> {
+        for conn in &self.pool {
+            if let Ok(guard) = conn.try_lock() {
+                return Ok(guard);
+            }
+        }
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % self.pool.len();
+        self.pool[n]
+            .lock()
+            .map_err(|_| AppError::internal("database lock poisoned"))
+    }
 }
 
 /// Each entry moves the schema one version on; never edit one that has shipped.
@@ -390,6 +416,59 @@ const MIGRATIONS: &[&str] = &[
     -- The setting's policy for social media (core::publishing::FacesPolicy).
     ALTER TABLE setting ADD COLUMN social_media_faces TEXT NOT NULL DEFAULT 'with_consent';
 "#,
+    r#"
+    -- Which entries name which child and hold which photo (issue 19, P13): a family's journal
+    -- and a photo's entry are found by index at drop-off, not by reading every entry in the
+    -- setting. Kept by triggers on records, so every path that writes a record keeps them.
+    CREATE TABLE observation_children (
+        child TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (child, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX observation_children_by_seq ON observation_children (seq);
+    CREATE TABLE observation_photos (
+        photo TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (photo, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX observation_photos_by_seq ON observation_photos (seq);
+    CREATE TRIGGER observation_index_insert AFTER INSERT ON records
+    WHEN NEW.kind = 'observation'
+    BEGIN
+        INSERT OR IGNORE INTO observation_children (child, seq)
+            SELECT value, NEW.seq FROM json_each(
+                CASE WHEN json_valid(NEW.body) THEN NEW.body ELSE '{}' END, '$.children');
+        INSERT OR IGNORE INTO observation_photos (photo, seq)
+            SELECT value, NEW.seq FROM json_each(
+                CASE WHEN json_valid(NEW.body) THEN NEW.body ELSE '{}' END, '$.photos');
+    END;
+    CREATE TRIGGER observation_index_update AFTER UPDATE ON records
+    WHEN OLD.kind = 'observation'
+    BEGIN
+        DELETE FROM observation_children WHERE seq = OLD.seq;
+        DELETE FROM observation_photos WHERE seq = OLD.seq;
+        INSERT OR IGNORE INTO observation_children (child, seq)
+            SELECT value, NEW.seq FROM json_each(
+                CASE WHEN json_valid(NEW.body) THEN NEW.body ELSE '{}' END, '$.children');
+        INSERT OR IGNORE INTO observation_photos (photo, seq)
+            SELECT value, NEW.seq FROM json_each(
+                CASE WHEN json_valid(NEW.body) THEN NEW.body ELSE '{}' END, '$.photos');
+    END;
+    CREATE TRIGGER observation_index_delete AFTER DELETE ON records
+    WHEN OLD.kind = 'observation'
+    BEGIN
+        DELETE FROM observation_children WHERE seq = OLD.seq;
+        DELETE FROM observation_photos WHERE seq = OLD.seq;
+    END;
+    INSERT OR IGNORE INTO observation_children (child, seq)
+        SELECT j.value, r.seq FROM records r, json_each(
+            CASE WHEN json_valid(r.body) THEN r.body ELSE '{}' END, '$.children') j
+        WHERE r.kind = 'observation';
+    INSERT OR IGNORE INTO observation_photos (photo, seq)
+        SELECT j.value, r.seq FROM records r, json_each(
+            CASE WHEN json_valid(r.body) THEN r.body ELSE '{}' END, '$.photos') j
+        WHERE r.kind = 'observation';
+"#,
 ];
 
 impl Db {
@@ -403,28 +482,35 @@ impl Db {
         conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn)?;
         crate::receipts::ensure_key(&conn)?;
-        let reader = Connection::open_with_flags(
-            path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        reader.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mut pool = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let reader = Connection::open_with_flags(
+                path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            reader.busy_timeout(std::time::Duration::from_secs(5))?;
+            reader.set_prepared_statement_cache_capacity(64);
+            pool.push(Mutex::new(reader));
+        }
         Ok(Db {
             conn: Arc::new(Mutex::new(conn)),
-            reader: Arc::new(Mutex::new(reader)),
+            readers: Arc::new(Readers {
+                pool,
+                next: std::sync::atomic::AtomicUsize::new(0),
+            }),
         })
     }
 
-    /// Like `call`, on the read-only connection: for reads that may take a while.
+    /// Like `call`, on a read-only connection: for reads that may take a while.
     pub async fn read<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, AppError> + Send + 'static,
     {
-        let conn = self.reader.clone();
+        let readers = self.readers.clone();
         tokio::task::spawn_blocking(move || {
-            let guard = conn
-                .lock()
-                .map_err(|_| AppError::internal("database lock poisoned"))?;
+            let guard = readers.take()?;
             f(&guard)
         })
         .await
@@ -462,4 +548,62 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put(c: &Connection, id: &str, seq: u64, body: &str) {
+        c.execute(
+            "INSERT INTO records (id, kind, version, status, author, from_home, body, seq, changed_by, device_id, changed_at)
+             VALUES (?1, 'observation', 1, 'published', 'a', 0, ?2, ?3, 's', 'd', 't')
+             ON CONFLICT (id) DO UPDATE SET body = ?2, seq = ?3",
+            rusqlite::params![id, body, seq],
+        )
+        .expect("a record");
+    }
+
+    fn index(c: &Connection) -> Vec<(String, u64)> {
+        c.prepare("SELECT child, seq FROM observation_children UNION ALL SELECT photo, seq FROM observation_photos ORDER BY 2, 1")
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .expect("the index")
+    }
+
+    /// The entries' index (migration 25) is filled from the records already kept, and follows
+    /// every insert, change and deletion after, a body that is not JSON included.
+    #[test]
+    fn the_entries_index_follows_the_records() {
+        let mut c = Connection::open_in_memory().expect("a database");
+        // The staff and devices a record points at are beside the point here.
+        c.pragma_update(None, "foreign_keys", "OFF")
+            .expect("no foreign keys");
+        let before = MIGRATIONS.len() - 1;
+        for sql in &MIGRATIONS[..before] {
+            c.execute_batch(sql).expect("a migration");
+        }
+        c.pragma_update(None, "user_version", before)
+            .expect("the version");
+        put(
+            &c,
+            "o1",
+            1,
+            r#"{"children":["ava","maya"],"photos":["p1"]}"#,
+        );
+        put(&c, "o2", 2, "not json");
+        migrate(&mut c).expect("migration 25");
+        let row = |k: &str, s| (k.to_owned(), s);
+        assert_eq!(index(&c), vec![row("ava", 1), row("maya", 1), row("p1", 1)]);
+        // A new version moves to its new place in the sequence, with its new children.
+        put(&c, "o1", 3, r#"{"children":["ava"],"photos":[]}"#);
+        put(&c, "o3", 4, r#"{"children":["noah"],"photos":["p2"]}"#);
+        put(&c, "o2", 5, r#"{"children":["isla"]}"#);
+        assert_eq!(
+            index(&c),
+            vec![row("ava", 3), row("noah", 4), row("p2", 4), row("isla", 5)]
+        );
+        c.execute("DELETE FROM records WHERE id = 'o3'", [])
+            .expect("a deletion");
+        assert_eq!(index(&c), vec![row("ava", 3), row("isla", 5)]);
+    }
 }

@@ -415,7 +415,7 @@ fn gather(c: &Connection, child: Uuid) -> Result<Option<(Book, Vec<PhotoWork>)>,
     let mut kept: Vec<(Observation, burrow_core::parent_view::ParentEntry)> = Vec::new();
     let mut after = 0;
     loop {
-        let rows = parents::observations_after(c, after, PAGE)?;
+        let rows = parents::observations_after(c, after, PAGE, &family)?;
         let more = rows.len() == PAGE;
         for (seq, body) in rows {
             after = seq;

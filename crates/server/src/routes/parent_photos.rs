@@ -18,6 +18,9 @@ use burrow_core::observation::Observation;
 use burrow_core::photo::{FaceRegion, PhotoRecord};
 use uuid::Uuid;
 
+/// How many family copies are read and rendered at once.
+static RENDERING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(8);
+
 fn nothing() -> AppError {
     AppError::refused(StatusCode::NOT_FOUND, "Not found.")
 }
@@ -64,6 +67,13 @@ pub async fn photo(
     let Some((sha256, faces)) = to_blur(&record, &blur) else {
         return Err(nothing());
     };
+    // At drop-off a hundred phones ask at once: a few photos are opened at a time, so the
+    // server's memory stays bounded (each is held two or three times over while it is read,
+    // opened and sent), and the rest wait their turn for a moment.
+    let _turn = RENDERING
+        .acquire()
+        .await
+        .map_err(|_| AppError::internal("photo queue closed"))?;
     let vault = state.clone();
     let bytes = tokio::task::spawn_blocking(move || family_copy(&vault.photos, &sha256, &faces))
         .await

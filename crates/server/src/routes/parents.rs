@@ -382,7 +382,7 @@ fn views(c: &Connection) -> Result<String, AppError> {
 }
 
 fn build_page(c: &Connection, family: &[Uuid], after: u64) -> Result<ParentJournalPage, AppError> {
-    let rows = parents::observations_after(c, after, PAGE)?;
+    let rows = parents::observations_after(c, after, PAGE, family)?;
     let more = rows.len() == PAGE;
     let last = rows.last().map_or(after, |(seq, _)| *seq);
     let mut facts = Facts::default();

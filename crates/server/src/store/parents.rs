@@ -133,12 +133,23 @@ pub fn observations_after(
     conn: &Connection,
     after: u64,
     limit: usize,
+    family: &[Uuid],
 ) -> rusqlite::Result<Vec<(u64, String)>> {
+    // Only entries naming one of the family's children, found through the index the triggers
+    // keep (migration 25): a page of 200 was otherwise mostly other families'.
+    let family =
+        serde_json::Value::from(family.iter().map(ToString::to_string).collect::<Vec<_>>())
+            .to_string();
     conn.prepare_cached(
-        "SELECT seq, body FROM records WHERE seq > ?1 AND kind = 'observation' AND status IS NOT NULL
+        "SELECT seq, body FROM records
+         WHERE seq IN (SELECT o.seq FROM observation_children o JOIN json_each(?3) f
+                         ON o.child = f.value WHERE o.seq > ?1)
+           AND kind = 'observation' AND status IS NOT NULL
          ORDER BY seq LIMIT ?2",
     )?
-    .query_map(params![after, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+    .query_map(params![after, limit as i64, family], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?
     .collect()
 }
 
@@ -205,9 +216,9 @@ pub fn other_names(conn: &Connection, child: Uuid) -> rusqlite::Result<Vec<Strin
 /// The bodies of the kept observations (not deleted) that hold photo `id`, whatever their state.
 pub fn observations_with_photo(conn: &Connection, id: Uuid) -> rusqlite::Result<Vec<String>> {
     conn.prepare_cached(
-        "SELECT body FROM records WHERE kind = 'observation' AND status IS NOT NULL
-         AND EXISTS (SELECT 1 FROM json_each(records.body, '$.photos') WHERE value = ?1)
-         ORDER BY seq",
+        "SELECT r.body FROM observation_photos p JOIN records r ON r.seq = p.seq
+         WHERE p.photo = ?1 AND r.kind = 'observation' AND r.status IS NOT NULL
+         ORDER BY r.seq",
     )?
     .query_map(params![id.to_string()], |r| r.get(0))?
     .collect()
