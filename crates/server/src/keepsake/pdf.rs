@@ -53,15 +53,25 @@ enum Item {
 }
 
 /// Measures text in a font at a size, in points.
-struct Measure<'a> {
+pub(crate) struct Measure<'a> {
     regular: skrifa::FontRef<'a>,
     bold: skrifa::FontRef<'a>,
+}
+
+impl Measure<'static> {
+    /// The keepsake's two fonts, as the display sheet measures its captions too.
+    pub(crate) fn new() -> Result<Measure<'static>, KeepsakeError> {
+        Ok(Measure {
+            regular: skrifa::FontRef::new(regular()).map_err(|_| KeepsakeError::Font)?,
+            bold: skrifa::FontRef::new(bold()).map_err(|_| KeepsakeError::Font)?,
+        })
+    }
 }
 
 impl Measure<'_> {
     /// The text with each character the font cannot draw as '?': PDF/A forbids the empty glyph
     /// a missing one would be (an emoji, say), and the words stay exact in index.html.
-    fn printable(&self, text: &str) -> String {
+    pub(crate) fn printable(&self, text: &str) -> String {
         let charmap = self.regular.charmap();
         text.chars()
             .map(|c| {
@@ -96,7 +106,7 @@ impl Measure<'_> {
     /// Breaks a paragraph into lines no wider than `width`; a word longer than a line is cut.
     /// Each word is measured once and lines are summed as they grow (a journal has thousands of
     /// lines: measuring each candidate line afresh made the PDF most of the keepsake's time).
-    fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+    pub(crate) fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
         let font = if bold { &self.bold } else { &self.regular };
         let charmap = font.charmap();
         let metrics = font.glyph_metrics(
@@ -271,10 +281,7 @@ fn made_at(at: chrono::DateTime<chrono::Utc>) -> krilla::metadata::DateTime {
 /// The book as PDF bytes. Photos are embedded as the JPEGs they are, and moved out of the book
 /// into the PDF rather than copied (a journal's photos are most of its memory).
 pub fn render(book: &mut Book) -> Result<Vec<u8>, KeepsakeError> {
-    let measure = Measure {
-        regular: skrifa::FontRef::new(regular()).map_err(|_| KeepsakeError::Font)?,
-        bold: skrifa::FontRef::new(bold()).map_err(|_| KeepsakeError::Font)?,
-    };
+    let measure = Measure::new()?;
     let mut images: Vec<Vec<Image>> = Vec::with_capacity(book.entries.len());
     let mut sizes: Vec<Vec<(u32, u32)>> = Vec::with_capacity(book.entries.len());
     for entry in &mut book.entries {
