@@ -456,7 +456,11 @@ async fn a_manager_chooses_a_photo_for_social_media_with_every_childs_consent_an
         .args([path.to_str().unwrap(), "-"])
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    // A caption may wrap onto a second line: read the words as a run.
+    let text = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(text.contains("photos for a display"), "{text}");
     assert!(text.contains("at Little Acorns Nursery (demo)."), "{text}");
     assert!(!text.contains("Ava") && !text.contains("Maya"), "{text}");
