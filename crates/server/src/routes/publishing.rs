@@ -91,6 +91,31 @@ fn facts(c: &Connection, record: &PhotoRecord, all: &[Child]) -> Result<Facts, A
     })
 }
 
+/// One audit entry per child in the photo, so each family's trail shows it: the photo's id and
+/// the use, never a name.
+fn audit_each(
+    tx: &Connection,
+    action: Action,
+    me: &burrow_core::api::StaffMember,
+    children: &[Uuid],
+    photo: Uuid,
+    used_for: Use,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), AppError> {
+    for child in children {
+        audit::append(
+            tx,
+            Event::new(action)
+                .by(me)
+                .child(*child)
+                .subject(photo)
+                .detail(used_for.as_str()),
+            now,
+        )?;
+    }
+    Ok(())
+}
+
 fn unreadable_wishes() -> AppError {
     AppError::conflict(
         None,
@@ -330,17 +355,7 @@ pub async fn choose(
                     children: &record.children,
                 },
             )?;
-            for child in &record.children {
-                audit::append(
-                    &tx,
-                    Event::new(Action::PhotoPublished)
-                        .by(&me)
-                        .child(*child)
-                        .subject(req.photo)
-                        .detail(req.used_for.as_str()),
-                    now,
-                )?;
-            }
+            audit_each(&tx, Action::PhotoPublished, &me, &record.children, req.photo, req.used_for, now)?;
             let shown = describe(&tx, one(&tx, id)?, &all, store::policy(&tx)?, &vault.photos, today)?;
             tx.commit()?;
             Ok(shown)
@@ -369,17 +384,15 @@ pub async fn taken_down(
                     "This photo is already recorded as taken down.",
                 ));
             }
-            for child in &row.children {
-                audit::append(
-                    &tx,
-                    Event::new(Action::PhotoTakenDown)
-                        .by(&me)
-                        .child(*child)
-                        .subject(row.photo)
-                        .detail(row.used_for.as_str()),
-                    now,
-                )?;
-            }
+            audit_each(
+                &tx,
+                Action::PhotoTakenDown,
+                &me,
+                &row.children,
+                row.photo,
+                row.used_for,
+                now,
+            )?;
             let all = db::list_children(&tx)?;
             let shown = describe(
                 &tx,
