@@ -1,39 +1,41 @@
-// Burrow's service worker: keeps the app shell (never any data) so the app opens with no network.
+// Burrow's service worker: keeps an app shell (never any data) so the app opens with no network.
+// The same file serves both apps, each from its own folder: /sw.js keeps the staff tablets' app
+// (scope /), /family/sw.js a parent's phone's (scope /family), and neither keeps the other's.
 // Navigations go to the network first so a new release is picked up at once; the shell's
 // hashed files are served from the cache. /api is never cached: children's data does not
 // belong in a readable cache.
-const CACHE = "burrow-shell-v1";
-const FIXED = ["/manifest.webmanifest", "/icons/icon.svg", "/icons/icon-192.png", "/icons/icon-512.png"];
+const FOLDER = new URL("./", self.location).pathname; // "/" or "/family/"
+const HOME = FOLDER === "/" ? "/" : FOLDER.slice(0, -1); // the shell's own address
+const FAMILY = "/family";
+const CACHE = `burrow-shell-v2 ${HOME}`;
+const FIXED = [`${FOLDER}manifest.webmanifest`, "/icons/icon.svg", "/icons/icon-192.png", "/icons/icon-512.png"];
 
-// The shell's own files, read from index.html (trunk gives them hashed names).
+// The shell's own files, read from its index.html (trunk gives them hashed names).
 function assetsOf(html) {
   return [...html.matchAll(/(?:href|src)="(\/[^"]+)"/g)].map((m) => m[1]);
 }
 
-async function cacheShell() {
+// Keeps `html` (the response for HOME) and the files it names; drops files no release uses now.
+async function keep(response, fetchAll) {
   const cache = await caches.open(CACHE);
-  const response = await fetch("/", { cache: "no-cache" });
-  if (!response.ok) throw new Error("the app shell could not be fetched");
   const html = await response.clone().text();
-  await cache.put("/", response);
-  const keep = new Set(["/", ...FIXED, ...assetsOf(html)]);
-  await cache.addAll([...keep].filter((p) => p !== "/"));
-  // Drop the files of earlier releases.
+  await cache.put(HOME, response);
+  const wanted = new Set([HOME, ...FIXED, ...assetsOf(html)]);
+  if (fetchAll) await cache.addAll([...wanted].filter((p) => p !== HOME));
   for (const request of await cache.keys()) {
-    if (!keep.has(new URL(request.url).pathname)) await cache.delete(request);
+    if (!wanted.has(new URL(request.url).pathname)) await cache.delete(request);
   }
 }
 
-// A fresh index.html from the network: keep it for offline, and drop files no release uses now.
-// Its new files are cached as the page asks for them.
-async function rememberShell(response) {
-  const cache = await caches.open(CACHE);
-  const html = await response.clone().text();
-  await cache.put("/", response);
-  const keep = new Set(["/", ...FIXED, ...assetsOf(html)]);
-  for (const request of await cache.keys()) {
-    if (!keep.has(new URL(request.url).pathname)) await cache.delete(request);
-  }
+async function cacheShell() {
+  const response = await fetch(HOME, { cache: "no-cache" });
+  if (!response.ok) throw new Error("the app shell could not be fetched");
+  await keep(response, true);
+}
+
+// Whether a navigation belongs to the other app: the staff worker's scope covers /family too.
+function othersPage(url) {
+  return HOME === "/" && (url.pathname === FAMILY || url.pathname.startsWith(FAMILY + "/"));
 }
 
 self.addEventListener("install", (event) => {
@@ -43,7 +45,11 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
-      for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
+      // Earlier versions of this worker's own cache; the other app's cache is its own.
+      for (const name of await caches.keys()) {
+        const mine = name.endsWith(` ${HOME}`) || (HOME === "/" && !name.includes(" "));
+        if (mine && name !== CACHE) await caches.delete(name);
+      }
       await self.clients.claim();
     })(),
   );
@@ -54,13 +60,18 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
   if (request.mode === "navigate") {
+    if (othersPage(url)) {
+      // The family app's page, before its own worker has started: its shell if that is kept.
+      event.respondWith(fetch(request).catch(async () => (await caches.match(FAMILY)) || Response.error()));
+      return;
+    }
     event.respondWith(
       fetch(request)
         .then((response) => {
-          if (response.ok) event.waitUntil(rememberShell(response.clone()).catch(() => {}));
+          if (response.ok) event.waitUntil(keep(response.clone(), false).catch(() => {}));
           return response;
         })
-        .catch(async () => (await caches.match("/")) || Response.error()),
+        .catch(async () => (await caches.match(HOME, { cacheName: CACHE })) || Response.error()),
     );
     return;
   }

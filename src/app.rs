@@ -5,26 +5,11 @@ use crate::components::lock_screen::LockScreen;
 use crate::components::offline::OfflineScreen;
 use crate::lock::{Lock, LockState, use_lock};
 use crate::pages::{
-    audit::AuditPage,
-    child_consents::ChildConsentsPage,
-    children::ChildrenPage,
-    claim::ClaimPage,
-    consents::ConsentsPage,
-    families::FamiliesPage,
-    family::{FamilyEnrolPage, FamilyPage},
-    journal::JournalPage,
-    more::MorePage,
-    observe::ObservePage,
-    photo::PhotoPage,
-    progress::ProgressPage,
-    progress_check::ProgressCheckPage,
-    published::PublishedPage,
-    settings::SettingsPage,
-    setup::SetupPage,
-    sign_in::SignInPage,
-    staff::StaffPage,
-    sync::SyncPage,
-    today::TodayPage,
+    audit::AuditPage, child_consents::ChildConsentsPage, children::ChildrenPage, claim::ClaimPage,
+    consents::ConsentsPage, families::FamiliesPage, journal::JournalPage, more::MorePage,
+    observe::ObservePage, photo::PhotoPage, progress::ProgressPage,
+    progress_check::ProgressCheckPage, published::PublishedPage, settings::SettingsPage,
+    setup::SetupPage, sign_in::SignInPage, staff::StaffPage, sync::SyncPage, today::TodayPage,
     validate::ValidatePage,
 };
 use burrow_core::staff::Role;
@@ -46,8 +31,8 @@ pub fn App() -> impl IntoView {
             <main class="app">
                 {move || match auth.boot.get() {
                     Boot::Loading => view! { <p class="loading" aria-live="polite">"Opening Burrow…"</p> }.into_any(),
-                    // A family phone opens its journal at home, where the setting's server is not.
-                    Boot::Offline(_) if crate::family::is_family_phone() => view! { <AppRoutes/> }.into_any(),
+                    // A family phone opens its own app, which reads its journal at home too.
+                    _ if crate::family::is_family_phone() => view! { <ToFamilyApp/> }.into_any(),
                     Boot::Offline(message) => view! { <OfflineScreen message=message/> }.into_any(),
                     Boot::Ready => view! { <AppRoutes/> }.into_any(),
                 }}
@@ -64,8 +49,6 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/setup") view=SetupPage/>
             <Route path=path!("/sign-in") view=SignInPage/>
             <Route path=path!("/welcome") view=ClaimPage/>
-            <Route path=path!("/family") view=FamilyPage/>
-            <Route path=path!("/family/enrol") view=FamilyEnrolPage/>
             <Route path=path!("/today") view=|| view! { <SignedInOnly><TodayPage/></SignedInOnly> }/>
             <Route path=path!("/children") view=|| view! { <SignedInOnly><ChildrenPage/></SignedInOnly> }/>
             <Route path=path!("/children/:id/consents") view=|| view! { <SignedInOnly><ChildConsentsPage/></SignedInOnly> }/>
@@ -98,9 +81,7 @@ fn Home() -> impl IntoView {
         let setup_needed = auth
             .status
             .with(|s| s.as_ref().is_some_and(|s| s.setup_needed));
-        let path = if crate::family::is_family_phone() {
-            "/family"
-        } else if setup_needed {
+        let path = if setup_needed {
             "/setup"
         } else if let Some(role) = auth.session.with(|s| s.as_ref().map(|s| s.staff.role)) {
             if role == Role::Practitioner {
@@ -113,6 +94,16 @@ fn Home() -> impl IntoView {
         };
         view! { <Redirect path=path/> }
     }
+}
+
+/// A parent's phone that opened the staff app's address: the family app is served apart, under
+/// /family, so this is a page load, not a route.
+#[component]
+fn ToFamilyApp() -> impl IntoView {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().replace("/family");
+    }
+    view! { <p class="loading" aria-live="polite">"Opening your child’s journal…"</p> }
 }
 
 /// Shows its children only to someone signed in on an unlocked tablet. Locked, it shows the

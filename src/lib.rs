@@ -20,9 +20,16 @@ pub mod store;
 mod sync;
 mod today;
 
-/// Mounts the app on the page and registers the service worker.
+/// Mounts the staff tablets' app on the page and registers its service worker.
 pub fn start() {
     console_error_panic_hook::set_once();
-    service_worker::register();
+    service_worker::register(service_worker::STAFF);
     leptos::mount::mount_to_body(app::App);
+}
+
+/// Mounts a parent's phone's app (served under /family) and registers its service worker.
+pub fn start_family() {
+    console_error_panic_hook::set_once();
+    service_worker::register(service_worker::FAMILY);
+    leptos::mount::mount_to_body(family::app::FamilyApp);
 }

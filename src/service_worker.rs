@@ -1,8 +1,26 @@
-//! Registers `sw.js`, which keeps the app shell available offline (see public/sw.js).
+//! Registers the service worker that keeps an app's shell available offline (see public/sw.js):
+//! the staff tablets' at `/sw.js` for the whole origin, a parent's phone's at `/family/sw.js`
+//! for /family only (the server allows that scope), so each keeps only its own app.
 
 use wasm_bindgen_futures::JsFuture;
 
-pub fn register() {
+/// A service worker script and the scope it looks after.
+pub struct Worker {
+    script: &'static str,
+    scope: &'static str,
+}
+
+pub const STAFF: Worker = Worker {
+    script: "/sw.js",
+    scope: "/",
+};
+
+pub const FAMILY: Worker = Worker {
+    script: "/family/sw.js",
+    scope: "/family",
+};
+
+pub fn register(worker: Worker) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -12,7 +30,9 @@ pub fn register() {
     if container.is_undefined() {
         return;
     }
+    let options = web_sys::RegistrationOptions::new();
+    options.set_scope(worker.scope);
     wasm_bindgen_futures::spawn_local(async move {
-        let _ = JsFuture::from(container.register("/sw.js")).await;
+        let _ = JsFuture::from(container.register_with_options(worker.script, &options)).await;
     });
 }

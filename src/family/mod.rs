@@ -1,8 +1,10 @@
-//! A parent's or carer's phone (issue 7 part 3). The same app, but not a tablet: it enrols with
+//! A parent's or carer's phone (issue 7 part 3). Its own app (`app.rs`, built apart from the
+//! staff's so a phone downloads only what it uses), from the same library: it enrols with
 //! the invite code a manager gave the parent, keeps its own data key wrapped under the parent's
 //! passphrase (never left with the setting: nobody there can open the phone), and syncs only
 //! that family's published journal, on the setting's network, at drop-off or pick-up.
 
+pub mod app;
 pub mod enrol;
 pub mod notes;
 pub mod sync;

@@ -105,11 +105,20 @@ fn invite_panel(added: NewParentResponse) -> impl IntoView {
     view! {
         <section class="card invite" role="status" data-testid="family-invite">
             <h2>{format!("{} is linked", added.parent.name)}</h2>
-            <p>"Give them this code. On their own phone, on the setting’s Wi-Fi, they open Burrow and choose “Follow your child’s journal on your own phone”."</p>
+            <p>"Give them this code and this address. On their own phone, on the setting’s Wi-Fi, they open the address (or Burrow’s front page, and choose “Follow your child’s journal on your own phone”)."</p>
+            <p class="address" data-testid="family-address">{family_address()}</p>
             <p class="code">{added.invite_code}</p>
             <p class="muted">{format!("It works once, until {until}. Burrow will not show it again.")}</p>
         </section>
     }
+}
+
+/// Where a parent's phone opens its own app: this server's address, /family.
+fn family_address() -> String {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    format!("{origin}/family")
 }
 
 #[component]

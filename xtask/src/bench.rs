@@ -47,7 +47,8 @@ pub fn run() -> Result {
     report(&figures)
 }
 
-/// P1: what a tablet downloads to open the app, gzip-compressed as the server would send it.
+/// P1: what a staff tablet downloads to open the app (the files at dist/'s top; a parent's
+/// phone's app is in dist/family/), gzip-compressed.
 fn app_shell_size() -> Result<Figure> {
     let dist = root().join("dist");
     let mut total = 0usize;
@@ -77,49 +78,90 @@ fn app_shell_size() -> Result<Figure> {
 
 /// P2: cold load (empty cache) to the first screen in headless Chromium, CPU throttled 4×;
 /// the baseline is the same load unthrottled. P1w: the bytes that load moved over the network,
-/// as the server sent them (compressed by what Chromium accepts).
+/// as the server sent them (compressed by what Chromium accepts). P2p and P1p: the same for a
+/// parent's phone, whose app is built apart and served under /family.
 fn cold_load() -> Result<Vec<Figure>> {
     let data = std::env::temp_dir().join(format!("burrow-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     let mut server = Server::start(&data)?;
-    let result = Command::new("node")
-        .current_dir(root().join(setup::PLAYWRIGHT_DIR))
-        .args(["bench/cold-load.mjs", &server.url])
-        .stderr(Stdio::inherit())
-        .output();
+    let staff = cold_load_of(&server.url, "/");
+    let family = cold_load_of(&server.url, "/family");
     server.stop();
     let _ = std::fs::remove_dir_all(&data);
-    let out = result.map_err(|e| format!("running the cold-load bench: {e}"))?;
+    let (staff, family) = (staff?, family?);
+    let figure = |id: &str, name: &str, value: f64, unit: &str, target: f64, baseline| Figure {
+        id: id.into(),
+        name: name.into(),
+        value,
+        unit: unit.into(),
+        target,
+        target_min: None,
+        baseline,
+    };
+    Ok(vec![
+        figure(
+            "P2",
+            "cold load to first screen, staff tablet, headless Chromium, 4× CPU throttle (median)",
+            staff.throttled_s,
+            "s",
+            1.0,
+            Some(staff.unthrottled_s),
+        ),
+        figure(
+            "P2p",
+            "cold load to first screen, parent's phone, headless Chromium, 4× CPU throttle (median)",
+            family.throttled_s,
+            "s",
+            1.0,
+            Some(family.unthrottled_s),
+        ),
+        figure(
+            "P1w",
+            "bytes on the wire for a cold load of the staff tablet's first screen, as sent to Chromium",
+            staff.wire_kb,
+            "KB",
+            300.0,
+            None,
+        ),
+        figure(
+            "P1p",
+            "bytes on the wire for a cold load of a parent's phone's first screen, as sent to Chromium",
+            family.wire_kb,
+            "KB",
+            200.0,
+            None,
+        ),
+    ])
+}
+
+struct ColdLoad {
+    throttled_s: f64,
+    unthrottled_s: f64,
+    wire_kb: f64,
+}
+
+/// One app's cold loads, by `bench/cold-load.mjs`, from the server at `url`.
+fn cold_load_of(url: &str, path: &str) -> Result<ColdLoad> {
+    let out = Command::new("node")
+        .current_dir(root().join(setup::PLAYWRIGHT_DIR))
+        .args(["bench/cold-load.mjs", url, path])
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("running the cold-load bench: {e}"))?;
     if !out.status.success() {
-        return Err("the cold-load bench failed".into());
+        return Err(format!("the cold-load bench of {path} failed"));
     }
     let v: Value = serde_json::from_slice(&out.stdout)
         .map_err(|e| format!("reading the cold-load bench's JSON: {e}"))?;
-    let ms = |k: &str| {
+    let n = |k: &str| {
         v[k].as_f64()
             .ok_or_else(|| format!("cold-load bench gave no {k}"))
     };
-    Ok(vec![
-        Figure {
-            id: "P2".into(),
-            name: "cold load to first screen, headless Chromium, 4× CPU throttle (median)".into(),
-            value: (ms("throttled_ms")? / 1000.0 * 1000.0).round() / 1000.0,
-            unit: "s".into(),
-            target: 1.0,
-            target_min: None,
-            baseline: Some((ms("unthrottled_ms")? / 1000.0 * 1000.0).round() / 1000.0),
-        },
-        Figure {
-            id: "P1w".into(),
-            name: "bytes on the wire for a cold load of the first screen, as sent to Chromium"
-                .into(),
-            value: (ms("wire_bytes")? / 1000.0 * 10.0).round() / 10.0,
-            unit: "KB".into(),
-            target: 300.0,
-            target_min: None,
-            baseline: None,
-        },
-    ])
+    Ok(ColdLoad {
+        throttled_s: (n("throttled_ms")?).round() / 1000.0,
+        unthrottled_s: (n("unthrottled_ms")?).round() / 1000.0,
+        wire_kb: (n("wire_bytes")? / 100.0).round() / 10.0,
+    })
 }
 
 /// P4: a journal of 1,000 observations and 300 photos, seeded through the app's own store code,

@@ -13,6 +13,7 @@ use axum::routing::get;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+use tower::Layer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -63,6 +64,23 @@ async fn cache_policy(
     response
 }
 
+/// Where a parent's phone's app is served, and the scope its service worker keeps (its script
+/// is `/family/sw.js`, one folder down, so the scope is allowed by a header).
+const FAMILY: &str = "/family";
+
+/// An app's files from `dir`, each compressed where the build left a brotli or gzip copy beside
+/// it, by what the browser accepts; any other path gets the app's index.html (its own routes).
+fn shell(dir: &Path) -> ServeDir<ServeFile> {
+    ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(
+            ServeFile::new(dir.join("index.html"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+}
+
 /// API bodies are small JSON forms; photos will get their own route and limit.
 const API_BODY_LIMIT: usize = 16 * 1024;
 
@@ -87,22 +105,22 @@ pub fn router(state: AppState, premises: Arc<Premises>, app_dir: &Path, scheme: 
         .layer(middleware::from_fn_with_state(premises, premises::guard));
     // The shell (index.html, sw.js) revalidates every time, so a new release is picked up at
     // once; the files trunk names by their content's hash never change, so they are kept for a
-    // year (`cache_policy`). Each goes compressed where the build left a brotli or gzip copy
-    // beside it (`cargo xtask`'s build does), by what the browser accepts; the service worker
-    // keeps them available offline.
-    let app = ServeDir::new(app_dir)
-        .precompressed_br()
-        .precompressed_gzip()
-        .fallback(
-            ServeFile::new(app_dir.join("index.html"))
-                .precompressed_br()
-                .precompressed_gzip(),
-        );
+    // year (`cache_policy`). Each goes compressed (`shell`); the service worker keeps them
+    // available offline.
     let csp = crate::csp::policy(app_dir);
     let router = Router::new()
         .nest("/api", api)
         .route("/burrow-ca.crt", get(routes::ca_certificate))
-        .fallback_service(app)
+        // A parent's phone's app, built apart (`family/`): its pages fall back to its own shell.
+        .nest_service(
+            FAMILY,
+            SetResponseHeaderLayer::overriding(
+                header::HeaderName::from_static("service-worker-allowed"),
+                HeaderValue::from_static(FAMILY),
+            )
+            .layer(shell(&app_dir.join("family"))),
+        )
+        .fallback_service(shell(app_dir))
         .with_state(state)
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

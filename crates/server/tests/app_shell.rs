@@ -84,3 +84,61 @@ async fn the_app_goes_compressed_by_what_the_browser_accepts_and_only_hashed_fil
 
     server.stop().await;
 }
+
+/// A parent's phone's app is built apart into `family/` and served under /family: its own shell
+/// for its own pages, its worker allowed the /family scope, and the staff app everywhere else.
+#[tokio::test]
+async fn a_phone_gets_the_family_app_under_family_and_a_tablet_the_staff_app() {
+    let server = TestServer::start().await;
+    let dir = server.app.path();
+    std::fs::write(dir.join("index.html"), b"staff shell").unwrap();
+    std::fs::create_dir_all(dir.join("family")).unwrap();
+    std::fs::write(dir.join("family/index.html"), b"family shell").unwrap();
+    std::fs::write(dir.join("family/index.html.br"), b"family shell, brotli").unwrap();
+    std::fs::write(dir.join("family/sw.js"), b"// the worker").unwrap();
+    let wasm = "family/family-0123456789abcdef_bg.wasm";
+    std::fs::write(dir.join(wasm), b"\0asm the family's").unwrap();
+
+    let get = |path: &str| {
+        let req = client()
+            .get(server.url(path))
+            .header("accept-encoding", "gzip");
+        async move { req.send().await.unwrap() }
+    };
+    for path in ["/family", "/family/", "/family/enrol", "/family/index.html"] {
+        let r = get(path).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(r.headers()["cache-control"], "no-cache", "{path}");
+        assert_eq!(r.text().await.unwrap(), "family shell", "{path}");
+    }
+    let r = client()
+        .get(server.url("/family/enrol"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert_eq!(r.bytes().await.unwrap(), &b"family shell, brotli"[..]);
+
+    let r = get("/family/sw.js").await;
+    assert_eq!(r.headers()["service-worker-allowed"], "/family");
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+    let r = get(&format!("/{wasm}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/wasm");
+    assert_eq!(
+        r.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+
+    for path in ["/", "/children", "/families", "/family-notes", "/sign-in"] {
+        let r = get(path).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert!(
+            r.headers().get("service-worker-allowed").is_none(),
+            "{path}"
+        );
+        assert_eq!(r.text().await.unwrap(), "staff shell", "{path}");
+    }
+    server.stop().await;
+}

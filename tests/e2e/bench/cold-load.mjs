@@ -1,5 +1,6 @@
-// P2: cold load to the first screen (the sign-in screen of a set-up setting) in headless
-// Chromium, with the CPU throttled 4× through the DevTools protocol, as a slow tablet.
+// P2: cold load to the first screen in headless Chromium, with the CPU throttled 4× through the
+// DevTools protocol, as a slow tablet: the staff app's sign-in screen of a set-up setting at
+// `/`, or (P2p) a parent's phone's app at `/family`, whose first screen is setting the phone up.
 // Each run uses a fresh browser context: empty HTTP cache, no service worker.
 // Also P1w: the bytes on the wire for one cold load of the first screen, as the server sends
 // them to Chromium (the network log's encoded lengths: compressed where it was compressed).
@@ -8,11 +9,12 @@
 import { chromium as playwright } from "@playwright/test";
 import { chromium } from "../support/chromium.js";
 
-const url = process.argv[2];
-if (!url) {
-  console.error("usage: node bench/cold-load.mjs <server url>");
+const server = process.argv[2];
+if (!server) {
+  console.error("usage: node bench/cold-load.mjs <server url> [path, / by default]");
   process.exit(2);
 }
+const url = server + (process.argv[3] ?? "/");
 const RUNS = 7;
 
 // Records when the first screen's heading is on screen, from navigation start.

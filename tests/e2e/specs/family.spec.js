@@ -37,7 +37,7 @@ test("an entry reaches its own child's parent after validation and no other fami
   const danielCode = await linkParent(sam, "Daniel Williams", "Noah Williams");
   await expect(sam.getByTestId("families")).toContainText("Grace Okafor · Ava Okafor · phone not set up yet");
   const grace = await phoneOf(held, graceCode, GRACE_PASSPHRASE);
-  const daniel = await phoneOf(held, danielCode, GRACE_PASSPHRASE);
+  const daniel = await phoneOf(held, danielCode, GRACE_PASSPHRASE, "address");
   await expect(grace.page.getByRole("heading", { name: "Ava’s journal" })).toBeVisible();
   await expect(daniel.page.getByRole("heading", { name: "Noah’s journal" })).toBeVisible();
   // A code works once.
@@ -156,9 +156,11 @@ test("an entry reaches its own child's parent after validation and no other fami
   const home = await grace.profile.launch();
   const page = home.pages()[0] ?? (await home.newPage());
   await page.goto(held.server.url + "/family");
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
+  // The family app's own worker (scope /family) keeps its shell: wait for that one, not the
+  // staff app's, which this phone also met at the setting's front page.
+  await expect
+    .poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistration("/family"))?.active?.scriptURL ?? ""))
+    .toMatch(/\/family\/sw\.js$/);
   await held.server.stop();
   await page.reload();
   await page.getByLabel("Passphrase").fill("not my passphrase at all");
@@ -382,11 +384,17 @@ test("a group photo reaches each family masked as its consents say", async () =>
   await card.getByRole("button", { name: "Yes, withdraw access" }).click();
   await expect(sam.getByTestId("family").filter({ hasText: "Rubina Begum" })).toHaveCount(0);
   await expect(sam.getByTestId("family").filter({ hasText: "Grace Okafor" })).toHaveCount(1);
+  await rubina.page.evaluate(() => {
+    window.__beforeWithdrawal = true;
+  });
   await rubina.page.getByRole("button", { name: "Sync now" }).click();
+  // The app clears the phone and loads the set-up page afresh by itself: wait for that new page
+  // (the mark above gone with the old one), so the next navigation cannot interrupt it.
+  await expect
+    .poll(() => rubina.page.evaluate(() => window.__beforeWithdrawal === undefined).catch(() => false), { timeout: 30_000 })
+    .toBe(true);
   await expect(rubina.page.getByTestId("family-wiped")).toBeVisible({ timeout: 30_000 });
-  // The app sends a cleared phone on to set-up by itself: wait for the page it ends on, not
-  // for this navigation's load, which that redirect may interrupt.
-  await rubina.page.goto(held.server.url + "/family", { waitUntil: "commit" });
+  await rubina.page.goto(held.server.url + "/family");
   await expect(rubina.page.getByRole("button", { name: "Set up this phone" })).toBeVisible();
 
   // Grace forgets her passphrase: the phone is cleared, set up again with a new code, and the

@@ -70,15 +70,19 @@ export function cleanUpAfterEach(test) {
 
 // A fresh profile on disk with the app open at its front door and no one signed in (a parent's
 // own phone): `held.panics` catches a panic in it like in the others.
-export async function openOnDisk(held, options) {
+// `path`: where it opens (a parent's phone may go straight to /family); `requested` lists every
+// address the profile asked for.
+export async function openOnDisk(held, options, path = "/") {
   const profile = freshProfile(options);
   const context = await profile.launch();
   context.on("console", (m) => {
     if (m.type() === "error" && m.text().includes("panicked at")) held.panics.push(m.text().split("\n")[0]);
   });
+  const requested = [];
+  context.on("request", (r) => requested.push(r.url()));
   const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(held.server.url);
-  return { profile, context, page };
+  await page.goto(held.server.url + path);
+  return { profile, context, page, requested };
 }
 
 // The demo setting on a profile on disk, signed in as `name` and on the Children screen (a
