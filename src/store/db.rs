@@ -178,16 +178,22 @@ fn photo_range(photo_id: Uuid) -> Result<idb::KeyRange, StoreError> {
 /// A record sealed and ready to store: id, version, index tokens (its kind's among them) and
 /// the envelope.
 async fn sealed_row(keys: &Keys, record: &NewRecord<'_>) -> Result<Object, StoreError> {
-    let envelope = crypto::seal(
-        &keys.records,
-        &Aad::record(record.kind, record.id, record.version),
-        record.body,
-    )
-    .await?;
+    // WebCrypto works off the page's thread: asked all at once, the seal and the lookup tokens
+    // cost one wait rather than one each (P5).
+    let aad = Aad::record(record.kind, record.id, record.version);
+    let tokens = record
+        .lookups
+        .iter()
+        .map(|(field, value)| crypto::index_token(&keys.index, field, value));
+    let (envelope, kind, tokens) = futures::try_join!(
+        crypto::seal(&keys.records, &aad, record.body),
+        keys.kind_token(record.kind),
+        futures::future::try_join_all(tokens),
+    )?;
     let lookup = Array::new();
-    lookup.push(&keys.kind_token(record.kind).await?.into());
-    for (field, value) in record.lookups {
-        lookup.push(&crypto::index_token(&keys.index, field, value).await?.into());
+    lookup.push(&kind.into());
+    for token in tokens {
+        lookup.push(&token.into());
     }
     let row = Object::new();
     set(&row, "id", record.id.to_string());
@@ -195,6 +201,32 @@ async fn sealed_row(keys: &Keys, record: &NewRecord<'_>) -> Result<Object, Store
     set(&row, LOOKUP, lookup);
     set(&row, "envelope", buffer(&envelope));
     Ok(row)
+}
+
+/// A photo's rows: every chunk sealed at once (one wait, not one a chunk), each under an AAD
+/// that names its place and the chunk count.
+async fn sealed_photo(keys: &Keys, photo_id: Uuid, jpeg: &[u8]) -> Result<Vec<Object>, StoreError> {
+    let count = jpeg.len().div_ceil(PHOTO_CHUNK_PLAIN).max(1) as u64;
+    let aads: Vec<Aad> = (0..count as usize)
+        .map(|i| photo_aad(photo_id, count, i))
+        .collect();
+    let sealed = futures::future::try_join_all(
+        jpeg.chunks(PHOTO_CHUNK_PLAIN)
+            .zip(&aads)
+            .map(|(chunk, aad)| crypto::seal(&keys.photos, aad, chunk)),
+    )
+    .await?;
+    Ok(sealed
+        .iter()
+        .enumerate()
+        .map(|(i, envelope)| {
+            let row = Object::new();
+            set(&row, "photo", photo_id.to_string());
+            set(&row, "chunk", i as f64);
+            set(&row, "envelope", buffer(envelope));
+            row
+        })
+        .collect())
 }
 
 impl Store {
@@ -367,64 +399,70 @@ impl Store {
         server_version: Option<u64>,
         by: Uuid,
     ) -> Result<u64, StoreError> {
-        let row = sealed_row(keys, record).await?;
         let outbox_id = Uuid::now_v7();
         let mut op = Vec::with_capacity(41);
         op.extend_from_slice(record.id.as_bytes());
         op.push(record.kind as u8);
         op.extend_from_slice(&record.version.to_be_bytes());
         op.extend_from_slice(by.as_bytes());
-        let op_envelope = crypto::seal(
-            &keys.records,
-            &Aad::record(Kind::OutboxEntry, outbox_id, 0),
-            &op,
-        )
-        .await?;
+        let op_aad = Aad::record(Kind::OutboxEntry, outbox_id, 0);
+        let (row, op_envelope) = futures::try_join!(sealed_row(keys, record), async {
+            Ok(crypto::seal(&keys.records, &op_aad, &op).await?)
+        },)?;
 
         let tx = self
             .db
             .transaction(&[RECORDS, OUTBOX, META], TransactionMode::ReadWrite)
             .map_err(failed)?;
+        // Each step's requests go to IndexedDB together and are awaited together: it runs them
+        // in order within the transaction, and the page waits once a step, not once a request.
         let meta = tx.object_store(META).map_err(failed)?;
+        let records = tx.object_store(RECORDS).map_err(failed)?;
         let counter_key = JsValue::from_str(COUNTER);
         let last = meta
             .get(Query::from(counter_key.clone()))
             .map_err(failed)?
-            .await
-            .map_err(failed)?;
-        let counter = last.and_then(|v| v.as_f64()).unwrap_or(0.0) as u64 + 1;
-
-        let records = tx.object_store(RECORDS).map_err(failed)?;
+            .into_future();
         // What the server holds stays known across local changes: it is the next push's base.
+        // A first version has no base (versions rise with every write, and the server knows
+        // only versions it was sent), so it is written without reading the row first.
+        let old = match server_version {
+            Some(_) => None,
+            None if record.version <= 1 => None,
+            None => Some(
+                records
+                    .get(Query::from(JsValue::from_str(&record.id.to_string())))
+                    .map_err(failed)?
+                    .into_future(),
+            ),
+        };
+        let last = last.await.map_err(failed)?;
+        let counter = last.and_then(|v| v.as_f64()).unwrap_or(0.0) as u64 + 1;
         if let Some(base) = server_version {
             set(&row, SERVER_VERSION, base as f64);
-        } else if let Some(old) = records
-            .get(Query::from(JsValue::from_str(&record.id.to_string())))
-            .map_err(failed)?
-            .await
-            .map_err(failed)?
+        } else if let Some(old) = old
+            && let Some(old) = old.await.map_err(failed)?
         {
             set(&row, SERVER_VERSION, get(&old, SERVER_VERSION));
         }
-        records
-            .put(&row, None)
-            .map_err(failed)?
-            .await
-            .map_err(failed)?;
         let entry = Object::new();
         set(&entry, "counter", counter as f64);
         set(&entry, "id", outbox_id.to_string());
         set(&entry, "envelope", buffer(&op_envelope));
-        tx.object_store(OUTBOX)
+        let put = records.put(&row, None).map_err(failed)?.into_future();
+        let add = tx
+            .object_store(OUTBOX)
             .map_err(failed)?
             .add(&entry, None)
             .map_err(failed)?
-            .await
-            .map_err(failed)?;
-        meta.put(&JsValue::from_f64(counter as f64), Some(&counter_key))
+            .into_future();
+        let count = meta
+            .put(&JsValue::from_f64(counter as f64), Some(&counter_key))
             .map_err(failed)?
-            .await
-            .map_err(failed)?;
+            .into_future();
+        put.await.map_err(failed)?;
+        add.await.map_err(failed)?;
+        count.await.map_err(failed)?;
         commit(tx, "the change was not saved").await?;
         Ok(counter)
     }
@@ -663,18 +701,22 @@ impl Store {
     }
 
     /// Seals a photo in chunks and writes them in one transaction. Returns how many chunks.
+    /// The browser's estimate of the room left is asked while the chunks are sealed; nothing
+    /// is written if the photo would eat into the reserve (core's `room_for_photo`).
     pub async fn put_photo(
         &self,
         keys: &Keys,
         photo_id: Uuid,
         jpeg: &[u8],
     ) -> Result<u32, StoreError> {
-        let estimate = health::estimate().await.ok_or(StoreError::NoEstimate)?;
-        self.put_photo_within(keys, photo_id, jpeg, estimate).await
+        let (estimate, rows) =
+            futures::join!(health::estimate(), sealed_photo(keys, photo_id, jpeg));
+        let estimate = estimate.ok_or(StoreError::NoEstimate)?;
+        self.write_photo(photo_id, jpeg.len(), rows?, estimate)
+            .await
     }
 
-    /// `put_photo` against a given estimate of the room left: refused before anything is
-    /// written if the photo would eat into the reserve (core's `room_for_photo`).
+    /// `put_photo` against a given estimate of the room left.
     pub async fn put_photo_within(
         &self,
         keys: &Keys,
@@ -682,23 +724,20 @@ impl Store {
         jpeg: &[u8],
         estimate: Estimate,
     ) -> Result<u32, StoreError> {
-        let chunks = jpeg.len().div_ceil(PHOTO_CHUNK_PLAIN).max(1);
-        let sealed = jpeg.len() + chunks * burrow_core::envelope::OVERHEAD;
+        let rows = sealed_photo(keys, photo_id, jpeg).await?;
+        self.write_photo(photo_id, jpeg.len(), rows, estimate).await
+    }
+
+    async fn write_photo(
+        &self,
+        photo_id: Uuid,
+        plain_len: usize,
+        rows: Vec<Object>,
+        estimate: Estimate,
+    ) -> Result<u32, StoreError> {
+        let chunks = plain_len.div_ceil(PHOTO_CHUNK_PLAIN).max(1);
+        let sealed = plain_len + chunks * burrow_core::envelope::OVERHEAD;
         room_for_photo(estimate, sealed as u64)?;
-        let mut rows = Vec::new();
-        let count = jpeg.len().div_ceil(PHOTO_CHUNK_PLAIN).max(1) as u64;
-        for (i, chunk) in jpeg.chunks(PHOTO_CHUNK_PLAIN).enumerate() {
-            let aad = photo_aad(photo_id, count, i);
-            let row = Object::new();
-            set(&row, "photo", photo_id.to_string());
-            set(&row, "chunk", i as f64);
-            set(
-                &row,
-                "envelope",
-                buffer(&crypto::seal(&keys.photos, &aad, chunk).await?),
-            );
-            rows.push(row);
-        }
         let tx = self
             .db
             .transaction(&[PHOTO_CHUNKS], TransactionMode::ReadWrite)
@@ -706,12 +745,12 @@ impl Store {
         let store = tx.object_store(PHOTO_CHUNKS).map_err(failed)?;
         // A photo is replaced whole (a parent's phone gets a re-rendered copy): a longer old
         // copy's extra chunks must not stay behind.
-        store
+        let cleared = store
             .delete(Query::from(photo_range(photo_id)?))
             .map_err(failed)?
-            .await
-            .map_err(failed)?;
+            .into_future();
         put_all(&store, &rows).await?;
+        cleared.await.map_err(failed)?;
         commit(tx, "the photo was not saved").await?;
         Ok(rows.len() as u32)
     }
@@ -1205,13 +1244,15 @@ async fn commit(tx: Transaction, what: &str) -> Result<(), StoreError> {
 }
 
 /// Puts every row into `store`, inside the caller's transaction.
+/// Puts every row, the requests sent together and then awaited (IndexedDB runs them in order
+/// within the transaction): one wait for the page, not one a row.
 async fn put_all(store: &ObjectStore, rows: &[Object]) -> Result<(), StoreError> {
-    for row in rows {
-        store
-            .put(row, None)
-            .map_err(failed)?
-            .await
-            .map_err(failed)?;
+    let requests = rows
+        .iter()
+        .map(|row| Ok(store.put(row, None).map_err(failed)?.into_future()))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    for request in requests {
+        request.await.map_err(failed)?;
     }
     Ok(())
 }
