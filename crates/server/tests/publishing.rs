@@ -472,3 +472,96 @@ async fn a_manager_chooses_a_photo_for_social_media_with_every_childs_consent_an
     assert!(info.contains("595 x 842 pts (A4)"), "{info}");
     assert!(!info.contains("Ava"), "{info}");
 }
+
+/// A child whose family said "not today" on the day a photo was taken stops it, whoever asks;
+/// a day's wishes the server cannot read refuse the photo too, in words, never "nobody said no".
+#[tokio::test]
+async fn a_not_today_stops_a_photo_and_wishes_that_will_not_read_refuse_it() {
+    let server = TestServer::start_with(|c| c.demo = true).await;
+    let sam = signed_in(&server, "Sam Patel").await;
+    let priya = signed_in(&server, "Priya Shah").await;
+    let priya_id = server.whoami(&priya).await;
+    let ava = server.child_id(&sam, "Ava").await;
+    shared_at_once(&server, &sam).await;
+    consent(&server, &sam, ava, "displays", true).await;
+
+    let tablet = Tablet::enrol(&server, &sam, "Room 2 tablet").await;
+    let photo = photo_with_a_name_inside();
+    let thumb = support::picture(3_000, 9);
+    upload_photo(&tablet, &priya, &server, &photo).await;
+    upload_photo(&tablet, &priya, &server, &thumb).await;
+    let taken_at = chrono::Utc::now();
+    let alone = PhotoRecord {
+        id: Uuid::now_v7(),
+        thumb_id: Uuid::now_v7(),
+        children: vec![ava],
+        taken_by: priya_id,
+        taken_at,
+        width: W,
+        height: H,
+        sha256: Some(hash(&photo)),
+        thumb_sha256: Some(hash(&thumb)),
+        regions: Vec::new(),
+    };
+    let mut entry = Observation::new(Uuid::now_v7(), priya_id, vec![ava], taken_at);
+    entry.text = "Ava painted a rainbow".into();
+    entry.status = Status::Published;
+    entry.version = 1;
+    entry.photos = vec![alone.id];
+    let day = burrow_server::routes::sync::apply::photo_day(taken_at);
+    let wishes = burrow_core::sync::not_today_id(day);
+    let op = |counter: u64, id: Uuid, kind: &str, body: Value| json!({"counter": counter, "record_id": id, "kind": kind, "version": 1, "base": 0, "by": priya_id, "body": body});
+    push_accepted(
+        &tablet,
+        &priya,
+        &server,
+        vec![
+            op(1, alone.id, "photo", json!(alone)),
+            op(2, entry.id, "observation", json!(entry)),
+            // Ava's mum asked at pick-up, after the photo: no photos of her today.
+            op(
+                3,
+                wishes,
+                "not_today",
+                json!({"day": day, "children": [ava]}),
+            ),
+        ],
+    )
+    .await;
+
+    let listed = |offered: Value| {
+        offered
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["record"]["id"] == json!(alone.id))
+            .expect("the photo is offered")
+            .clone()
+    };
+    let said = listed(json_of(&sam, server.url("/api/publishing/photos?for=display")).await);
+    let refused = said["refused"].as_str().expect("refused");
+    assert_eq!(
+        refused,
+        "This photo cannot be used for a display in the setting. Ava did not want photos taken that day."
+    );
+    let (status, error, _) = refusal(choose(&server, &sam, alone.id, "display").await).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error, refused);
+
+    // The day's wishes damaged on disk: the photo is refused in words, on the list and when
+    // chosen, and the list still answers.
+    rusqlite::Connection::open(server.data.path().join("burrow.sqlite3"))
+        .unwrap()
+        .execute(
+            "UPDATE records SET body = 'not the wishes' WHERE kind = 'not_today'",
+            [],
+        )
+        .unwrap();
+    let unreadable = "The setting’s record of who said “not today” on the day this photo was taken cannot be read, so it is not used. Tell whoever looks after the server.";
+    let said = listed(json_of(&sam, server.url("/api/publishing/photos?for=display")).await);
+    assert_eq!(said["refused"], unreadable);
+    assert_eq!(said["children"], json!([]));
+    let (status, error, _) = refusal(choose(&server, &sam, alone.id, "display").await).await;
+    assert_eq!((status, error.as_str()), (StatusCode::CONFLICT, unreadable));
+    server.stop().await;
+}

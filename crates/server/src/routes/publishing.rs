@@ -59,7 +59,29 @@ struct Facts {
     signed_off_by: Option<Uuid>,
 }
 
-fn facts(c: &Connection, record: &PhotoRecord, all: &[Child]) -> Result<Facts, AppError> {
+/// Why a photo's facts could not be gathered.
+#[derive(Debug, thiserror::Error)]
+enum FactsError {
+    /// The day's "not today" wishes will not read: the photo is refused, never taken as
+    /// "nobody said no".
+    #[error(
+        "The setting’s record of who said “not today” on the day this photo was taken cannot be read, so it is not used. Tell whoever looks after the server."
+    )]
+    UnreadableWishes,
+    #[error(transparent)]
+    Store(#[from] AppError),
+}
+
+impl From<FactsError> for AppError {
+    fn from(e: FactsError) -> AppError {
+        match e {
+            FactsError::UnreadableWishes => AppError::conflict(None, e.to_string()),
+            FactsError::Store(e) => e,
+        }
+    }
+}
+
+fn facts(c: &Connection, record: &PhotoRecord, all: &[Child]) -> Result<Facts, FactsError> {
     let mut children = Vec::new();
     let mut consents = Vec::new();
     for id in &record.children {
@@ -71,23 +93,28 @@ fn facts(c: &Connection, record: &PhotoRecord, all: &[Child]) -> Result<Facts, A
             high_risk: known.is_some_and(|k| k.high_risk),
             face_marked: record.regions.iter().any(|r| r.child == *id),
         });
-        consents.extend(db::consents_of(c, *id)?.into_iter().map(|e| e.record));
+        consents.extend(
+            db::consents_of(c, *id)
+                .map_err(AppError::from)?
+                .into_iter()
+                .map(|e| e.record),
+        );
     }
     let day = crate::routes::sync::apply::photo_day(record.taken_at);
     // The day's wishes as the tablets sent them; one that will not read is a refusal, never
     // "nobody said no".
-    let not_today = match records::not_today(c, not_today_id(day))? {
+    let not_today = match records::not_today(c, not_today_id(day)).map_err(AppError::from)? {
         None => Vec::new(),
         Some(body) => match serde_json::from_str::<NotToday>(&body) {
             Ok(w) => w.children,
-            Err(_) => return Err(unreadable_wishes()),
+            Err(_) => return Err(FactsError::UnreadableWishes),
         },
     };
     Ok(Facts {
         children,
         consents,
         not_today,
-        signed_off_by: store::signed_off_by(c, record.id)?,
+        signed_off_by: store::signed_off_by(c, record.id).map_err(AppError::from)?,
     })
 }
 
@@ -114,13 +141,6 @@ fn audit_each(
         )?;
     }
     Ok(())
-}
-
-fn unreadable_wishes() -> AppError {
-    AppError::conflict(
-        None,
-        "The setting’s record of who said “not today” on the day this photo was taken cannot be read, so it is not used. Tell whoever looks after the server.",
-    )
 }
 
 fn photo_record(c: &Connection, photo: Uuid) -> Result<Option<PhotoRecord>, AppError> {
@@ -165,7 +185,7 @@ pub async fn candidates(
                 }
                 let f = match facts(c, &record, &all) {
                     Ok(f) => f,
-                    Err(e) if e.to_string() == unreadable_wishes().to_string() => {
+                    Err(e @ FactsError::UnreadableWishes) => {
                         out.push(PublishCandidate {
                             children: Vec::new(),
                             refused: Some(e.to_string()),
@@ -174,7 +194,7 @@ pub async fn candidates(
                         });
                         continue;
                     }
-                    Err(e) => return Err(e),
+                    Err(FactsError::Store(e)) => return Err(e),
                 };
                 let choice = Choice {
                     by: me.id,
