@@ -180,6 +180,28 @@ pub struct TakenDown {
     pub at: DateTime<Utc>,
 }
 
+/// Where a use stands, decided once for the server (which sends the file only while it is
+/// `InUse`) and the manager's list (which offers the download only then).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UseStanding<'a> {
+    /// Recorded as taken down: done with.
+    TakenDown(&'a TakenDown),
+    /// Still up, but no longer allowed (the reason given): it is to be taken down.
+    NoLonger(&'a str),
+    /// Still up, and still allowed.
+    InUse,
+}
+
+impl Published {
+    pub fn standing(&self) -> UseStanding<'_> {
+        match (&self.taken_down, &self.no_longer) {
+            (Some(down), _) => UseStanding::TakenDown(down),
+            (None, Some(why)) => UseStanding::NoLonger(why),
+            (None, None) => UseStanding::InUse,
+        }
+    }
+}
+
 /// `GET`/`PUT /api/publishing/policy`: the setting's policy for social media.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -600,6 +622,36 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("unknown field `remember_me`"));
+    }
+
+    #[test]
+    fn a_use_taken_down_stays_down_and_one_no_longer_allowed_is_not_in_use() {
+        let mut used = Published {
+            id: uuid::Uuid::nil(),
+            photo: uuid::Uuid::nil(),
+            used_for: crate::publishing::Use::Display,
+            chosen_by: "Sam Patel".into(),
+            chosen_at: DateTime::<Utc>::UNIX_EPOCH,
+            file_name: "little-acorns-2027-03-14-1.jpg".into(),
+            caption: "Exploring at Little Acorns.".into(),
+            children: vec!["Ava".into()],
+            masked: false,
+            no_longer: None,
+            taken_down: None,
+            record: None,
+        };
+        assert_eq!(used.standing(), UseStanding::InUse);
+        used.no_longer = Some("Ava: consent for displays was withdrawn.".into());
+        assert_eq!(
+            used.standing(),
+            UseStanding::NoLonger("Ava: consent for displays was withdrawn.")
+        );
+        let down = TakenDown {
+            by: "Sam Patel".into(),
+            at: DateTime::<Utc>::UNIX_EPOCH,
+        };
+        used.taken_down = Some(down.clone());
+        assert_eq!(used.standing(), UseStanding::TakenDown(&down));
     }
 
     #[test]

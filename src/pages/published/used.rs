@@ -5,7 +5,7 @@
 use super::names;
 use crate::api;
 use crate::components::photo_thumb::PhotoThumb;
-use burrow_core::api::Published;
+use burrow_core::api::{Published, UseStanding};
 use burrow_core::dates::format_uk;
 use burrow_core::publishing::Use;
 use leptos::prelude::*;
@@ -33,8 +33,8 @@ pub fn UsedList(changed: RwSignal<u32>) -> impl IntoView {
             Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
             Ok(all) if all.is_empty() => ().into_any(),
             Ok(all) => {
-                let to_take_down = all.iter().filter(|p| p.no_longer.is_some() && p.taken_down.is_none()).count();
-                let sheet = all.iter().any(|p| p.used_for == Use::Display && p.no_longer.is_none() && p.taken_down.is_none());
+                let to_take_down = all.iter().filter(|p| matches!(p.standing(), UseStanding::NoLonger(_))).count();
+                let sheet = all.iter().any(|p| p.used_for == Use::Display && p.standing() == UseStanding::InUse);
                 view! {
                     <section class="card" aria-labelledby="used-heading" data-testid="published-list">
                         <h2 id="used-heading">"Used beyond the journals"</h2>
@@ -55,15 +55,15 @@ pub fn UsedList(changed: RwSignal<u32>) -> impl IntoView {
                                 let who = names(&p.children);
                                 let alt = format!("The photo of {who} used for {}", p.used_for.phrase());
                                 let thumb = p.record.clone().map(|r| view! { <PhotoThumb record=r alt=alt.clone()/> });
-                                let state = match (&p.taken_down, &p.no_longer) {
-                                    (Some(down), _) => view! {
+                                let state = match p.standing() {
+                                    UseStanding::TakenDown(down) => view! {
                                         <p class="hint">{format!("Taken down by {} on {}.", down.by, format_uk(down.at.with_timezone(&chrono::Local).date_naive()))}</p>
                                     }.into_any(),
-                                    (None, Some(why)) => view! {
+                                    UseStanding::NoLonger(why) => view! {
                                         <p class="notice notice-error" data-testid="no-longer">{format!("No longer may be used. {why} Take it down from {}, then record it here.", p.used_for.phrase())}</p>
                                         <button class="button danger" on:click=move |_| take_down(id)>"I have taken it down"</button>
                                     }.into_any(),
-                                    (None, None) => view! {
+                                    UseStanding::InUse => view! {
                                         <p class="muted file-name">"The file: "{p.file_name.clone()}</p>
                                         <a class="button primary" href=format!("/api/published/{id}/file") download=p.file_name.clone() data-testid="published-download">
                                             "Download the photo"

@@ -18,7 +18,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use burrow_core::api::{
-    Child, PublishCandidate, PublishRequest, Published, PublishingPolicy, TakenDown,
+    Child, PublishCandidate, PublishRequest, Published, PublishingPolicy, TakenDown, UseStanding,
 };
 use burrow_core::audit::Action;
 use burrow_core::consent::ConsentRecord;
@@ -432,22 +432,25 @@ pub async fn taken_down(
 /// A use that may still go out: not taken down, and every child's consent still standing.
 /// Returns the photo's hash and the faces to mask.
 fn still_usable(shown: &Published) -> Result<(String, Vec<FaceRegion>), AppError> {
-    if let Some(down) = &shown.taken_down {
-        return Err(AppError::refused(
-            StatusCode::GONE,
-            format!(
-                "This photo was taken down on {}, so it is not downloaded again.",
-                burrow_core::dates::format_uk(down.at.date_naive())
-            ),
-        ));
-    }
-    if let Some(why) = &shown.no_longer {
-        return Err(AppError::conflict(
-            None,
-            format!(
-                "This photo may no longer be used. {why} Take it down where it is used, and record that you have."
-            ),
-        ));
+    match shown.standing() {
+        UseStanding::TakenDown(down) => {
+            return Err(AppError::refused(
+                StatusCode::GONE,
+                format!(
+                    "This photo was taken down on {}, so it is not downloaded again.",
+                    burrow_core::dates::format_uk(down.at.date_naive())
+                ),
+            ));
+        }
+        UseStanding::NoLonger(why) => {
+            return Err(AppError::conflict(
+                None,
+                format!(
+                    "This photo may no longer be used. {why} Take it down where it is used, and record that you have."
+                ),
+            ));
+        }
+        UseStanding::InUse => {}
     }
     let record = shown
         .record
