@@ -13,14 +13,13 @@
 import { chromium as playwright } from "@playwright/test";
 import { chromium } from "../support/chromium.js";
 import { startServer } from "../support/server.js";
+import { median, signedIn } from "./signed-in.mjs";
 
 const TAP_S = 1.1;
 const KEY_S = 0.28;
 const RUNS = 4;
-const PASSPHRASE = "teapot river lantern";
 const WORDS = "Ava filled the jug at the water tray and counted three cups as she poured them!";
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function once(page, n) {
   let taps = 0;
@@ -56,17 +55,7 @@ async function once(page, n) {
 const server = await startServer({ args: ["--demo"] });
 const browser = await playwright.launch({ headless: true, ...chromium });
 try {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    locale: "en-GB",
-    timezoneId: "Europe/London",
-  });
-  const page = await context.newPage();
-  await page.goto(server.url);
-  await page.getByLabel("Your name").fill("Priya Shah");
-  await page.getByLabel("Passphrase").fill(PASSPHRASE);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("signed-in-as").waitFor();
+  const { context, page } = await signedIn(browser, server.url, "Priya Shah");
   const runs = [];
   for (let n = 0; n < RUNS; n++) {
     if (n === RUNS / 2) await context.setOffline(true);

@@ -11,10 +11,9 @@
 import { chromium as playwright } from "@playwright/test";
 import { chromium } from "../support/chromium.js";
 import { startServer } from "../support/server.js";
+import { PASSPHRASE, median, signedIn } from "./signed-in.mjs";
 
 const RUNS = 5;
-const PASSPHRASE = "teapot river lantern";
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // Times inside the page, from the click on "Unlock" to the first frame in which the children
 // are back, so the figure is not rounded up to Playwright's polling.
@@ -51,18 +50,8 @@ async function once(page, cdp, rate) {
 const server = await startServer({ args: ["--demo"] });
 const browser = await playwright.launch({ headless: true, ...chromium });
 try {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    locale: "en-GB",
-    timezoneId: "Europe/London",
-  });
-  const page = await context.newPage();
+  const { context, page } = await signedIn(browser, server.url, "Sam Patel");
   const cdp = await context.newCDPSession(page);
-  await page.goto(server.url);
-  await page.getByLabel("Your name").fill("Sam Patel");
-  await page.getByLabel("Passphrase").fill(PASSPHRASE);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("signed-in-as").waitFor();
   await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Children" }).click();
   await page.getByTestId("children-list").getByText("Ava Okafor").waitFor();
   await once(page, cdp, 1); // the first unlock warms the page's code
