@@ -101,7 +101,7 @@ fn Home() -> impl IntoView {
 #[component]
 fn ToFamilyApp() -> impl IntoView {
     if let Some(w) = web_sys::window() {
-        let _ = w.location().replace("/family");
+        let _ = w.location().replace(crate::family::HOME);
     }
     view! { <p class="loading" aria-live="polite">"Opening your child’s journal…"</p> }
 }

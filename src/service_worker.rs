@@ -17,7 +17,7 @@ pub const STAFF: Worker = Worker {
 
 pub const FAMILY: Worker = Worker {
     script: "/family/sw.js",
-    scope: "/family",
+    scope: crate::family::HOME,
 };
 
 pub fn register(worker: Worker) {

@@ -21,7 +21,7 @@ pub fn FamilyApp() -> impl IntoView {
     view! {
         <Router>
             <main class="app">
-                <Routes fallback=|| view! { <Redirect path="/family"/> }>
+                <Routes fallback=|| view! { <Redirect path=crate::family::HOME/> }>
                     <Route path=path!("/family") view=FamilyPage/>
                     <Route path=path!("/family/enrol") view=FamilyEnrolPage/>
                 </Routes>

@@ -15,6 +15,11 @@ use crate::store::keys::UnlockError;
 use crate::store::tablet::{self, Person, TabletError};
 use uuid::Uuid;
 
+/// Where the family app is served (its own build, `app.rs`), and its set-up page. The routes in
+/// `app.rs` spell them out again, as the router's `path!` needs literals.
+pub const HOME: &str = "/family";
+pub const ENROL: &str = "/family/enrol";
+
 /// Set in localStorage on a family phone, holding the id the parent unlocks it as. Tells the app
 /// at start-up to open the family's journal rather than the staff sign-in. Not personal.
 const FAMILY_PHONE: &str = "burrow-family-phone";
@@ -88,7 +93,7 @@ pub async fn wipe(lock: Lock) -> Result<(), String> {
         if let Ok(Some(s)) = w.session_storage() {
             let _ = s.set_item(WIPED, "1");
         }
-        let _ = w.location().replace("/family/enrol");
+        let _ = w.location().replace(ENROL);
     }
     Ok(())
 }
@@ -102,7 +107,7 @@ pub async fn start_again(lock: Lock) -> Result<(), String> {
     unmark();
     lock.lock("");
     if let Some(w) = web_sys::window() {
-        let _ = w.location().replace("/family/enrol");
+        let _ = w.location().replace(ENROL);
     }
     Ok(())
 }

@@ -118,7 +118,7 @@ fn family_address() -> String {
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
-    format!("{origin}/family")
+    format!("{origin}{}", crate::family::HOME)
 }
 
 #[component]

@@ -117,7 +117,7 @@ fn SignInForm(known_people: bool) -> impl IntoView {
                 </p>
             })}
             <p class="aside">"New here? " <A href="/welcome">"Use the invite code from your manager"</A></p>
-            <p class="aside">"A parent or carer? " <a href="/family/enrol" rel="external">"Follow your child’s journal on your own phone"</a></p>
+            <p class="aside">"A parent or carer? " <a href=crate::family::ENROL rel="external">"Follow your child’s journal on your own phone"</a></p>
         </section>
     }
 }

@@ -72,6 +72,11 @@ async fn choose(
         .unwrap()
 }
 
+/// A push operation: the first version of a record, made by `by`.
+fn first_version(by: Uuid, counter: u64, id: Uuid, kind: &str, body: Value) -> Value {
+    json!({"counter": counter, "record_id": id, "kind": kind, "version": 1, "base": 0, "by": by, "body": body})
+}
+
 async fn json_of(who: &Client, url: String) -> Value {
     who.get(url).send().await.unwrap().json().await.unwrap()
 }
@@ -130,7 +135,7 @@ async fn a_manager_chooses_a_photo_for_social_media_with_every_childs_consent_an
     entry.version = 1;
     entry.photos = vec![group.id, alone.id];
     entry.tags.aspects = vec!["UW.NW".into(), "PD.FM".into()];
-    let op = |counter: u64, id: Uuid, kind: &str, body: Value| json!({"counter": counter, "record_id": id, "kind": kind, "version": 1, "base": 0, "by": priya_id, "body": body});
+    let op = |counter, id, kind, body| first_version(priya_id, counter, id, kind, body);
     push_accepted(
         &tablet,
         &priya,
@@ -510,7 +515,7 @@ async fn a_not_today_stops_a_photo_and_wishes_that_will_not_read_refuse_it() {
     entry.photos = vec![alone.id];
     let day = burrow_server::routes::sync::apply::photo_day(taken_at);
     let wishes = burrow_core::sync::not_today_id(day);
-    let op = |counter: u64, id: Uuid, kind: &str, body: Value| json!({"counter": counter, "record_id": id, "kind": kind, "version": 1, "base": 0, "by": priya_id, "body": body});
+    let op = |counter, id, kind, body| first_version(priya_id, counter, id, kind, body);
     push_accepted(
         &tablet,
         &priya,

@@ -24,7 +24,7 @@ pub fn FamilyEnrolPage() -> impl IntoView {
     });
     let navigate = use_navigate();
     Effect::new(move |_| match submit.value().get() {
-        Some(Ok(())) => navigate("/family", Default::default()),
+        Some(Ok(())) => navigate(crate::family::HOME, Default::default()),
         Some(Err(e)) => errors.set(e),
         None => {}
     });

@@ -35,7 +35,7 @@ pub fn FamilyPage() -> impl IntoView {
     let unlocked = Memo::new(move |_| lock.state.with(|s| matches!(s, LockState::Unlocked(_))));
     move || {
         if !is_family_phone() {
-            view! { <Redirect path="/family/enrol"/> }.into_any()
+            view! { <Redirect path=family::ENROL/> }.into_any()
         } else if unlocked.get() {
             view! { <FamilyJournal/> }.into_any()
         } else {
