@@ -10,18 +10,25 @@ const FAMILY = "/family";
 const CACHE = `burrow-shell-v2 ${HOME}`;
 const FIXED = [`${FOLDER}manifest.webmanifest`, "/icons/icon.svg", "/icons/icon-192.png", "/icons/icon-512.png"];
 
-// The shell's own files, read from its index.html (trunk gives them hashed names).
+// The shell's own files, read from its index.html (their names carry the build's hash): those
+// the page loads, and the modules it fetches only when a page first opens (its
+// `<meta name="burrow-lazy">`), kept too so every page opens with no network.
 function assetsOf(html) {
-  return [...html.matchAll(/(?:href|src)="(\/[^"]+)"/g)].map((m) => m[1]);
+  const loaded = [...html.matchAll(/(?:href|src)="(\/[^"]+)"/g)].map((m) => m[1]);
+  const lazy = html.match(/<meta name="burrow-lazy" content="([^"]*)">/);
+  return [...loaded, ...(lazy ? lazy[1].split(" ").filter(Boolean) : [])];
 }
 
-// Keeps `html` (the response for HOME) and the files it names; drops files no release uses now.
-async function keep(response, fetchAll) {
+// Keeps `html` (the response for HOME) and the files it names, fetching those not kept yet (all
+// of them at install; after an update, the new release's, so a page group never opened since
+// still opens offline); drops files no release uses now.
+async function keep(response) {
   const cache = await caches.open(CACHE);
   const html = await response.clone().text();
   await cache.put(HOME, response);
   const wanted = new Set([HOME, ...FIXED, ...assetsOf(html)]);
-  if (fetchAll) await cache.addAll([...wanted].filter((p) => p !== HOME));
+  const kept = new Set((await cache.keys()).map((r) => new URL(r.url).pathname));
+  await cache.addAll([...wanted].filter((p) => !kept.has(p)));
   for (const request of await cache.keys()) {
     if (!wanted.has(new URL(request.url).pathname)) await cache.delete(request);
   }
@@ -30,7 +37,7 @@ async function keep(response, fetchAll) {
 async function cacheShell() {
   const response = await fetch(HOME, { cache: "no-cache" });
   if (!response.ok) throw new Error("the app shell could not be fetched");
-  await keep(response, true);
+  await keep(response);
 }
 
 // Whether a navigation belongs to the other app: the staff worker's scope covers /family too.
@@ -68,7 +75,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(
       fetch(request)
         .then((response) => {
-          if (response.ok) event.waitUntil(keep(response.clone(), false).catch(() => {}));
+          if (response.ok) event.waitUntil(keep(response.clone()).catch(() => {}));
           return response;
         })
         .catch(async () => (await caches.match(HOME, { cacheName: CACHE })) || Response.error()),

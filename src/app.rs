@@ -3,15 +3,9 @@
 use crate::auth::{Auth, Boot, use_auth};
 use crate::components::lock_screen::LockScreen;
 use crate::components::offline::OfflineScreen;
+use crate::lazy_pages::{Page, view_of};
 use crate::lock::{Lock, LockState, use_lock};
-use crate::pages::{
-    audit::AuditPage, child_consents::ChildConsentsPage, children::ChildrenPage, claim::ClaimPage,
-    consents::ConsentsPage, families::FamiliesPage, journal::JournalPage, more::MorePage,
-    observe::ObservePage, photo::PhotoPage, progress::ProgressPage,
-    progress_check::ProgressCheckPage, published::PublishedPage, settings::SettingsPage,
-    setup::SetupPage, sign_in::SignInPage, staff::StaffPage, sync::SyncPage, today::TodayPage,
-    validate::ValidatePage,
-};
+use crate::pages::sign_in::SignInPage;
 use burrow_core::staff::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -46,27 +40,27 @@ fn AppRoutes() -> impl IntoView {
     view! {
         <Routes fallback=|| view! { <Redirect path="/"/> }>
             <Route path=path!("/") view=Home/>
-            <Route path=path!("/setup") view=SetupPage/>
+            <Route path=path!("/setup") view=|| view_of(Page::Setup)/>
             <Route path=path!("/sign-in") view=SignInPage/>
-            <Route path=path!("/welcome") view=ClaimPage/>
-            <Route path=path!("/today") view=|| view! { <SignedInOnly><TodayPage/></SignedInOnly> }/>
-            <Route path=path!("/children") view=|| view! { <SignedInOnly><ChildrenPage/></SignedInOnly> }/>
-            <Route path=path!("/children/:id/consents") view=|| view! { <SignedInOnly><ChildConsentsPage/></SignedInOnly> }/>
-            <Route path=path!("/consents") view=|| view! { <SignedInOnly><ConsentsPage/></SignedInOnly> }/>
-            <Route path=path!("/children/:id/journal") view=|| view! { <SignedInOnly><JournalPage/></SignedInOnly> }/>
-            <Route path=path!("/children/:id/progress") view=|| view! { <SignedInOnly><ProgressPage/></SignedInOnly> }/>
-            <Route path=path!("/children/:id/progress-check") view=|| view! { <SignedInOnly><ProgressCheckPage/></SignedInOnly> }/>
-            <Route path=path!("/observe") view=|| view! { <SignedInOnly><ObservePage/></SignedInOnly> }/>
-            <Route path=path!("/observations/:id") view=|| view! { <SignedInOnly><ObservePage/></SignedInOnly> }/>
-            <Route path=path!("/photo") view=|| view! { <SignedInOnly><PhotoPage/></SignedInOnly> }/>
-            <Route path=path!("/staff") view=|| view! { <SignedInOnly><StaffPage/></SignedInOnly> }/>
-            <Route path=path!("/settings") view=|| view! { <SignedInOnly><SettingsPage/></SignedInOnly> }/>
-            <Route path=path!("/validate") view=|| view! { <SignedInOnly><ValidatePage/></SignedInOnly> }/>
-            <Route path=path!("/families") view=|| view! { <SignedInOnly><FamiliesPage/></SignedInOnly> }/>
-            <Route path=path!("/audit") view=|| view! { <SignedInOnly><AuditPage/></SignedInOnly> }/>
-            <Route path=path!("/more") view=|| view! { <SignedInOnly><MorePage/></SignedInOnly> }/>
-            <Route path=path!("/sync") view=|| view! { <SignedInOnly><SyncPage/></SignedInOnly> }/>
-            <Route path=path!("/published") view=|| view! { <SignedInOnly><PublishedPage/></SignedInOnly> }/>
+            <Route path=path!("/welcome") view=|| view_of(Page::Claim)/>
+            <Route path=path!("/today") view=|| view! { <SignedInOnly>{view_of(Page::Today)}</SignedInOnly> }/>
+            <Route path=path!("/children") view=|| view! { <SignedInOnly>{view_of(Page::Children)}</SignedInOnly> }/>
+            <Route path=path!("/children/:id/consents") view=|| view! { <SignedInOnly>{view_of(Page::ChildConsents)}</SignedInOnly> }/>
+            <Route path=path!("/consents") view=|| view! { <SignedInOnly>{view_of(Page::Consents)}</SignedInOnly> }/>
+            <Route path=path!("/children/:id/journal") view=|| view! { <SignedInOnly>{view_of(Page::Journal)}</SignedInOnly> }/>
+            <Route path=path!("/children/:id/progress") view=|| view! { <SignedInOnly>{view_of(Page::Progress)}</SignedInOnly> }/>
+            <Route path=path!("/children/:id/progress-check") view=|| view! { <SignedInOnly>{view_of(Page::ProgressCheck)}</SignedInOnly> }/>
+            <Route path=path!("/observe") view=|| view! { <SignedInOnly>{view_of(Page::Observe)}</SignedInOnly> }/>
+            <Route path=path!("/observations/:id") view=|| view! { <SignedInOnly>{view_of(Page::Observe)}</SignedInOnly> }/>
+            <Route path=path!("/photo") view=|| view! { <SignedInOnly>{view_of(Page::Photo)}</SignedInOnly> }/>
+            <Route path=path!("/staff") view=|| view! { <SignedInOnly>{view_of(Page::Staff)}</SignedInOnly> }/>
+            <Route path=path!("/settings") view=|| view! { <SignedInOnly>{view_of(Page::Settings)}</SignedInOnly> }/>
+            <Route path=path!("/validate") view=|| view! { <SignedInOnly>{view_of(Page::Validate)}</SignedInOnly> }/>
+            <Route path=path!("/families") view=|| view! { <SignedInOnly>{view_of(Page::Families)}</SignedInOnly> }/>
+            <Route path=path!("/audit") view=|| view! { <SignedInOnly>{view_of(Page::Audit)}</SignedInOnly> }/>
+            <Route path=path!("/more") view=|| view! { <SignedInOnly>{view_of(Page::More)}</SignedInOnly> }/>
+            <Route path=path!("/sync") view=|| view! { <SignedInOnly>{view_of(Page::Sync)}</SignedInOnly> }/>
+            <Route path=path!("/published") view=|| view! { <SignedInOnly>{view_of(Page::Published)}</SignedInOnly> }/>
         </Routes>
     }
 }

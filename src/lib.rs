@@ -11,6 +11,7 @@ mod components;
 mod enrolment;
 mod family;
 mod known;
+mod lazy_pages;
 mod lock;
 mod pages;
 pub mod pause;

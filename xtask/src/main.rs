@@ -9,6 +9,7 @@ mod fuzz;
 mod harness;
 mod serve;
 mod setup;
+mod split;
 mod test;
 
 use std::process::ExitCode;

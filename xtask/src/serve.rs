@@ -2,6 +2,7 @@
 
 use crate::cmd::{self, Result, exec, root, step};
 use crate::setup;
+use crate::split;
 use std::process::Command;
 
 pub fn run(args: &[String]) -> Result {
@@ -28,11 +29,12 @@ pub fn run(args: &[String]) -> Result {
 }
 
 /// Both apps, from the same library: the staff tablets' (`index.html`) into `dist/`, then a
-/// parent's phone's (`index-family.html`) into `dist/family/`, served under /family. Two builds
-/// because trunk has no code splitting: a phone then never downloads the staff's screens. The
-/// staff build goes first, as trunk empties its own dist folder.
+/// parent's phone's (`index-family.html`) into `dist/family/`, served under /family, so a phone
+/// never downloads the staff's screens. Trunk makes each page with its styles and copied files
+/// (the staff build first, as trunk empties its own dist folder); `split` builds the wasm, and
+/// cuts each app's page groups into modules of their own.
 pub fn build_app() -> Result {
-    step("build the app (trunk, release)", || {
+    step("build the app (trunk and wasm-split, release)", || {
         exec(
             Command::new("trunk")
                 .current_dir(root())
@@ -44,7 +46,7 @@ pub fn build_app() -> Result {
                 .current_dir(root())
                 .args([
                     "build",
-                    "index-family.html",
+                    "shell/family.html",
                     "--release",
                     "--dist",
                     "dist/family",
@@ -53,6 +55,24 @@ pub fn build_app() -> Result {
                 ])
                 .env("TRUNK_OFFLINE", "true"),
         )?;
-        crate::compress::dist(&root().join("dist"))
+        let dist = root().join("dist");
+        for app in [
+            split::App {
+                bin: "burrow",
+                dist: dist.clone(),
+                public_url: "/",
+                split: "split",
+            },
+            split::App {
+                bin: "family",
+                dist: dist.join("family"),
+                public_url: "/family/",
+                split: "family-split",
+            },
+        ] {
+            split::build(&app)?;
+            split::app(&app)?;
+        }
+        crate::compress::dist(&dist)
     })
 }

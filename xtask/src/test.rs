@@ -34,6 +34,10 @@ pub fn run() -> Result {
             "burrow",
             "-p",
             "burrow-core",
+            // The release builds' page groups as split points (src/lazy_pages.rs); the
+            // next run checks the same code without them, as the tests build it.
+            "--features",
+            "burrow/split,burrow/family-split",
             "--target",
             "wasm32-unknown-unknown",
             "--",

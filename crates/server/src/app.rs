@@ -24,8 +24,9 @@ async fn bench_sink(body: axum::body::Bytes) -> axum::Json<serde_json::Value> {
     axum::Json(serde_json::json!({ "received": body.len() }))
 }
 
-/// Whether a path names a file trunk called after its content's hash (`burrow-<16 hex>.js`,
-/// `burrow-<16 hex>_bg.wasm`, `main-<16 hex>.css`): the same name is always the same bytes.
+/// Whether a path names a file the build called after a hash of its content (`burrow-<16
+/// hex>.js`, `burrow-<16 hex>_bg.wasm`, a page group's `split_day-<16 hex>.wasm`, trunk's
+/// `main-<16 hex>.css`): the same name is always the same bytes.
 fn fingerprinted(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     name.split(['-', '.', '_'])

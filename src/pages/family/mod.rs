@@ -37,7 +37,7 @@ pub fn FamilyPage() -> impl IntoView {
         if !is_family_phone() {
             view! { <Redirect path=family::ENROL/> }.into_any()
         } else if unlocked.get() {
-            view! { <FamilyJournal/> }.into_any()
+            crate::lazy_pages::family_journal().into_any()
         } else {
             view! { <FamilyUnlock/> }.into_any()
         }
@@ -121,7 +121,7 @@ async fn load(keys: Option<std::rc::Rc<crate::store::keys::Keys>>) -> Result<Loa
 }
 
 #[component]
-fn FamilyJournal() -> impl IntoView {
+pub(crate) fn FamilyJournal() -> impl IntoView {
     let lock = use_lock();
     let revision = RwSignal::new(0u32);
     let loaded = LocalResource::new(move || {
