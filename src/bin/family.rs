@@ -1,4 +1,4 @@
-//! Burrow's family app: a parent's phone, built on its own (`index-family.html`) so a phone
+//! Burrow's family app: a parent's phone, built on its own (`shell/family.html`) so a phone
 //! downloads the journal it reads and none of the staff's screens. See `lib.rs`.
 
 fn main() {

@@ -28,8 +28,8 @@ pub fn run(args: &[String]) -> Result {
     )
 }
 
-/// Both apps, from the same library: the staff tablets' (`index.html`) into `dist/`, then a
-/// parent's phone's (`index-family.html`) into `dist/family/`, served under /family, so a phone
+/// Both apps, from the same library: the staff tablets' (`shell/index.html`) into `dist/`, then
+/// a parent's phone's (`shell/family.html`) into `dist/family/`, served under /family, so a phone
 /// never downloads the staff's screens. Trunk makes each page with its styles and copied files
 /// (the staff build first, as trunk empties its own dist folder); `split` builds the wasm, and
 /// cuts each app's page groups into modules of their own.
