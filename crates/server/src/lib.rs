@@ -20,6 +20,7 @@ pub mod identity;
 pub mod keepsake;
 pub mod key_seal;
 pub mod mask;
+pub mod memory;
 pub mod phone_fence;
 pub mod photos;
 pub mod premises;

@@ -18,8 +18,20 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// At most this many passphrases are hashed at once. Each hash holds 19 MiB and a core for a
+/// moment; a crowd of sign-ins queues here rather than taking the server's memory.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
+async fn hashing_turn() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    HASHING
+        .acquire()
+        .await
+        .map_err(|_| AppError::internal("passphrase hashing closed"))
+}
+
 /// Hashes on a blocking thread: argon2 is slow on purpose.
 pub async fn hash_passphrase(passphrase: String) -> Result<String, AppError> {
+    let _turn = hashing_turn().await?;
     tokio::task::spawn_blocking(move || {
         let mut salt = [0u8; 16];
         rand::rng().fill_bytes(&mut salt);
@@ -40,6 +52,7 @@ pub async fn verify_passphrase(
     passphrase: String,
     stored: Option<String>,
 ) -> Result<bool, AppError> {
+    let _turn = hashing_turn().await?;
     tokio::task::spawn_blocking(move || {
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
         let parsed = PasswordHash::new(&stored)
