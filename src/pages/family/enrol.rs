@@ -5,10 +5,10 @@ use crate::components::field::Field;
 use crate::components::form_errors::FormErrors;
 use crate::components::notice::ErrorNotice;
 use crate::components::passphrase_field::NewPassphrase;
+use crate::family::app::{Screen, use_family_nav};
 use crate::family::enrol::enrol;
 use crate::lock::use_lock;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn FamilyEnrolPage() -> impl IntoView {
@@ -22,9 +22,9 @@ pub fn FamilyEnrolPage() -> impl IntoView {
         let (code, passphrase) = (code.clone(), passphrase.clone());
         async move { enrol(lock, &code, &passphrase).await }
     });
-    let navigate = use_navigate();
+    let nav = use_family_nav();
     Effect::new(move |_| match submit.value().get() {
-        Some(Ok(())) => navigate(crate::family::HOME, Default::default()),
+        Some(Ok(())) => nav.go(Screen::Journal),
         Some(Err(e)) => errors.set(e),
         None => {}
     });

@@ -14,8 +14,8 @@ pub use enrol::FamilyEnrolPage;
 
 use crate::components::auto_lock::AutoLock;
 use crate::components::notice::ErrorNotice;
+use crate::family;
 use crate::family::sync::{FamilySyncError, run};
-use crate::family::{self, is_family_phone};
 use crate::lock::{LockState, use_lock};
 use crate::store::family::{self as kept, Note, Phone};
 use crate::store::tablet;
@@ -24,7 +24,6 @@ use burrow_core::parent_view::ParentEntry;
 use entry::EntryCard;
 use keepsake::{Keepsake, KeepsakeButton};
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use moment::MomentForm;
 use note_state::NoteLine;
 use trail::Trail;
@@ -33,10 +32,9 @@ use trail::Trail;
 pub fn FamilyPage() -> impl IntoView {
     let lock = use_lock();
     let unlocked = Memo::new(move |_| lock.state.with(|s| matches!(s, LockState::Unlocked(_))));
+    // A phone not set up never comes here (`family::app::Screen::at` sends it to set-up).
     move || {
-        if !is_family_phone() {
-            view! { <Redirect path=family::ENROL/> }.into_any()
-        } else if unlocked.get() {
+        if unlocked.get() {
             crate::lazy_pages::family_journal().into_any()
         } else {
             view! { <FamilyUnlock/> }.into_any()

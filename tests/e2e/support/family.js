@@ -26,11 +26,15 @@ export async function phone(held, code, passphrase, via = "front page") {
   if (via !== "address") {
     await page.getByRole("link", { name: "Follow your child’s journal on your own phone" }).click();
   }
+  // A phone not yet set up is sent to set-up, at set-up's own address, whichever way it came.
+  await expect(page).toHaveURL(/\/family\/enrol$/);
   await page.getByLabel("Invite code").fill(code);
   await page.getByLabel("Passphrase", { exact: true }).fill(passphrase);
   await page.getByLabel("Passphrase again").fill(passphrase);
   await page.getByRole("button", { name: "Set up this phone" }).click();
   await expect(page.getByRole("button", { name: "Sync now" })).toBeVisible();
+  // The journal's own address, so a bookmark or the home screen opens it next time.
+  await expect(page).toHaveURL(/\/family$/);
   if (via === "address") {
     const apps = device.requested.filter((u) => u.endsWith(".wasm")).map((u) => new URL(u).pathname);
     expect(apps.length, "the family app's wasm was loaded").toBeGreaterThan(0);
