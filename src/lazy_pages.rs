@@ -69,20 +69,25 @@ macro_rules! split_call {
 
 /// A staff page, once its group is loaded; meanwhile nothing (the shell's own bars stay).
 pub fn view_of(page: Page) -> impl IntoView {
-    let tries = RwSignal::new(0u32);
-    move || {
-        tries.track();
-        Suspend::new(async move { shown(load(page).await, tries) })
-    }
+    on_demand(move || load(page))
 }
 
 /// A parent's phone's journal, once loaded. Apart from `view_of`, so neither app's wasm holds
 /// the other's pages.
 pub fn family_journal() -> impl IntoView {
+    on_demand(|| async { split_call!("family-split", family()) })
+}
+
+/// What `load` gives, once it has it; if it fails, why, with a way to try again.
+fn on_demand<F, Fut>(load: F) -> impl IntoView
+where
+    F: Fn() -> Fut + Copy + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<AnyView, NotLoaded>> + Send + 'static,
+{
     let tries = RwSignal::new(0u32);
     move || {
         tries.track();
-        Suspend::new(async move { shown(split_call!("family-split", family()), tries) })
+        Suspend::new(async move { shown(load().await, tries) })
     }
 }
 
