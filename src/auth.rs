@@ -33,10 +33,15 @@ impl Auth {
         }
     }
 
-    /// Asks the server whether the setting is set up and who (if anyone) is signed in.
+    /// Asks the server whether the setting is set up and who (if anyone) is signed in. Both at
+    /// once: a slow tablet's first screen waits for the later of the two, not their sum (P2).
     pub async fn load(self) {
         self.boot.set(Boot::Loading);
-        let status = match api::get::<Status>("/api/status").await {
+        let (status, session) = futures::join!(
+            api::get::<Status>("/api/status"),
+            api::get::<Session>("/api/session")
+        );
+        let status = match status {
             Ok(s) => s,
             Err(e) => {
                 self.boot.set(Boot::Offline(e.to_string()));
@@ -46,7 +51,7 @@ impl Auth {
         let session = if status.setup_needed {
             None
         } else {
-            match api::get::<Session>("/api/session").await {
+            match session {
                 Ok(s) => Some(s),
                 Err(e) if e.is_unauthorised() => None,
                 Err(e) => {

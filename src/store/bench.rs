@@ -277,6 +277,13 @@ async fn p9_unlock_with_the_chosen_kdf_cost() {
     )
     .await
     .expect("wrap");
+    // DESIGN §7 asks P9 for at least 1.2 million iterations. The cost is held by the count, not
+    // by a floor on the time: a faster machine derives the same key sooner and is no weaker.
+    assert!(
+        wrapped.iterations >= 1_200_000,
+        "new keys are wrapped with {} PBKDF2 iterations, under the 1,200,000 P9 asks for",
+        wrapped.iterations
+    );
     let mut times = Vec::new();
     for _ in 0..5 {
         let start = now_ms();
@@ -294,7 +301,7 @@ async fn p9_unlock_with_the_chosen_kdf_cost() {
         (median(times) / 1000.0 * 1000.0).round() / 1000.0,
         "s",
         1.0,
-        Some(0.25),
+        None,
         None,
     );
 }
