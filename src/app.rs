@@ -8,17 +8,15 @@ use crate::lock::{Lock, LockState, use_lock};
 use crate::pages::sign_in::SignInPage;
 use burrow_core::staff::Role;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
+/// `auth`: already asking the server who is signed in (`crate::start`).
 #[component]
-pub fn App() -> impl IntoView {
-    let auth = Auth::new();
+pub fn App(auth: Auth) -> impl IntoView {
     provide_context(auth);
     provide_context(Lock::new());
     provide_context(crate::sync::Sync::new());
-    spawn_local(auth.load());
 
     view! {
         <Router>

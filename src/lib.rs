@@ -22,10 +22,18 @@ mod sync;
 mod today;
 
 /// Mounts the staff tablets' app on the page and registers its service worker.
+///
+/// The server's status and session, which the first screen waits for, are asked for before the
+/// page is built, not after it (P2): the requests start in the next microtask, and the page is
+/// mounted in the one after, while they are under way.
 pub fn start() {
     console_error_panic_hook::set_once();
+    let auth = auth::Auth::new();
+    wasm_bindgen_futures::spawn_local(auth.load());
+    wasm_bindgen_futures::spawn_local(async move {
+        leptos::mount::mount_to_body(move || leptos::view! { <app::App auth/> });
+    });
     service_worker::register(service_worker::STAFF);
-    leptos::mount::mount_to_body(app::App);
 }
 
 /// Mounts a parent's phone's app (served under /family) and registers its service worker.

@@ -10,13 +10,19 @@ use crate::store::tablet::{self, Person};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// `known`: the people already read by the page showing this screen, so they are not read again.
 #[component]
-pub fn LockScreen() -> impl IntoView {
+pub fn LockScreen(#[prop(optional)] known: Option<Vec<Person>>) -> impl IntoView {
     let auth = use_auth();
     let lock = use_lock();
-    let people = LocalResource::new(|| async {
-        let store = tablet::open().await?;
-        tablet::people(&store).await
+    let people = LocalResource::new(move || {
+        let known = known.clone();
+        async move {
+            match known {
+                Some(list) => Ok(list),
+                None => tablet::people(&tablet::open().await?).await,
+            }
+        }
     });
     // The person signed in before the lock is the likely one to come back.
     let chosen = RwSignal::new(None::<Person>);

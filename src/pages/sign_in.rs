@@ -33,7 +33,7 @@ pub fn SignInPage() -> impl IntoView {
         <Show when=move || !elsewhere() fallback=|| view! { <Redirect path="/"/> }>
             {move || match people.get() {
                 None => view! { <p class="loading">"Opening Burrow…"</p> }.into_any(),
-                Some(Some(list)) if !list.is_empty() && !new_here() => view! { <LockScreen/> }.into_any(),
+                Some(Some(list)) if !list.is_empty() && !new_here() => view! { <LockScreen known=list/> }.into_any(),
                 Some(list) => {
                     let known = list.is_some_and(|l| !l.is_empty());
                     view! { <SignInForm known_people=known/> }.into_any()

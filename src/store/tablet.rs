@@ -122,9 +122,11 @@ pub async fn wipe() -> Result<(), StoreError> {
 
 /// The people who may unlock this tablet, in the order they first signed in here.
 pub async fn people(store: &Store) -> Result<Vec<Person>, StoreError> {
-    let wrapped = store.wrapped_keys().await?;
-    let people: Vec<Person> = store.meta(PEOPLE).await?.unwrap_or_default();
+    // Both reads at once: the front door waits on them at start-up (P2).
+    let (wrapped, people) =
+        futures::try_join!(store.wrapped_keys(), store.meta::<Vec<Person>>(PEOPLE))?;
     Ok(people
+        .unwrap_or_default()
         .into_iter()
         .filter(|p| wrapped.iter().any(|w| w.user_id == p.id))
         .collect())
