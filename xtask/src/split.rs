@@ -106,7 +106,7 @@ pub fn app(app: &App) -> Result {
         optimise(&work.join(module), &app.dist.join(&named))?;
         lazy.push(format!("{}{named}", app.public_url));
     }
-    write(&app.dist.join(&loader_name), &loader)?;
+    write(&app.dist.join(&loader_name), &compiled_on_load(&loader))?;
     start_in_index(app, &stem, &loader_name, &lazy)
 }
 
@@ -120,8 +120,26 @@ fn bindgen(app: &App, stem: &str, wasm: &Path) -> Result {
             .arg(&app.dist)
             .arg(wasm),
     )?;
+    let script = app.dist.join(format!("{stem}.js"));
+    let glue = std::fs::read_to_string(&script)
+        .map_err(|e| format!("reading {}: {e}", script.display()))?;
+    write(&script, &compiled_on_load(&glue))?;
     let out = app.dist.join(format!("{stem}_bg.wasm"));
     optimise(&out, &out)
+}
+
+/// V8's explicit compile hint: every function in the script is compiled with it, on a
+/// background thread while it streams in, rather than one by one on the page's main thread the
+/// first time each is called. The start-up calls most of wasm-bindgen's glue; on a 4x-throttled
+/// cold load this took ~130 ms of main-thread compiling down to ~10 (P2). Other browsers read
+/// it as a comment.
+fn compiled_on_load(script: &str) -> String {
+    const HINT: &str = "//# allFunctionsCalledOnLoad\n";
+    if script.starts_with(HINT) {
+        script.to_string()
+    } else {
+        format!("{HINT}{script}")
+    }
 }
 
 /// The first 16 hex digits of the linked wasm's SHA-256.
@@ -169,4 +187,19 @@ await init({{ module_or_path: '{url}{stem}_bg.wasm' }});
         return Err(format!("{} has no </head>", index.display()));
     }
     write(&index, &html.replacen("</head>", &tags, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compiled_on_load;
+
+    #[test]
+    fn the_compile_hint_is_the_first_line_once() {
+        let once = compiled_on_load("import * as a from './a.js';\n");
+        assert_eq!(
+            once,
+            "//# allFunctionsCalledOnLoad\nimport * as a from './a.js';\n"
+        );
+        assert_eq!(compiled_on_load(&once), once);
+    }
 }
