@@ -49,6 +49,11 @@ impl FamilyNav {
     /// back from the journal after setting up should not set the phone up again).
     pub fn go(self, screen: Screen) {
         replace_address(screen.path());
+        self.show(screen);
+    }
+
+    /// Shows `screen`, leaving the one showing mounted if it is the same.
+    fn show(self, screen: Screen) {
         if self.0.get_untracked() != screen {
             self.0.set(screen);
         }
@@ -84,14 +89,10 @@ pub fn FamilyApp() -> impl IntoView {
     // its journal opens from what it holds, so the screens never wait for this.
     spawn_local(auth.load());
     let screen = RwSignal::new(screen_here());
-    provide_context(FamilyNav(screen));
+    let nav = FamilyNav(screen);
+    provide_context(nav);
     // Back and forward between addresses someone typed or followed.
-    let listener = window_event_listener(leptos::ev::popstate, move |_| {
-        let here = screen_here();
-        if screen.get_untracked() != here {
-            screen.set(here);
-        }
-    });
+    let listener = window_event_listener(leptos::ev::popstate, move |_| nav.show(screen_here()));
     on_cleanup(move || listener.remove());
     view! {
         <main class="app">

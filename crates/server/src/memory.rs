@@ -7,7 +7,8 @@
 //! their own and returned when freed.
 
 /// Blocks this large or larger are mapped on their own and returned to the system when freed.
-pub const LARGE_BLOCK: usize = 1 << 20;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const LARGE_BLOCK: usize = 1 << 20;
 
 /// Fixes glibc's threshold for mapping blocks on their own at [`LARGE_BLOCK`] (which also stops
 /// it moving). Call first thing in `main`, before any other thread starts. Other C libraries
