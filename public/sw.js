@@ -8,7 +8,7 @@ const FOLDER = new URL("./", self.location).pathname; // "/" or "/family/"
 const HOME = FOLDER === "/" ? "/" : FOLDER.slice(0, -1); // the shell's own address
 const FAMILY = "/family";
 const CACHE = `burrow-shell-v2 ${HOME}`;
-const FIXED = [`${FOLDER}manifest.webmanifest`, "/icons/icon.svg", "/icons/icon-192.png", "/icons/icon-512.png"];
+const FIXED = [`${FOLDER}manifest.webmanifest`, "/icons/icon.svg", "/icons/icon-48.png", "/icons/icon-192.png", "/icons/icon-512.png"];
 
 // The shell's own files, read from its index.html (their names carry the build's hash): those
 // the page loads, and the modules it fetches only when a page first opens (its
