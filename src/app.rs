@@ -1,14 +1,14 @@
 //! The root component: loads who is signed in, then routes.
 
 use crate::auth::{Auth, Boot, use_auth};
+use crate::components::front_door::{FrontDoor, settle_first_address};
 use crate::components::lock_screen::LockScreen;
 use crate::components::offline::OfflineScreen;
 use crate::lazy_pages::{Page, view_of};
 use crate::lock::{Lock, LockState, use_lock};
 use crate::pages::sign_in::SignInPage;
-use burrow_core::staff::Role;
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 /// `auth`: already asking the server who is signed in (`crate::start`).
@@ -19,25 +19,27 @@ pub fn App(auth: Auth) -> impl IntoView {
     provide_context(crate::sync::Sync::new());
 
     view! {
-        <Router>
-            <main class="app">
-                {move || match auth.boot.get() {
-                    Boot::Loading => view! { <p class="loading" aria-live="polite">"Opening Burrow…"</p> }.into_any(),
-                    // A family phone opens its own app, which reads its journal at home too.
-                    _ if crate::family::is_family_phone() => view! { <ToFamilyApp/> }.into_any(),
-                    Boot::Offline(message) => view! { <OfflineScreen message=message/> }.into_any(),
-                    Boot::Ready => view! { <AppRoutes/> }.into_any(),
-                }}
-            </main>
-        </Router>
+        <main class="app">
+            {move || match auth.boot.get() {
+                Boot::Loading => view! { <p class="loading" aria-live="polite">"Opening Burrow…"</p> }.into_any(),
+                // A family phone opens its own app, which reads its journal at home too.
+                _ if crate::family::is_family_phone() => view! { <ToFamilyApp/> }.into_any(),
+                Boot::Offline(message) => view! { <OfflineScreen message=message/> }.into_any(),
+                // The router starts once the front door is known, at its address.
+                Boot::Ready => {
+                    settle_first_address(auth);
+                    view! { <Router><AppRoutes/></Router> }.into_any()
+                }
+            }}
+        </main>
     }
 }
 
 #[component]
 fn AppRoutes() -> impl IntoView {
     view! {
-        <Routes fallback=|| view! { <Redirect path="/"/> }>
-            <Route path=path!("/") view=Home/>
+        <Routes fallback=FrontDoor>
+            <Route path=path!("/") view=FrontDoor/>
             <Route path=path!("/setup") view=|| view_of(Page::Setup)/>
             <Route path=path!("/sign-in") view=SignInPage/>
             <Route path=path!("/welcome") view=|| view_of(Page::Claim)/>
@@ -63,31 +65,6 @@ fn AppRoutes() -> impl IntoView {
     }
 }
 
-/// Sends people where they need to be: set-up first, then sign-in; then a practitioner's day
-/// (their key children, drafts and returns), or for managers and deputies, who look after the
-/// whole setting, the children.
-#[component]
-fn Home() -> impl IntoView {
-    let auth = use_auth();
-    move || {
-        let setup_needed = auth
-            .status
-            .with(|s| s.as_ref().is_some_and(|s| s.setup_needed));
-        let path = if setup_needed {
-            "/setup"
-        } else if let Some(role) = auth.session.with(|s| s.as_ref().map(|s| s.staff.role)) {
-            if role == Role::Practitioner {
-                "/today"
-            } else {
-                "/children"
-            }
-        } else {
-            "/sign-in"
-        };
-        view! { <Redirect path=path/> }
-    }
-}
-
 /// A parent's phone that opened the staff app's address: the family app is served apart, under
 /// /family, so this is a page load, not a route.
 #[component]
@@ -110,6 +87,6 @@ fn SignedInOnly(children: ChildrenFn) -> impl IntoView {
     move || match (signed_in.get(), unlocked.get()) {
         (true, true) => children().into_any(),
         (true, false) => view! { <LockScreen/> }.into_any(),
-        (false, _) => view! { <Home/> }.into_any(),
+        (false, _) => view! { <FrontDoor/> }.into_any(),
     }
 }

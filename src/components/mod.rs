@@ -6,6 +6,7 @@ pub mod deletions;
 pub mod family_notes;
 pub mod field;
 pub mod form_errors;
+pub mod front_door;
 pub mod leaving_card;
 pub mod lock_screen;
 pub mod nav;

@@ -4,12 +4,13 @@ use crate::api;
 use crate::auth::use_auth;
 use crate::components::field::Field;
 use crate::components::form_errors::FormErrors;
+use crate::components::front_door::FrontDoor;
 use crate::components::notice::ErrorNotice;
 use crate::components::passphrase_field::{NewPassphrase, ready};
 use crate::lock::{open_tablet, use_lock};
 use burrow_core::api::{ClaimInviteRequest, Session};
 use leptos::prelude::*;
-use leptos_router::components::{A, Redirect};
+use leptos_router::components::A;
 
 #[component]
 pub fn ClaimPage() -> impl IntoView {
@@ -63,7 +64,7 @@ pub fn ClaimPage() -> impl IntoView {
     let signed_in = move || auth.session.with(Option::is_some);
 
     view! {
-        <Show when=move || !signed_in() fallback=|| view! { <Redirect path="/"/> }>
+        <Show when=move || !signed_in() fallback=FrontDoor>
             <section class="card narrow">
                 <p class="eyebrow">{setting}</p>
                 <h1>"Welcome to Burrow"</h1>

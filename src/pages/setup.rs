@@ -4,12 +4,12 @@ use crate::api;
 use crate::auth::use_auth;
 use crate::components::field::Field;
 use crate::components::form_errors::FormErrors;
+use crate::components::front_door::FrontDoor;
 use crate::components::notice::ErrorNotice;
 use crate::components::passphrase_field::{NewPassphrase, ready};
 use crate::lock::{open_tablet, use_lock};
 use burrow_core::api::{Session, SetupRequest};
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
@@ -62,7 +62,7 @@ pub fn SetupPage() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || !already_set_up() fallback=|| view! { <Redirect path="/"/> }>
+        <Show when=move || !already_set_up() fallback=FrontDoor>
             <section class="card narrow">
                 <h1>"Set up Burrow for your setting"</h1>
                 <p>"You need the set-up code that the server showed when it started. It works once."</p>

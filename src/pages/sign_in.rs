@@ -5,13 +5,14 @@ use crate::api;
 use crate::auth::use_auth;
 use crate::components::field::Field;
 use crate::components::form_errors::FormErrors;
+use crate::components::front_door::FrontDoor;
 use crate::components::lock_screen::LockScreen;
 use crate::components::notice::ErrorNotice;
 use crate::lock::{open_tablet, use_lock};
 use crate::store::tablet;
 use burrow_core::api::{Session, SignInRequest};
 use leptos::prelude::*;
-use leptos_router::components::{A, Redirect};
+use leptos_router::components::A;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -30,7 +31,7 @@ pub fn SignInPage() -> impl IntoView {
                 .with(|s| s.as_ref().is_some_and(|s| s.setup_needed))
     };
     view! {
-        <Show when=move || !elsewhere() fallback=|| view! { <Redirect path="/"/> }>
+        <Show when=move || !elsewhere() fallback=FrontDoor>
             {move || match people.get() {
                 None => view! { <p class="loading">"Opening Burrow…"</p> }.into_any(),
                 Some(Some(list)) if !list.is_empty() && !new_here() => view! { <LockScreen known=list/> }.into_any(),

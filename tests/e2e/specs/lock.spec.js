@@ -28,6 +28,11 @@ test("an idle tablet locks, hides the children, and unlocks for each member of s
   await signInWithName(page, "Sam Patel");
   await expect(page.getByTestId("signed-in-as")).toHaveText("Sam Patel · Manager");
   await expect(page.getByTestId("children-list")).toContainText("Ava Okafor");
+  // The front door leaves nothing behind in the history: opened at / it showed sign-in at
+  // /sign-in, and signing in replaced that with the children, so Back leaves Burrow instead
+  // of showing the sign-in form again (or / sending them forward again).
+  expect(new URL(page.url()).pathname).toBe("/children");
+  expect(await page.evaluate(() => history.length)).toBe(2); // about:blank, then Burrow
 
   // Left alone, it locks itself: the children are gone from the page, not just covered.
   await expect(page.getByRole("heading", { name: "Burrow is locked" })).toBeVisible({ timeout: 15_000 });
