@@ -23,14 +23,21 @@ mod today;
 
 /// Mounts the staff tablets' app on the page and registers its service worker.
 ///
-/// The server's status and session, which the first screen waits for, are asked for before the
-/// page is built, not after it (P2): the requests start in the next microtask, and the page is
-/// mounted in the one after, while they are under way.
+/// The first screen waits for the server's status and session (P2): they are asked for before
+/// anything is built, and the app is mounted once the server has answered, straight at its
+/// first screen. Until then the page shows the shell's own "Opening Burrow…"
+/// (`shell/index.html`), on screen before the app had even been fetched.
 pub fn start() {
     console_error_panic_hook::set_once();
     let auth = auth::Auth::new();
-    wasm_bindgen_futures::spawn_local(auth.load());
     wasm_bindgen_futures::spawn_local(async move {
+        auth.load().await;
+        if let Some(opening) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("opening"))
+        {
+            opening.remove();
+        }
         leptos::mount::mount_to_body(move || leptos::view! { <app::App auth/> });
     });
     service_worker::register(service_worker::STAFF);

@@ -15,7 +15,8 @@ if (!server) {
   process.exit(2);
 }
 const url = server + (process.argv[3] ?? "/");
-const RUNS = 7;
+// 15 of each: medians of 7 moved 100–200 ms between runs of one build on a busy 2-core machine.
+const RUNS = 15;
 
 // Records when the first screen's heading is on screen, from navigation start.
 const marker = () => {
