@@ -36,7 +36,20 @@ function groupsFetched(page) {
 test("signing in loads the shell alone; each page group comes when its page opens; all are kept offline", async ({ page }) => {
   server = await startServer({ args: ["--demo"] });
   const fetched = groupsFetched(page);
+  // While the app's own module is still on its way, the page already says what is happening;
+  // once the app is up, that line is gone.
+  let release;
+  const held = new Promise((done) => (release = done));
+  await page.route(/\/burrow-[0-9a-f]{16}_bg\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
   await page.goto(server.url);
+  await expect(page.getByText("Opening Burrow…")).toBeVisible();
+  release();
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByText("Opening Burrow…")).toHaveCount(0);
+  await page.unroute(/\/burrow-[0-9a-f]{16}_bg\.wasm$/);
   await signIn(page);
   await expect(page.getByTestId("signed-in-as")).toHaveText("Sam Patel · Manager");
   await expect(page.getByTestId("children-list")).toContainText("Ava Okafor");
