@@ -33,6 +33,7 @@ pub mod progress_check;
 pub mod publishing;
 pub mod receipt;
 pub mod retention;
+pub mod session;
 pub mod staff;
 pub mod storage;
 pub mod sync;

@@ -8,6 +8,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use burrow_core::api::StaffMember;
+use burrow_core::session::{self, SessionCheck};
 use chrono::Utc;
 
 pub const COOKIE: &str = "burrow_session";
@@ -65,24 +66,51 @@ impl FromRequestParts<AppState> for SignedIn {
         let token_hash = secrets::sha256(token.as_bytes());
         let (idle, lifetime) = (state.session_idle, state.session_lifetime);
         let hash = token_hash.clone();
-        let staff = state
+        // Looked up beside the writer: a request takes the writer only to end its session or,
+        // once a minute or so, to write down that it is still in use (core's session rule).
+        let read = hash.clone();
+        let (check, staff) = state
             .db
-            .call(move |conn| {
-                let now = Utc::now();
-                let Some(session) = store::session(conn, &hash)? else {
+            .lookup(move |conn| {
+                let Some(session) = store::session(conn, &read)? else {
                     return Err(not_signed_in());
                 };
-                if now - session.last_seen_at > idle || now - session.created_at > lifetime {
-                    store::delete_session(conn, &hash)?;
-                    return Err(AppError::refused(
-                        StatusCode::UNAUTHORIZED,
-                        "You were signed out to keep children's details safe. Sign in again to carry on.",
-                    ));
-                }
-                store::touch_session(conn, &hash, now)?;
-                store::active_staff(conn, session.staff_id)?.ok_or_else(not_signed_in)
+                let check = session::check(
+                    session.created_at,
+                    session.last_seen_at,
+                    Utc::now(),
+                    idle,
+                    lifetime,
+                );
+                let staff = match check {
+                    SessionCheck::Ended => None,
+                    SessionCheck::Touch | SessionCheck::Live => Some(
+                        store::active_staff(conn, session.staff_id)?.ok_or_else(not_signed_in)?,
+                    ),
+                };
+                Ok((check, staff))
             })
             .await?;
+        match check {
+            SessionCheck::Live => {}
+            SessionCheck::Touch => {
+                state
+                    .db
+                    .call(move |conn| Ok(store::touch_session(conn, &hash, Utc::now())?))
+                    .await?;
+            }
+            SessionCheck::Ended => {
+                state
+                    .db
+                    .call(move |conn| Ok(store::delete_session(conn, &hash)?))
+                    .await?;
+                return Err(AppError::refused(
+                    StatusCode::UNAUTHORIZED,
+                    "You were signed out to keep children's details safe. Sign in again to carry on.",
+                ));
+            }
+        }
+        let staff = staff.ok_or_else(not_signed_in)?;
         Ok(SignedIn { staff, token_hash })
     }
 }

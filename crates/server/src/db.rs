@@ -12,12 +12,28 @@ use std::sync::{Arc, Mutex};
 
 #[derive(Clone)]
 pub struct Db {
-    conn: Arc<Mutex<Connection>>,
+    /// The writer, taken in the order asked for.
+    conn: Arc<tokio::sync::Mutex<Connection>>,
     /// Read-only connections for long reads (pull, parents' journals and photos): in WAL mode
     /// each reads what was committed while the writer goes on, so one tablet's first pull does
     /// not hold up pushes, and at drop-off a hundred phones are not queued behind one reader.
     readers: Arc<Readers>,
+    /// Read-only connections for lookups by key on every request (a session, a device): kept
+    /// apart, so a request's first steps queue neither behind the writer nor behind a long read.
+    lookups: Arc<Readers>,
+    /// Copies the write-ahead log into the database file, beside the writer (`checkpoint`).
+    checkpointer: Arc<Mutex<Connection>>,
 }
+
+/// Pages the write-ahead log may grow to before the writer copies it back itself, after a
+/// commit, with every request queued behind it. A safety net: `checkpoint` runs far more often.
+const WRITER_CHECKPOINT_PAGES: i64 = 10_000;
+
+/// How often the server runs `checkpoint`.
+pub const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Lookups take microseconds; two connections let one wait on the disk while the other runs.
+const LOOKUPS: usize = 2;
 
 /// How many read-only connections: reads are SQLite's own work on the server's few cores, so a
 /// few more than two lets one wait on the disk while others run.
@@ -29,6 +45,24 @@ struct Readers {
 }
 
 impl Readers {
+    fn open(path: &Path, count: usize) -> rusqlite::Result<Readers> {
+        let mut pool = Vec::with_capacity(count);
+        for _ in 0..count {
+            let reader = Connection::open_with_flags(
+                path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            reader.busy_timeout(std::time::Duration::from_secs(5))?;
+            reader.set_prepared_statement_cache_capacity(64);
+            pool.push(Mutex::new(reader));
+        }
+        Ok(Readers {
+            pool,
+            next: std::sync::atomic::AtomicUsize::new(0),
+        })
+    }
+
     /// A free connection if there is one, else the next in turn once it is free.
     fn take(&self) -> Result<std::sync::MutexGuard<'_, Connection>, AppError> {
         for conn in &self.pool {
@@ -480,25 +514,16 @@ impl Db {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // Sync's statements run many times a request: keep them all prepared.
         conn.set_prepared_statement_cache_capacity(64);
+        conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
         migrate(&mut conn)?;
         crate::receipts::ensure_key(&conn)?;
-        let mut pool = Vec::with_capacity(READERS);
-        for _ in 0..READERS {
-            let reader = Connection::open_with_flags(
-                path,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            reader.busy_timeout(std::time::Duration::from_secs(5))?;
-            reader.set_prepared_statement_cache_capacity(64);
-            pool.push(Mutex::new(reader));
-        }
+        let checkpointer = Connection::open(path)?;
+        checkpointer.busy_timeout(std::time::Duration::from_secs(5))?;
         Ok(Db {
-            conn: Arc::new(Mutex::new(conn)),
-            readers: Arc::new(Readers {
-                pool,
-                next: std::sync::atomic::AtomicUsize::new(0),
-            }),
+            conn: Arc::new(tokio::sync::Mutex::new(conn)),
+            checkpointer: Arc::new(Mutex::new(checkpointer)),
+            readers: Arc::new(Readers::open(path, READERS)?),
+            lookups: Arc::new(Readers::open(path, LOOKUPS)?),
         })
     }
 
@@ -508,10 +533,31 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, AppError> + Send + 'static,
     {
-        let readers = self.readers.clone();
+        on_reader(self.readers.clone(), f).await
+    }
+
+    /// Like `read`, for a lookup by key that every request makes (its session, its device).
+    pub async fn lookup<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, AppError> + Send + 'static,
+    {
+        on_reader(self.lookups.clone(), f).await
+    }
+
+    /// Copies what the write-ahead log holds into the database file, on its own connection:
+    /// SQLite's passive checkpoint, which neither waits for nor holds up the writer or readers.
+    /// Left to the writer, it ran inside a commit every 1,000 pages, with every request queued
+    /// for the writer waiting: while 30 tablets synced (P7), a commit's median was 0.2 ms and
+    /// its p99 25 ms.
+    pub async fn checkpoint(&self) -> Result<(), AppError> {
+        let conn = self.checkpointer.clone();
         tokio::task::spawn_blocking(move || {
-            let guard = readers.take()?;
-            f(&guard)
+            let guard = conn
+                .lock()
+                .map_err(|_| AppError::internal("database lock poisoned"))?;
+            guard.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+            Ok(())
         })
         .await
         .map_err(|e| AppError::internal(format!("database task failed: {e}")))?
@@ -523,16 +569,26 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, AppError> + Send + 'static,
     {
-        let conn = self.conn.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = conn
-                .lock()
-                .map_err(|_| AppError::internal("database lock poisoned"))?;
-            f(&mut guard)
-        })
-        .await
-        .map_err(|e| AppError::internal(format!("database task failed: {e}")))?
+        // Taken in the order asked for: with 30 tablets syncing at once, none waits through
+        // others' turns.
+        let mut guard = self.conn.clone().lock_owned().await;
+        tokio::task::spawn_blocking(move || f(&mut guard))
+            .await
+            .map_err(|e| AppError::internal(format!("database task failed: {e}")))?
     }
+}
+
+async fn on_reader<T, F>(readers: Arc<Readers>, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection) -> Result<T, AppError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(move || {
+        let guard = readers.take()?;
+        f(&guard)
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("database task failed: {e}")))?
 }
 
 fn migrate(conn: &mut Connection) -> anyhow::Result<()> {

@@ -128,7 +128,7 @@ async fn verify(req: Request, state: &AppState) -> Result<(Uuid, Bytes, Option<U
     let device = proof.device;
     let known = state
         .db
-        .call(move |c| Ok(devices::known(c, device)?))
+        .lookup(move |c| Ok(devices::known(c, device)?))
         .await?
         .ok_or_else(|| refused(StatusCode::UNAUTHORIZED, ProofError::UnknownDevice))?;
     let body_hash = crate::secrets::digest(&body);
