@@ -21,16 +21,7 @@ pub struct Db {
     /// Read-only connections for lookups by key on every request (a session, a device): kept
     /// apart, so a request's first steps queue neither behind the writer nor behind a long read.
     lookups: Arc<Readers>,
-    /// Copies the write-ahead log into the database file, beside the writer (`checkpoint`).
-    checkpointer: Arc<Mutex<Connection>>,
 }
-
-/// Pages the write-ahead log may grow to before the writer copies it back itself, after a
-/// commit, with every request queued behind it. A safety net: `checkpoint` runs far more often.
-const WRITER_CHECKPOINT_PAGES: i64 = 10_000;
-
-/// How often the server runs `checkpoint`.
-pub const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Lookups take microseconds; two connections let one wait on the disk while the other runs.
 const LOOKUPS: usize = 2;
@@ -514,14 +505,10 @@ impl Db {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // Sync's statements run many times a request: keep them all prepared.
         conn.set_prepared_statement_cache_capacity(64);
-        conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
         migrate(&mut conn)?;
         crate::receipts::ensure_key(&conn)?;
-        let checkpointer = Connection::open(path)?;
-        checkpointer.busy_timeout(std::time::Duration::from_secs(5))?;
         Ok(Db {
             conn: Arc::new(tokio::sync::Mutex::new(conn)),
-            checkpointer: Arc::new(Mutex::new(checkpointer)),
             readers: Arc::new(Readers::open(path, READERS)?),
             lookups: Arc::new(Readers::open(path, LOOKUPS)?),
         })
@@ -543,24 +530,6 @@ impl Db {
         F: FnOnce(&Connection) -> Result<T, AppError> + Send + 'static,
     {
         on_reader(self.lookups.clone(), f).await
-    }
-
-    /// Copies what the write-ahead log holds into the database file, on its own connection:
-    /// SQLite's passive checkpoint, which neither waits for nor holds up the writer or readers.
-    /// Left to the writer, it ran inside a commit every 1,000 pages, with every request queued
-    /// for the writer waiting: while 30 tablets synced (P7), a commit's median was 0.2 ms and
-    /// its p99 25 ms.
-    pub async fn checkpoint(&self) -> Result<(), AppError> {
-        let conn = self.checkpointer.clone();
-        tokio::task::spawn_blocking(move || {
-            let guard = conn
-                .lock()
-                .map_err(|_| AppError::internal("database lock poisoned"))?;
-            guard.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
-            Ok(())
-        })
-        .await
-        .map_err(|e| AppError::internal(format!("database task failed: {e}")))?
     }
 
     /// Runs `f` on the connection in a blocking thread, so a slow query never stalls the server.

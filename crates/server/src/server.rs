@@ -78,25 +78,6 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     }
 
     {
-        // The write-ahead log copied back beside the writer, not after its commits.
-        let (db, mut stopped) = (state.db.clone(), stopped.clone());
-        tasks.spawn(async move {
-            let mut every = tokio::time::interval(crate::db::CHECKPOINT_EVERY);
-            loop {
-                tokio::select! {
-                    _ = every.tick() => {
-                        if db.checkpoint().await.is_err() {
-                            tracing::warn!("could not copy the database's log back");
-                        }
-                    }
-                    _ = async { let _ = stopped.wait_for(|s| *s).await; } => break,
-                }
-            }
-            Ok(())
-        });
-    }
-
-    {
         // The nightly backup, once a manager set backups up (issue 17).
         let (state, stopped) = (state.clone(), stopped.clone());
         tasks.spawn(async move {
