@@ -65,52 +65,48 @@ impl FromRequestParts<AppState> for SignedIn {
         let token = token_from(&parts.headers).ok_or_else(not_signed_in)?;
         let token_hash = secrets::sha256(token.as_bytes());
         let (idle, lifetime) = (state.session_idle, state.session_lifetime);
-        let hash = token_hash.clone();
         // Looked up beside the writer: a request takes the writer only to end its session or,
         // once a minute or so, to write down that it is still in use (core's session rule).
-        let read = hash.clone();
-        let (check, staff) = state
+        let hash = token_hash.clone();
+        let live = state
             .db
             .lookup(move |conn| {
-                let Some(session) = store::session(conn, &read)? else {
+                let Some(session) = store::session(conn, &hash)? else {
                     return Err(not_signed_in());
                 };
-                let check = session::check(
+                let touch = match session::check(
                     session.created_at,
                     session.last_seen_at,
                     Utc::now(),
                     idle,
                     lifetime,
-                );
-                let staff = match check {
-                    SessionCheck::Ended => None,
-                    SessionCheck::Touch | SessionCheck::Live => Some(
-                        store::active_staff(conn, session.staff_id)?.ok_or_else(not_signed_in)?,
-                    ),
+                ) {
+                    SessionCheck::Ended => return Ok(None),
+                    SessionCheck::Touch => true,
+                    SessionCheck::Live => false,
                 };
-                Ok((check, staff))
+                let staff =
+                    store::active_staff(conn, session.staff_id)?.ok_or_else(not_signed_in)?;
+                Ok(Some((touch, staff)))
             })
             .await?;
-        match check {
-            SessionCheck::Live => {}
-            SessionCheck::Touch => {
-                state
-                    .db
-                    .call(move |conn| Ok(store::touch_session(conn, &hash, Utc::now())?))
-                    .await?;
-            }
-            SessionCheck::Ended => {
-                state
-                    .db
-                    .call(move |conn| Ok(store::delete_session(conn, &hash)?))
-                    .await?;
-                return Err(AppError::refused(
-                    StatusCode::UNAUTHORIZED,
-                    "You were signed out to keep children's details safe. Sign in again to carry on.",
-                ));
-            }
+        let hash = token_hash.clone();
+        let Some((touch, staff)) = live else {
+            state
+                .db
+                .call(move |conn| Ok(store::delete_session(conn, &hash)?))
+                .await?;
+            return Err(AppError::refused(
+                StatusCode::UNAUTHORIZED,
+                "You were signed out to keep children's details safe. Sign in again to carry on.",
+            ));
+        };
+        if touch {
+            state
+                .db
+                .call(move |conn| Ok(store::touch_session(conn, &hash, Utc::now())?))
+                .await?;
         }
-        let staff = staff.ok_or_else(not_signed_in)?;
         Ok(SignedIn { staff, token_hash })
     }
 }

@@ -124,23 +124,25 @@ async fn one_address_guessing_many_names_is_stopped_too() {
     server.stop().await;
 }
 
+/// When the server last wrote down that the (only) session was in use.
+fn last_seen(server: &TestServer) -> String {
+    let db = rusqlite::Connection::open(server.data.path().join("burrow.sqlite3")).unwrap();
+    db.query_row("SELECT last_seen_at FROM sessions", [], |r| r.get(0))
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_session_in_steady_use_outlives_the_idle_limit() {
     // 1.5 s idle limit: core's session rule writes the last use down again once it is 50 ms old.
     let server = TestServer::start_with(|c| c.session_idle = Duration::milliseconds(1500)).await;
     let manager = server.set_up().await;
-    let db = rusqlite::Connection::open(server.data.path().join("burrow.sqlite3")).unwrap();
-    let last_seen = || -> String {
-        db.query_row("SELECT last_seen_at FROM sessions", [], |r| r.get(0))
-            .unwrap()
-    };
-    let first = last_seen();
+    let first = last_seen(&server);
     for _ in 0..6 {
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         let r = manager.get(server.url("/api/staff")).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "3 s of use, every half second");
     }
-    assert_ne!(last_seen(), first, "its use was written down");
+    assert_ne!(last_seen(&server), first, "its use was written down");
 
     server.stop().await;
 }
@@ -150,17 +152,12 @@ async fn requests_moments_apart_do_not_each_write_the_session_down() {
     // The default half-hour limit: the last use is written again once it is a minute old.
     let server = TestServer::start().await;
     let manager = server.set_up().await;
-    let db = rusqlite::Connection::open(server.data.path().join("burrow.sqlite3")).unwrap();
-    let last_seen = || -> String {
-        db.query_row("SELECT last_seen_at FROM sessions", [], |r| r.get(0))
-            .unwrap()
-    };
-    let before = last_seen();
+    let before = last_seen(&server);
     for _ in 0..5 {
         let r = manager.get(server.url("/api/staff")).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
     }
-    assert_eq!(last_seen(), before);
+    assert_eq!(last_seen(&server), before);
     server.stop().await;
 }
 
