@@ -237,14 +237,10 @@ pub async fn derive_hmac(base: &CryptoKey, info: &[u8]) -> Result<CryptoKey, Cry
     into_key(resolve(promise).await?).await
 }
 
-/// The index token for a lookup (see core::keys::index_message).
-pub async fn index_token(
-    index_key: &CryptoKey,
-    field: &str,
-    value: &str,
-) -> Result<String, CryptoError> {
-    let message = burrow_core::keys::index_message(field, value);
-    let mac = resolve(subtle()?.sign_with_str_and_u8_array("HMAC", index_key, &message)).await?;
+/// The index token for a lookup's message (core::keys::index_message); `Keys::index_token`
+/// keeps the ones already made.
+pub async fn index_token(index_key: &CryptoKey, message: &[u8]) -> Result<String, CryptoError> {
+    let mac = resolve(subtle()?.sign_with_str_and_u8_array("HMAC", index_key, message)).await?;
     Ok(index_token_from_mac(&Uint8Array::new(&mac).to_vec()))
 }
 

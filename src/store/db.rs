@@ -184,7 +184,7 @@ async fn sealed_row(keys: &Keys, record: &NewRecord<'_>) -> Result<Object, Store
     let tokens = record
         .lookups
         .iter()
-        .map(|(field, value)| crypto::index_token(&keys.index, field, value));
+        .map(|(field, value)| keys.index_token(field, value));
     let (envelope, kind, tokens) = futures::try_join!(
         crypto::seal(&keys.records, &aad, record.body),
         keys.kind_token(record.kind),
@@ -658,7 +658,7 @@ impl Store {
         field: &str,
         value: &str,
     ) -> Result<Vec<(Uuid, Result<Vec<u8>, StoreError>)>, StoreError> {
-        let token = crypto::index_token(&keys.index, field, value).await?;
+        let token = keys.index_token(field, value).await?;
         let kind_token = keys.kind_token(kind).await?;
         self.opened(keys, kind, &token, &kind_token).await
     }

@@ -5,10 +5,11 @@ use super::crypto::{self, CryptoError};
 use burrow_core::envelope::{Aad, EnvelopeError, Kind};
 use burrow_core::keys::{
     INDEX_INFO, KEY_LEN, MIN_PBKDF2_ITERATIONS, PBKDF2_ITERATIONS, PHOTOS_INFO, RECORDS_INFO,
-    SALT_LEN,
+    SALT_LEN, index_message,
 };
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
+use std::collections::HashMap;
 use thiserror::Error;
 use uuid::Uuid;
 use web_sys::CryptoKey;
@@ -40,19 +41,35 @@ pub struct Keys {
     pub index: CryptoKey,
     /// Who unlocked with these keys: every change made with them is theirs, and sync says so.
     pub person: Uuid,
-    /// Each kind's index token, computed once: every write and listing needs one.
-    kind_tokens: RefCell<Vec<(Kind, String)>>,
+    /// Index tokens already computed while unlocked, by their HMAC message. A key person writes
+    /// about the same children on the same days all session, and each WebCrypto call is a round
+    /// trip off the page's thread (P5). Dropped with the keys at lock; the tokens themselves are
+    /// in IndexedDB's index anyway.
+    tokens: RefCell<HashMap<Vec<u8>, String>>,
 }
+
+/// Enough for a room's children, dates and kinds many times over; past it the memo starts again.
+const TOKENS_KEPT: usize = 4_096;
 
 impl Keys {
     /// The index token that says a record is of `kind`. The kind is sealed too: even how many
     /// observations a tablet holds is not in the clear.
     pub async fn kind_token(&self, kind: Kind) -> Result<String, CryptoError> {
-        if let Some((_, t)) = self.kind_tokens.borrow().iter().find(|(k, _)| *k == kind) {
-            return Ok(t.clone());
+        self.index_token("kind", &(kind as u8).to_string()).await
+    }
+
+    /// The index token for a lookup (core::keys::index_message), computed once while unlocked.
+    pub async fn index_token(&self, field: &str, value: &str) -> Result<String, CryptoError> {
+        let message = index_message(field, value);
+        if let Some(token) = self.tokens.borrow().get(&message) {
+            return Ok(token.clone());
         }
-        let token = crypto::index_token(&self.index, "kind", &(kind as u8).to_string()).await?;
-        self.kind_tokens.borrow_mut().push((kind, token.clone()));
+        let token = crypto::index_token(&self.index, &message).await?;
+        let mut tokens = self.tokens.borrow_mut();
+        if tokens.len() >= TOKENS_KEPT {
+            tokens.clear();
+        }
+        tokens.insert(message, token.clone());
         Ok(token)
     }
 }
@@ -130,7 +147,7 @@ pub(crate) async fn keys_from(data_key: &[u8; KEY_LEN], person: Uuid) -> Result<
         records: crypto::derive_aes(&base, RECORDS_INFO).await?,
         photos: crypto::derive_aes(&base, PHOTOS_INFO).await?,
         index: crypto::derive_hmac(&base, INDEX_INFO).await?,
-        kind_tokens: RefCell::new(Vec::new()),
+        tokens: RefCell::new(HashMap::new()),
     })
 }
 
@@ -248,18 +265,12 @@ mod tests {
 
         let keys = unlock(&wrapped, "teapot river lantern").await.unwrap();
         let native_keys = derive_subkeys(&DATA_KEY);
-        let token =
-            crypto::index_token(&keys.index, "child", "0190b5a0-0000-7000-8000-000000000001")
-                .await
-                .unwrap();
-        assert_eq!(
-            token,
-            index_token(
-                &native_keys.index,
-                "child",
-                "0190b5a0-0000-7000-8000-000000000001"
-            )
-        );
+        let child = "0190b5a0-0000-7000-8000-000000000001";
+        let token = keys.index_token("child", child).await.unwrap();
+        assert_eq!(token, index_token(&native_keys.index, "child", child));
+        // Asked again, the token comes from the keys' memo: still the same HMAC.
+        assert_eq!(keys.index_token("child", child).await.unwrap(), token);
+        assert_ne!(keys.index_token("date", child).await.unwrap(), token);
         let sealed = crypto::seal(&keys.records, &aad(), b"next step: counting to 20")
             .await
             .unwrap();
@@ -308,9 +319,7 @@ mod tests {
         );
         let keys = unlock(&second, "marble kettle orchard").await.unwrap();
         // Same data key, so the same lookups: nothing needed re-encrypting.
-        let token = crypto::index_token(&keys.index, "child", "x")
-            .await
-            .unwrap();
+        let token = keys.index_token("child", "x").await.unwrap();
         assert_eq!(
             token,
             index_token(&derive_subkeys(&DATA_KEY).index, "child", "x")
