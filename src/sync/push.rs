@@ -17,6 +17,7 @@ use burrow_core::sync::{
     PushRequest, RecordKind, UPLOAD_CHUNK, UploadAnswer,
 };
 use chrono::Utc;
+use futures::StreamExt;
 use leptos::prelude::*;
 
 /// The envelope kinds an outbox can hold, and the server's name for each.
@@ -74,6 +75,12 @@ async fn op(store: &Store, keys: &Keys, entry: &OutboxEntry) -> Result<PushOp, S
 /// pictures (and thumbnails) are open in memory at once.
 pub(super) const PHOTOS_PER_QUESTION: usize = 16;
 
+/// Photos sent at once. One at a time, the tablet and the server each waited on the other:
+/// the next photo's hash and signature were made only once the last answer was in, and about
+/// half of a first sync's photo time was that wait (P6). Each photo's own pieces still go in
+/// order, from the offset the server holds.
+const UPLOADS_AT_ONCE: usize = 3;
+
 /// Sends what the server lacks of these pictures (one question for all), each from the offset
 /// the server says it holds. A picture that will not open here is left out: its record goes
 /// without it and the server refuses it for want of the photo, which the sync screen shows.
@@ -85,8 +92,12 @@ pub(super) async fn upload(
     sync: Sync,
     progress: &mut Progress,
 ) -> Result<(), SyncError> {
-    let mut opened = Vec::with_capacity(images.len());
+    let mut opened: Vec<(String, Vec<u8>)> = Vec::with_capacity(images.len());
     for (id, sha256) in images {
+        // The same picture twice (a thumbnail shared by two records) is sent once.
+        if opened.iter().any(|(h, _)| h == sha256) {
+            continue;
+        }
         match store.get_photo(keys, *id).await {
             Ok(Some(bytes)) => opened.push((sha256.clone(), bytes)),
             Ok(None) | Err(StoreError::Damaged { .. }) => {}
@@ -111,28 +122,51 @@ pub(super) async fn upload(
             },
         )
         .await?;
-    for missing in asked.missing {
-        let Some((sha256, bytes)) = opened.iter().find(|(h, _)| *h == missing.sha256) else {
-            continue;
-        };
-        let mut offset = missing.offset as usize;
-        progress.bytes += (bytes.len() - offset.min(bytes.len())) as u64;
-        while offset < bytes.len() {
-            let end = (offset + UPLOAD_CHUNK).min(bytes.len());
-            let path = format!("/api/photos/{sha256}?offset={offset}");
-            let response = signer
-                .send("PUT", &path, &bytes[offset..end], "image/jpeg")
-                .await?;
-            let answer: UploadAnswer = crate::api::read(response).await?;
-            progress.bytes_done += (answer.received as usize).saturating_sub(offset) as u64;
-            offset = answer.received as usize;
-            sync.phase.set(Phase::Syncing(*progress));
-            if answer.complete {
-                break;
-            }
+    let mut wanted: Vec<(&str, &[u8], usize)> = Vec::with_capacity(asked.missing.len());
+    for missing in &asked.missing {
+        if let Some((sha256, bytes)) = opened.iter().find(|(h, _)| *h == missing.sha256)
+            && !wanted.iter().any(|(h, _, _)| h == sha256)
+        {
+            let offset = (missing.offset as usize).min(bytes.len());
+            progress.bytes += (bytes.len() - offset) as u64;
+            wanted.push((sha256, bytes, offset));
         }
     }
+    let mut sending = futures::stream::iter(
+        wanted
+            .into_iter()
+            .map(|(sha256, bytes, offset)| send_photo(signer, sha256, bytes, offset)),
+    )
+    .buffer_unordered(UPLOADS_AT_ONCE);
+    while let Some(sent) = sending.next().await {
+        progress.bytes_done += sent?;
+        sync.phase.set(Phase::Syncing(*progress));
+    }
     Ok(())
+}
+
+/// One photo's pieces from `offset` on, each answered before the next goes. Returns the bytes
+/// the server took.
+async fn send_photo(
+    signer: &Signer,
+    sha256: &str,
+    bytes: &[u8],
+    mut offset: usize,
+) -> Result<u64, SyncError> {
+    let from = offset;
+    while offset < bytes.len() {
+        let end = (offset + UPLOAD_CHUNK).min(bytes.len());
+        let path = format!("/api/photos/{sha256}?offset={offset}");
+        let response = signer
+            .send("PUT", &path, &bytes[offset..end], "image/jpeg")
+            .await?;
+        let answer: UploadAnswer = crate::api::read(response).await?;
+        offset = answer.received as usize;
+        if answer.complete {
+            break;
+        }
+    }
+    Ok(offset.saturating_sub(from) as u64)
 }
 
 /// Makes sure a photo record carries its hashes (records from before photos synced do not).
@@ -229,10 +263,10 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Res
     };
     sync.phase.set(Phase::Syncing(progress));
     for batch in outbox.chunks(BATCH_MAX) {
-        let mut ops = Vec::with_capacity(batch.len());
-        for entry in batch {
-            ops.push(op(store, keys, entry).await?);
-        }
+        // Each entry's record read and opened at once, not one after another: IndexedDB and
+        // WebCrypto work off the page's thread, and the page waited for each in turn (P6).
+        let mut ops =
+            futures::future::try_join_all(batch.iter().map(|entry| op(store, keys, entry))).await?;
         photos_first(store, keys, signer, &mut ops, sync, &mut progress).await?;
         let answer: PushAnswer = signer
             .json("POST", "/api/sync/push", &PushRequest { ops: ops.clone() })
@@ -241,16 +275,28 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Res
         let mut settled = Vec::with_capacity(answer.answers.len());
         let mut kept = Vec::new();
         let mut gap = None;
-        for a in &answer.answers {
-            let Some(op) = ops.iter().find(|o| o.counter == a.counter) else {
-                continue;
-            };
-            let outcome = match &a.outcome {
-                Outcome::Accepted { sha256, .. } if !kept_as_sent(op, sha256).await => {
-                    Outcome::Refused {
-                        reason: MISMATCH.into(),
-                    }
-                }
+        // Whether the server kept each body as sent, all hashed at once.
+        let answered: Vec<(&PushOp, &Outcome)> = answer
+            .answers
+            .iter()
+            .filter_map(|a| Some((ops.iter().find(|o| o.counter == a.counter)?, &a.outcome)))
+            .collect();
+        let as_sent = futures::future::join_all(answered.iter().map(|(op, outcome)| async move {
+            match outcome {
+                Outcome::Accepted { sha256, .. }
+                | Outcome::AlreadyApplied {
+                    sha256: Some(sha256),
+                    ..
+                } => kept_as_sent(op, sha256).await,
+                _ => false,
+            }
+        }))
+        .await;
+        for ((op, outcome), as_sent) in answered.into_iter().zip(as_sent) {
+            let outcome = match outcome {
+                Outcome::Accepted { .. } if !as_sent => Outcome::Refused {
+                    reason: MISMATCH.into(),
+                },
                 other => other.clone(),
             };
             match &outcome {
@@ -259,25 +305,18 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Res
                     state
                         .refused
                         .retain(|r| !(r.record_id == op.record_id && r.version < op.version));
-                    settled.push(a.counter);
+                    settled.push(op.counter);
                     kept.push(Kept {
                         id: op.record_id,
                         version: op.version,
                         receipt: receipt.clone(),
                     });
                 }
-                Outcome::AlreadyApplied {
-                    held,
-                    sha256,
-                    receipt,
-                } => {
+                Outcome::AlreadyApplied { held, receipt, .. } => {
                     // A retry after a lost answer: if the server holds exactly this change, the
                     // tablet now knows its version (no pull brings a tablet its own changes).
-                    settled.push(a.counter);
-                    if *held == Some(op.version)
-                        && let Some(sha) = sha256
-                        && kept_as_sent(op, sha).await
-                    {
+                    settled.push(op.counter);
+                    if *held == Some(op.version) && as_sent {
                         kept.push(Kept {
                             id: op.record_id,
                             version: op.version,
@@ -285,7 +324,7 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Res
                         });
                     }
                 }
-                Outcome::Superseded => settled.push(a.counter),
+                Outcome::Superseded => settled.push(op.counter),
                 Outcome::Gap { reason, .. } => {
                     // The server is missing an earlier change: keep this one queued.
                     gap = Some(reason.clone());
@@ -298,7 +337,7 @@ pub async fn run(store: &Store, keys: &Keys, signer: &Signer, sync: Sync) -> Res
                         reason: reason.clone(),
                         at: Utc::now(),
                     });
-                    settled.push(a.counter);
+                    settled.push(op.counter);
                 }
             }
         }

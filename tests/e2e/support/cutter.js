@@ -78,6 +78,11 @@ export async function startCutter(target) {
     get armed() {
       return state.armed !== null;
     },
+    // Which kind the next cut waits for: a connection whose exchange ended before its cut arms
+    // its own kind again, which may not be the kind the test now wants.
+    get armedKind() {
+      return state.armed?.kind ?? null;
+    },
     cuts: state.cuts,
     async stop() {
       for (const s of state.sockets) s.destroy();
