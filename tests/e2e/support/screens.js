@@ -1,6 +1,7 @@
 // What every screen promises at every size: nothing scrolls sideways, every control is at least
-// 44px each way (a thumb can hit it), lines between cards start where the cards do, no serious
-// or critical accessibility problem by axe-core (WCAG 2.1 A and AA), and keyboard focus shows.
+// 44px each way (a thumb can hit it), lines between cards start where the cards do, the
+// setting's name is not cut off, no serious or critical accessibility problem by axe-core
+// (WCAG 2.1 A and AA), and keyboard focus shows, in a ring that stands out.
 // A screenshot of each screen at each size is kept with the test's results, to be looked at.
 import { expect, test } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
@@ -44,6 +45,15 @@ export async function sideways(page) {
   });
 }
 
+// The setting's name in the top bar, cut off behind an ellipsis.
+export async function cutNames(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll(".setting-name")]
+      .filter((el) => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+      .map((el) => `"${el.textContent}" shows ${el.clientWidth}px of ${el.scrollWidth}px`),
+  );
+}
+
 export async function accessibilityProblems(page) {
   const results = await new AxeBuilder({ page })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
@@ -53,7 +63,9 @@ export async function accessibilityProblems(page) {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")})`);
 }
 
-// Tabs through the first few controls: each one focused shows an outline or a ring.
+// Tabs through the first few controls: each one focused shows an outline or a ring, and an
+// outline stands out from what is behind it by at least 3:1 (WCAG 2.1's 1.4.11): a pale ring
+// on a white card is there and still not seen.
 export async function focusHidden(page, presses = 8) {
   const hidden = [];
   await page.evaluate(() => document.activeElement?.blur());
@@ -62,9 +74,29 @@ export async function focusHidden(page, presses = 8) {
     const bad = await page.evaluate(() => {
       const el = document.activeElement;
       if (!el || el === document.body) return null;
+      const what = el.outerHTML.slice(0, 80);
       const s = getComputedStyle(el);
       const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2;
-      return outline || s.boxShadow !== "none" ? null : el.outerHTML.slice(0, 80);
+      if (!outline) return s.boxShadow !== "none" ? null : `${what} shows no focus`;
+      const rgba = (c) => c.match(/[\d.]+/g).map(Number);
+      // The ring is drawn outside the control, so against the first background behind it.
+      let behind = [255, 255, 255];
+      for (let n = el.parentElement; n; n = n.parentElement) {
+        const c = rgba(getComputedStyle(n).backgroundColor);
+        if (c.length < 4 || c[3] > 0) {
+          behind = c.slice(0, 3);
+          break;
+        }
+      }
+      const lum = (c) =>
+        c
+          .slice(0, 3)
+          .map((x) => x / 255)
+          .map((x) => (x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4))
+          .reduce((sum, x, i) => sum + x * [0.2126, 0.7152, 0.0722][i], 0);
+      const [hi, lo] = [lum(rgba(s.outlineColor)), lum(behind)].sort((a, b) => b - a);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      return ratio >= 3 ? null : `${what}: its focus ring is ${ratio.toFixed(1)}:1 against what is behind it`;
     });
     if (bad && !hidden.includes(bad)) hidden.push(bad);
   }
@@ -88,6 +120,7 @@ export async function checkScreen(page, screen, shown, sizes = SIZES) {
     expect.soft(await sideways(page), `${where}: nothing scrolls sideways`).toEqual([]);
     expect.soft(await smallControls(page), `${where}: every control 44px`).toEqual([]);
     expect.soft(await offTheCards(page), `${where}: lines up with the cards`).toEqual([]);
+    expect.soft(await cutNames(page), `${where}: the setting's name shown whole`).toEqual([]);
     expect.soft(await accessibilityProblems(page), `${where}: accessible`).toEqual([]);
     const file = test.info().outputPath(`${slug(screen)}-${slug(size.name)}.png`);
     await page.screenshot({ path: file, fullPage: true });
