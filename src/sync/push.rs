@@ -17,7 +17,6 @@ use burrow_core::sync::{
     PushRequest, RecordKind, UPLOAD_CHUNK, UploadAnswer,
 };
 use chrono::Utc;
-use futures::StreamExt;
 use leptos::prelude::*;
 
 /// The envelope kinds an outbox can hold, and the server's name for each.
@@ -75,12 +74,6 @@ async fn op(store: &Store, keys: &Keys, entry: &OutboxEntry) -> Result<PushOp, S
 /// pictures (and thumbnails) are open in memory at once.
 pub(super) const PHOTOS_PER_QUESTION: usize = 16;
 
-/// Photos sent at once. One at a time, the tablet and the server each waited on the other:
-/// the next photo's hash and signature were made only once the last answer was in, and about
-/// half of a first sync's photo time was that wait (P6). Each photo's own pieces still go in
-/// order, from the offset the server holds.
-const UPLOADS_AT_ONCE: usize = 3;
-
 /// Sends what the server lacks of these pictures (one question for all), each from the offset
 /// the server says it holds. A picture that will not open here is left out: its record goes
 /// without it and the server refuses it for want of the photo, which the sync screen shows.
@@ -132,14 +125,8 @@ pub(super) async fn upload(
             wanted.push((sha256, bytes, offset));
         }
     }
-    let mut sending = futures::stream::iter(
-        wanted
-            .into_iter()
-            .map(|(sha256, bytes, offset)| send_photo(signer, sha256, bytes, offset)),
-    )
-    .buffer_unordered(UPLOADS_AT_ONCE);
-    while let Some(sent) = sending.next().await {
-        progress.bytes_done += sent?;
+    for (sha256, bytes, offset) in wanted {
+        progress.bytes_done += send_photo(signer, sha256, bytes, offset).await?;
         sync.phase.set(Phase::Syncing(*progress));
     }
     Ok(())
