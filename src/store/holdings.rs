@@ -11,7 +11,7 @@ pub async fn of(store: &Store, keys: &Keys) -> Result<Holdings, StoreError> {
     let known = purge::known(store, keys).await?;
     let mut records = 0usize;
     for kind in [Kind::Observation, Kind::ProgressCheck] {
-        records += store.count_of(keys, kind).await?;
+        records += store.all_of(keys, kind).await?.len();
     }
     let here: Vec<_> = known
         .records
