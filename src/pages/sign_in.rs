@@ -19,10 +19,15 @@ pub fn SignInPage() -> impl IntoView {
     let auth = use_auth();
     let lock = use_lock();
     let new_here = move || lock.name_form.get();
-    let people = LocalResource::new(|| async {
-        let store = tablet::open().await.ok()?;
-        tablet::people(&store).await.ok()
-    });
+    // Read while the app started, the first time: the form is drawn at once, with no
+    // "Opening Burrow…" in between (P2). Otherwise read now.
+    let people = RwSignal::new(tablet::people_read_at_start());
+    if people.get_untracked().is_none() {
+        leptos::task::spawn_local(async move {
+            let read = async { tablet::people(&tablet::open().await.ok()?).await.ok() }.await;
+            people.try_set(Some(read));
+        });
+    }
     // Signed in already, or nothing to sign in to yet: the front door decides.
     let elsewhere = move || {
         auth.session.with(Option::is_some)

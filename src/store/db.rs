@@ -534,6 +534,26 @@ impl Store {
             .collect())
     }
 
+    /// How many records of `kind` the store holds, damaged ones too, without opening any.
+    pub async fn count_of(&self, keys: &Keys, kind: Kind) -> Result<usize, StoreError> {
+        let kind_token = keys.kind_token(kind).await?;
+        let tx = self
+            .db
+            .transaction(&[RECORDS], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let index = tx
+            .object_store(RECORDS)
+            .map_err(failed)?
+            .index(LOOKUP)
+            .map_err(failed)?;
+        let count = index
+            .count(Some(Query::from(JsValue::from_str(&kind_token))))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        Ok(count as usize)
+    }
+
     /// The same, each with the version it is at and the version the setting's server holds,
     /// read from the same rows: the purge's "is it on the server?" for thousands of photos
     /// without reading each row again.
@@ -1381,6 +1401,10 @@ mod tests {
             1,
             "the child record about Noah is not an observation"
         );
+        // Counted by kind without opening: the group observation once, the child apart.
+        assert_eq!(store.count_of(&keys, Kind::Observation).await.unwrap(), 2);
+        assert_eq!(store.count_of(&keys, Kind::Child).await.unwrap(), 1);
+        assert_eq!(store.count_of(&keys, Kind::Photo).await.unwrap(), 0);
         assert_eq!(
             store
                 .get_record(&keys, Kind::Child, n1)

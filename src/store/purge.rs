@@ -28,6 +28,8 @@ pub struct Known {
     pub records: Vec<(PhotoRecord, HeldPhoto)>,
     /// Pictures (photos and thumbnails) whose chunks are here.
     pub held: HashSet<Uuid>,
+    /// Records with a change the server has not answered yet.
+    pub waiting: HashSet<Uuid>,
 }
 
 pub async fn known(store: &Store, keys: &Keys) -> Result<Known, StoreError> {
@@ -68,7 +70,11 @@ pub async fn known(store: &Store, keys: &Keys) -> Result<Known, StoreError> {
             (r, photo)
         })
         .collect();
-    Ok(Known { records, held })
+    Ok(Known {
+        records,
+        held,
+        waiting,
+    })
 }
 
 /// The photos (and thumbnails) the purge takes off this tablet for the window starting
@@ -93,10 +99,25 @@ pub async fn run(
     if keep_from.is_none() {
         return Ok(0);
     }
-    let known = known(store, keys).await?;
-    let chosen = chosen(&known, keep_from);
+    remove(store, &mut known(store, keys).await?, keep_from).await
+}
+
+/// The same from what is already `known` (read once for the purge and for what the tablet
+/// holds after it, at the end of a sync), which is kept true: the pictures removed leave `held`.
+pub async fn remove(
+    store: &Store,
+    known: &mut Known,
+    keep_from: Option<NaiveDate>,
+) -> Result<usize, StoreError> {
+    if keep_from.is_none() {
+        return Ok(0);
+    }
+    let chosen = chosen(known, keep_from);
     for batch in chosen.chunks(PER_TRANSACTION * 2) {
         store.remove_all(&[], batch, &[]).await?;
+        for id in batch {
+            known.held.remove(id);
+        }
         // The screen gets a turn before the next transaction.
         crate::pause::pause(0).await;
     }

@@ -114,10 +114,34 @@ pub async fn open() -> Result<Store, StoreError> {
 /// A manager removed this tablet: every wrapped key goes first (from then on nothing here can be
 /// read, even if the rest were interrupted), then the whole database.
 pub async fn wipe() -> Result<(), StoreError> {
+    people_changed();
     let store = open().await?;
     store.forget_wrapped_keys().await?;
     store.close();
     Store::delete(STORE_NAME).await
+}
+
+thread_local! {
+    /// Who may unlock this tablet, read at start-up beside the server's status (P2), for the
+    /// first screen that lists them. Taken once; any change to who may unlock drops it.
+    static AT_START: std::cell::RefCell<Option<Option<Vec<Person>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Reads who may unlock this tablet while the app starts, so the first screen does not wait
+/// for the store to open after the server has answered. `None` in it: no store to read.
+pub async fn read_people_at_start() {
+    let read = async { people(&open().await.ok()?).await.ok() }.await;
+    AT_START.with(|at| *at.borrow_mut() = Some(read));
+}
+
+/// What `read_people_at_start` read, once; `None` if it was taken or is out of date.
+pub fn people_read_at_start() -> Option<Option<Vec<Person>>> {
+    AT_START.with(|at| at.borrow_mut().take())
+}
+
+fn people_changed() {
+    AT_START.with(|at| *at.borrow_mut() = None);
 }
 
 /// The people who may unlock this tablet, in the order they first signed in here.
@@ -143,6 +167,7 @@ pub async fn forget(store: &Store, removed: &[Uuid]) -> Result<usize, StoreError
     if gone == 0 {
         return Ok(0);
     }
+    people_changed();
     for w in wrapped.iter().filter(|w| removed.contains(&w.user_id)) {
         store.remove_wrapped_key(w.user_id).await?;
     }
@@ -153,6 +178,7 @@ pub async fn forget(store: &Store, removed: &[Uuid]) -> Result<usize, StoreError
 }
 
 async fn remember(store: &Store, person: Person) -> Result<(), StoreError> {
+    people_changed();
     let mut people: Vec<Person> = store.meta(PEOPLE).await?.unwrap_or_default();
     match people.iter_mut().find(|p| p.id == person.id) {
         Some(p) => p.name = person.name,
@@ -268,6 +294,7 @@ pub async fn after_sign_in(
     }
     let data_key = tablet_key(store, !wrapped.is_empty()).await?;
     let mine = wrap(&data_key, staff.id, passphrase, PBKDF2_ITERATIONS).await?;
+    people_changed();
     store.save_wrapped_key(&mine).await?;
     record_attempt(store, staff.id, true).await?;
     remember(store, person(staff)).await?;

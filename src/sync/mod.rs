@@ -193,14 +193,16 @@ impl Sync {
                 push::run(&store, keys, &signer, self).await?;
             }
             // Photos older than the setting's window, which the server holds, leave the tablet.
+            // What it knows of its photos is read once, for the purge and for what it holds.
+            let mut known = purge::known(&store, keys).await?;
             if let Some(window) = pulled.photo_window {
                 store.set_meta(purge::WINDOW_KEY, &window).await?;
-                if purge::run(&store, keys, window.keep_from).await? > 0 {
+                if purge::remove(&store, &mut known, window.keep_from).await? > 0 {
                     self.revision.update(|r| *r += 1);
                 }
             }
             // What the tablet holds now, for the manager's list of tablets.
-            let holdings = crate::store::holdings::of(&store, keys).await?;
+            let holdings = crate::store::holdings::from_known(&store, keys, &known).await?;
             let body = serde_json::to_vec(&holdings).map_err(|_| ApiError::BadAnswer)?;
             let answer = signer
                 .send("POST", "/api/sync/holdings", &body, "application/json")

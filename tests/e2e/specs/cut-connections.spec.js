@@ -109,6 +109,13 @@ test("fifty cut connections during push, upload and pull lose nothing, duplicate
   const office = await browser.newContext();
   const priya = await room.newPage();
   const sam = await office.newPage();
+  // What either app says went wrong, in the log: a stuck run is otherwise silent.
+  for (const [who, page] of [["room", priya], ["office", sam]]) {
+    page.on("pageerror", (e) => console.log(`${who} tablet, page error: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) console.log(`${who} tablet, console: ${m.text()}`);
+    });
+  }
   await signIn(priya, cutter.url, "Priya Shah");
   await signIn(sam, server.url, "Sam Patel");
   await enrol(priya, sam, "Room 2 tablet");

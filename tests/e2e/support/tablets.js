@@ -21,8 +21,15 @@ export async function enrol(tablet, manager, name) {
 export async function syncNow(page) {
   const bar = page.getByTestId("sync-status");
   // The click waits for the button, which is disabled while any run is under way, so the run
-  // it starts is the latest one the bar counts.
-  await bar.getByRole("button", { name: "Sync now" }).click();
+  // it starts is the latest one the bar counts. A run still under way after two minutes is
+  // stuck: said here with where the bar stood, not left to the test's own time limit.
+  await bar
+    .getByRole("button", { name: "Sync now" })
+    .click({ timeout: 120_000 })
+    .catch(async (e) => {
+      const said = await bar.textContent().catch(() => "(the page is gone)");
+      throw new Error(`"Sync now" was not ready within two minutes; the bar said "${said}". ${e.message.split("\n")[0]}`);
+    });
   const run = Number(await bar.getAttribute("data-run"));
   await expect
     .poll(async () => Number(await bar.getAttribute("data-done")), { timeout: 30_000 })
