@@ -120,6 +120,11 @@ test("fifty cut connections during push, upload and pull lose nothing, duplicate
   await signIn(sam, server.url, "Sam Patel");
   await enrol(priya, sam, "Room 2 tablet");
   await enrol(sam, sam, "Office tablet");
+  // The manager's tablet sits unused through the cuts, which take over five minutes on a busy
+  // machine: at the setting's default it locks itself before the final check (it did, in CI).
+  await sam.getByLabel("Lock after this many minutes without use").fill("30");
+  await sam.getByRole("region", { name: "Locking" }).getByRole("button", { name: "Save" }).click();
+  await expect(sam.getByText("Saved. Tablets now lock after 30 minutes without use.")).toBeVisible();
 
   const kinds = ["push", "upload", "pull"];
   let made = 0;
