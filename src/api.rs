@@ -63,18 +63,11 @@ impl ApiError {
 /// An answer cut off on its way (the Wi-Fi dropped mid-answer) is "cannot reach the server",
 /// not an answer Burrow could not read: the body fails to arrive, rather than arriving wrong.
 pub async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    let text = answer_text(response).await?;
-    serde_json::from_str::<T>(&text).map_err(|_| ApiError::BadAnswer)
-}
-
-/// The body of a successful answer, or the refusal in words. Apart from `read` so its dozen
-/// kinds of answer share this code rather than each carrying a copy (P1a).
-async fn answer_text(response: Response) -> Result<String, ApiError> {
     let status = response.status();
     let ok = response.ok();
     let text = response.text().await.map_err(|_| ApiError::Unreachable)?;
     if ok {
-        return Ok(text);
+        return serde_json::from_str::<T>(&text).map_err(|_| ApiError::BadAnswer);
     }
     match serde_json::from_str::<ErrorBody>(&text) {
         Ok(body) => Err(ApiError::Refused { status, message: body.error, field: body.field }),

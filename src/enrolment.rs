@@ -134,17 +134,6 @@ pub async fn ask(keys: &Keys) -> Result<Enrolment, ApiError> {
     Ok(enrolment)
 }
 
-/// A request's signature and what it covers besides the request itself, made before it is sent.
-pub struct Proof {
-    time: i64,
-    nonce: String,
-    signature: String,
-}
-
-/// How long a proof made ahead is used before it is made again: well inside the server's
-/// window (core's `device::PROOF_WINDOW_SECS`, five minutes), so a slow photo ahead of it cannot make it stale.
-const PROOF_KEPT_SECS: u64 = 60;
-
 /// Signs requests as this tablet, once the server on this network proved it is the one this
 /// tablet pinned. The signing key lives in memory only while someone has the tablet unlocked.
 pub struct Signer {
@@ -189,6 +178,12 @@ impl Signer {
     }
 
     /// The same with headers of its own beside the proof (a `Range` to carry on a download).
+    ///
+    /// When a connection drops after the server has the request but before its answer comes
+    /// back, Chromium sends the request again by itself, proof and all, and the server refuses
+    /// the copy as a replay (found by cutting connections mid-sync, issue 18). The first copy
+    /// may well have been kept, and every request sync makes is safe to make twice (pushes are
+    /// answered by counter, uploads by offset), so it is signed afresh and sent once more.
     pub async fn send_with(
         &self,
         method: &str,
@@ -197,91 +192,52 @@ impl Signer {
         content_type: &str,
         extra: &[(&str, &str)],
     ) -> Result<gloo_net::http::Response, ApiError> {
-        self.send_proved(None, method, path, body, content_type, extra)
-            .await
+        let response = self
+            .send_once(method, path, body, content_type, extra)
+            .await?;
+        // 409: the server's answer to a proof it has seen before.
+        let status = response.status();
+        if status != 409 {
+            return Ok(response);
+        }
+        let text = response.text().await.map_err(|_| ApiError::Unreachable)?;
+        let replayed = serde_json::from_str::<burrow_core::api::ErrorBody>(&text)
+            .is_ok_and(|b| b.error == ProofError::Replayed.to_string());
+        if replayed {
+            return self
+                .send_once(method, path, body, content_type, extra)
+                .await;
+        }
+        let init = web_sys::ResponseInit::new();
+        init.set_status(status);
+        web_sys::Response::new_with_opt_str_and_init(Some(&text), &init)
+            .map(gloo_net::http::Response::from)
+            .map_err(|_| ApiError::BadAnswer)
     }
 
-    /// The proof for one request, made ahead: sync makes the next photo's while this one is on
-    /// the wire, so the tablet's hashing and signing no longer wait between photos (P6).
-    pub async fn prove(&self, method: &str, path: &str, body: &[u8]) -> Result<Proof, ApiError> {
+    async fn send_once(
+        &self,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        content_type: &str,
+        extra: &[(&str, &str)],
+    ) -> Result<gloo_net::http::Response, ApiError> {
         let hash = crypto::sha256(body).await.map_err(crypto_error)?;
         let time = (js_sys::Date::now() / 1000.0) as i64;
         let nonce = hex::encode(crypto::random_bytes::<16>().map_err(crypto_error)?);
         let signature = crypto::sign(&self.key, &proof_message(method, path, &hash, time, &nonce))
             .await
             .map_err(crypto_error)?;
-        Ok(Proof {
-            time,
-            nonce,
-            signature: hex::encode(signature),
-        })
-    }
-
-    /// Sends a request with the proof `prove` made ahead for exactly this method, path and
-    /// body, or with one made now. A proof made long enough ago to be near the server's window
-    /// is made again first.
-    ///
-    /// When a connection drops after the server has the request but before its answer comes
-    /// back, Chromium sends the request again by itself, proof and all, and the server refuses
-    /// the copy as a replay (found by cutting connections mid-sync, issue 18). The first copy
-    /// may well have been kept, and every request sync makes is safe to make twice (pushes are
-    /// answered by counter, uploads by offset), so it is signed afresh and sent once more.
-    pub async fn send_proved(
-        &self,
-        mut ahead: Option<Proof>,
-        method: &str,
-        path: &str,
-        body: &[u8],
-        content_type: &str,
-        extra: &[(&str, &str)],
-    ) -> Result<gloo_net::http::Response, ApiError> {
-        let mut resent = false;
-        loop {
-            let now = (js_sys::Date::now() / 1000.0) as i64;
-            let proof = match ahead.take() {
-                Some(proof) if now.abs_diff(proof.time) <= PROOF_KEPT_SECS => proof,
-                _ => self.prove(method, path, body).await?,
-            };
-            let response = self
-                .send_once(proof, method, path, body, content_type, extra)
-                .await?;
-            // 409: the server's answer to a proof it has seen before.
-            let status = response.status();
-            if status != 409 || resent {
-                return Ok(response);
-            }
-            let text = response.text().await.map_err(|_| ApiError::Unreachable)?;
-            let replayed = serde_json::from_str::<burrow_core::api::ErrorBody>(&text)
-                .is_ok_and(|b| b.error == ProofError::Replayed.to_string());
-            if !replayed {
-                let init = web_sys::ResponseInit::new();
-                init.set_status(status);
-                return web_sys::Response::new_with_opt_str_and_init(Some(&text), &init)
-                    .map(gloo_net::http::Response::from)
-                    .map_err(|_| ApiError::BadAnswer);
-            }
-            resent = true;
-        }
-    }
-
-    async fn send_once(
-        &self,
-        proof: Proof,
-        method: &str,
-        path: &str,
-        body: &[u8],
-        content_type: &str,
-        extra: &[(&str, &str)],
-    ) -> Result<gloo_net::http::Response, ApiError> {
         let builder = match method {
             "GET" => Request::get(path),
             "PUT" => Request::put(path),
             _ => Request::post(path),
         }
         .header(header::DEVICE, &self.device.to_string())
-        .header(header::TIME, &proof.time.to_string())
-        .header(header::NONCE, &proof.nonce)
-        .header(header::PROOF, &proof.signature);
+        .header(header::TIME, &time.to_string())
+        .header(header::NONCE, &nonce)
+        .header(header::PROOF, &hex::encode(signature));
         let builder = extra
             .iter()
             .fold(builder, |b, (name, value)| b.header(name, value));

@@ -315,22 +315,6 @@ impl Store {
     /// A metadata entry, stored as JSON. Only what is safe in the clear goes here: wrapped
     /// keys, the tablet's id, staff names for the lock screen, unlock attempt counts.
     pub async fn meta<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
-        match self.meta_json(key).await? {
-            Some(json) => serde_json::from_str(&json)
-                .map(Some)
-                .map_err(|e| StoreError::Failed(e.to_string())),
-            None => Ok(None),
-        }
-    }
-
-    pub async fn set_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
-        let json = serde_json::to_string(value).map_err(|e| StoreError::Failed(e.to_string()))?;
-        self.set_meta_json(key, &json).await
-    }
-
-    // The IndexedDB side of `meta` and `set_meta`, apart so each kind of value they carry does
-    // not bring its own copy of it (P1a).
-    async fn meta_json(&self, key: &str) -> Result<Option<String>, StoreError> {
         let tx = self
             .db
             .transaction(&[META], TransactionMode::ReadOnly)
@@ -341,17 +325,23 @@ impl Store {
             .map_err(failed)?
             .await
             .map_err(failed)?;
-        Ok(value.and_then(|v| v.as_string()))
+        match value.and_then(|v| v.as_string()) {
+            Some(json) => serde_json::from_str(&json)
+                .map(Some)
+                .map_err(|e| StoreError::Failed(e.to_string())),
+            None => Ok(None),
+        }
     }
 
-    async fn set_meta_json(&self, key: &str, json: &str) -> Result<(), StoreError> {
+    pub async fn set_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        let json = serde_json::to_string(value).map_err(|e| StoreError::Failed(e.to_string()))?;
         let tx = self
             .db
             .transaction(&[META], TransactionMode::ReadWrite)
             .map_err(failed)?;
         let store = tx.object_store(META).map_err(failed)?;
         store
-            .put(&JsValue::from_str(json), Some(&JsValue::from_str(key)))
+            .put(&JsValue::from_str(&json), Some(&JsValue::from_str(key)))
             .map_err(failed)?
             .await
             .map_err(failed)?;

@@ -5,7 +5,7 @@
 
 use super::{Phase, Progress, Sync, SyncError};
 use crate::api::ApiError;
-use crate::enrolment::{Proof, Signer};
+use crate::enrolment::Signer;
 use crate::store::crypto;
 use crate::store::db::{Kept, OutboxEntry, Store, StoreError};
 use crate::store::keys::Keys;
@@ -85,16 +85,6 @@ pub(super) async fn upload(
     sync: Sync,
     progress: &mut Progress,
 ) -> Result<(), SyncError> {
-    let opened = open_pictures(store, keys, images).await?;
-    send_pictures(signer, &opened, sync, progress).await
-}
-
-/// The pictures opened from the store, each by its hash; one that will not open is left out.
-async fn open_pictures(
-    store: &Store,
-    keys: &Keys,
-    images: &[(uuid::Uuid, String)],
-) -> Result<Vec<(String, Vec<u8>)>, SyncError> {
     let mut opened: Vec<(String, Vec<u8>)> = Vec::with_capacity(images.len());
     for (id, sha256) in images {
         // The same picture twice (a thumbnail shared by two records) is sent once.
@@ -107,16 +97,6 @@ async fn open_pictures(
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(opened)
-}
-
-/// Asks the server which of these opened pictures it lacks, and sends those.
-async fn send_pictures(
-    signer: &Signer,
-    opened: &[(String, Vec<u8>)],
-    sync: Sync,
-    progress: &mut Progress,
-) -> Result<(), SyncError> {
     if opened.is_empty() {
         return Ok(());
     }
@@ -145,60 +125,27 @@ async fn send_pictures(
             wanted.push((sha256, bytes, offset));
         }
     }
-    // Each photo's proof is made while the one before it is on the wire; the first photo's
-    // is made as it goes.
-    let mut ahead = None;
-    for (i, &(sha256, bytes, offset)) in wanted.iter().enumerate() {
-        let next = async {
-            match wanted.get(i + 1) {
-                Some(&(sha256, bytes, offset)) => {
-                    prove_piece(signer, sha256, bytes, offset).await.map(Some)
-                }
-                None => Ok(None),
-            }
-        };
-        let (sent, next) = futures::join!(send_photo(signer, sha256, bytes, offset, ahead), next);
-        progress.bytes_done += sent?;
+    for (sha256, bytes, offset) in wanted {
+        progress.bytes_done += send_photo(signer, sha256, bytes, offset).await?;
         sync.phase.set(Phase::Syncing(*progress));
-        ahead = next?;
     }
     Ok(())
 }
 
-/// The piece of a photo that starts at `offset`, and the path that sends it.
-fn piece<'a>(sha256: &str, bytes: &'a [u8], offset: usize) -> (String, &'a [u8]) {
-    let end = (offset + UPLOAD_CHUNK).min(bytes.len());
-    (
-        format!("/api/photos/{sha256}?offset={offset}"),
-        &bytes[offset.min(end)..end],
-    )
-}
-
-/// The proof for the piece of a photo that starts at `offset`.
-async fn prove_piece(
-    signer: &Signer,
-    sha256: &str,
-    bytes: &[u8],
-    offset: usize,
-) -> Result<Proof, ApiError> {
-    let (path, body) = piece(sha256, bytes, offset);
-    signer.prove("PUT", &path, body).await
-}
-
-/// One photo's pieces from `offset` on, each answered before the next goes; the first with the
-/// proof made for it ahead, if there is one. Returns the bytes the server took.
+/// One photo's pieces from `offset` on, each answered before the next goes. Returns the bytes
+/// the server took.
 async fn send_photo(
     signer: &Signer,
     sha256: &str,
     bytes: &[u8],
     mut offset: usize,
-    mut ahead: Option<Proof>,
 ) -> Result<u64, SyncError> {
     let from = offset;
     while offset < bytes.len() {
-        let (path, body) = piece(sha256, bytes, offset);
+        let end = (offset + UPLOAD_CHUNK).min(bytes.len());
+        let path = format!("/api/photos/{sha256}?offset={offset}");
         let response = signer
-            .send_proved(ahead.take(), "PUT", &path, body, "image/jpeg", &[])
+            .send("PUT", &path, &bytes[offset..end], "image/jpeg")
             .await?;
         let answer: UploadAnswer = crate::api::read(response).await?;
         offset = answer.received as usize;
@@ -241,7 +188,7 @@ async fn photos_first(
     sync: Sync,
     progress: &mut Progress,
 ) -> Result<(), SyncError> {
-    let records: Vec<(usize, PhotoRecord)> = ops
+    let mut records: Vec<(usize, PhotoRecord)> = ops
         .iter()
         .enumerate()
         .filter(|(_, op)| op.kind == RecordKind::Photo.as_str())
@@ -250,77 +197,32 @@ async fn photos_first(
             Some((i, record))
         })
         .collect();
-    // The next group is opened from the store while this one is on the wire (P6); so two
-    // groups' pictures are in memory at most. The first turn only opens.
-    let mut rest = records.into_iter();
-    let mut current: Option<Group> = None;
-    loop {
-        let group: Vec<_> = rest.by_ref().take(PHOTOS_PER_QUESTION).collect();
-        let following = async {
-            if group.is_empty() {
-                return Ok(None);
-            }
-            open_group(store, keys, group).await.map(Some)
-        };
-        let sent = async {
-            match &current {
-                Some(current) => send_pictures(signer, &current.opened, sync, progress).await,
-                None => Ok(()),
-            }
-        };
-        let (sent, following) = futures::join!(sent, following);
-        sent?;
-        if let Some(done) = current.take() {
-            for (i, record) in &done.members {
-                if done.ready.contains(i) {
-                    ops[*i].body = serde_json::to_value(record).ok();
+    for group in records.chunks_mut(PHOTOS_PER_QUESTION) {
+        let mut images = Vec::with_capacity(group.len() * 2);
+        let mut ready = Vec::with_capacity(group.len());
+        for (i, record) in group.iter_mut() {
+            match with_hashes(store, keys, record).await {
+                Ok(()) => {
+                    images.push((record.id, record.sha256.clone().unwrap_or_default()));
+                    images.push((
+                        record.thumb_id,
+                        record.thumb_sha256.clone().unwrap_or_default(),
+                    ));
+                    ready.push(*i);
                 }
+                // Its picture will not open here: the record goes as it is, and is refused.
+                Err(SyncError::Store(StoreError::Damaged { .. })) => {}
+                Err(e) => return Err(e),
             }
         }
-        current = following?;
-        if current.is_none() {
-            break;
+        upload(store, keys, signer, &images, sync, progress).await?;
+        for (i, record) in group.iter() {
+            if ready.contains(i) {
+                ops[*i].body = serde_json::to_value(record).ok();
+            }
         }
     }
     Ok(())
-}
-
-/// A group of the batch's photo records (by their place in the batch), their pictures opened.
-struct Group {
-    members: Vec<(usize, PhotoRecord)>,
-    /// Those whose pictures open here, now carrying their hashes.
-    ready: Vec<usize>,
-    opened: Vec<(String, Vec<u8>)>,
-}
-
-async fn open_group(
-    store: &Store,
-    keys: &Keys,
-    mut members: Vec<(usize, PhotoRecord)>,
-) -> Result<Group, SyncError> {
-    let mut images = Vec::with_capacity(members.len() * 2);
-    let mut ready = Vec::with_capacity(members.len());
-    for (i, record) in members.iter_mut() {
-        match with_hashes(store, keys, record).await {
-            Ok(()) => {
-                images.push((record.id, record.sha256.clone().unwrap_or_default()));
-                images.push((
-                    record.thumb_id,
-                    record.thumb_sha256.clone().unwrap_or_default(),
-                ));
-                ready.push(*i);
-            }
-            // Its picture will not open here: the record goes as it is, and is refused.
-            Err(SyncError::Store(StoreError::Damaged { .. })) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    let opened = open_pictures(store, keys, &images).await?;
-    Ok(Group {
-        members,
-        ready,
-        opened,
-    })
 }
 
 /// What the tablet shows if the server's copy is not the one it sent (a fault on the way).
